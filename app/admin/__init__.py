@@ -1,0 +1,1 @@
+"""The internal admin API: manage services, API keys and templates (admin client JWT; {"result": "error"} errors)."""

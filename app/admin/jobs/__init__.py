@@ -1,0 +1,1 @@
+"""Admin endpoints for bulk sends (jobs): create, read with progress, cancel."""

@@ -1,0 +1,1 @@
+"""Admin endpoints for the providers: their weights, active flags and history."""

@@ -1,0 +1,1 @@
+"""Admin endpoints for services and their settings."""

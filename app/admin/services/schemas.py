@@ -1,0 +1,61 @@
+"""Request schemas for the service admin endpoints."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from app.models import CallbackType, ServicePermissionType
+
+PERMISSIONS = [permission.value for permission in ServicePermissionType]
+
+
+class _ServiceSettingsSchema(Schema):
+    active = fields.Boolean()
+    restricted = fields.Boolean()
+    rate_limit = fields.Integer(validate=validate.Range(min=1))
+    sms_message_limit = fields.Integer(validate=validate.Range(min=0))
+    email_message_limit = fields.Integer(validate=validate.Range(min=0))
+    international_sms_message_limit = fields.Integer(validate=validate.Range(min=0))
+    email_sender_local_part = fields.String(validate=validate.Regexp(r"^[a-z0-9][a-z0-9.\-_]{0,63}$"))
+    custom_email_sender_name = fields.String(allow_none=True, validate=validate.Length(max=255))
+    prefix_sms = fields.Boolean()
+    data_retention_days = fields.Integer(validate=validate.Range(min=1, max=90))
+    permissions = fields.List(fields.String(validate=validate.OneOf(PERMISSIONS)))
+
+
+class CreateServiceSchema(_ServiceSettingsSchema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    created_by = fields.String(allow_none=True)
+
+
+class UpdateServiceSchema(_ServiceSettingsSchema):
+    name = fields.String(validate=validate.Length(min=1, max=255))
+
+
+class GuestListSchema(Schema):
+    email_addresses = fields.List(fields.String(), load_default=list)
+    phone_numbers = fields.List(fields.String(), load_default=list)
+
+
+class SmsSenderSchema(Schema):
+    sms_sender = fields.String(required=True, validate=validate.Length(min=1, max=11))
+    is_default = fields.Boolean(load_default=False)
+
+
+class EmailReplyToSchema(Schema):
+    email_address = fields.Email(required=True)
+    is_default = fields.Boolean(load_default=False)
+
+
+class CallbackSchema(Schema):
+    callback_type = fields.String(
+        load_default=CallbackType.DELIVERY_STATUS.value,
+        validate=validate.OneOf([callback_type.value for callback_type in CallbackType]),
+    )
+    url = fields.Url(required=True, schemes={"https", "http"}, require_tld=False)
+    bearer_token = fields.String(required=True, validate=validate.Length(min=10))
+
+
+class InboundNumberSchema(Schema):
+    number = fields.String(required=True, validate=validate.Length(min=3, max=20))
+    provider = fields.String(required=True, validate=validate.OneOf(["mmg", "firetext"]))

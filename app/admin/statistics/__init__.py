@@ -1,0 +1,1 @@
+"""Admin endpoint for a service's notification statistics."""

@@ -1,0 +1,103 @@
+"""Admin endpoints: create templates, update them (each update is a new version), read them and their versions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify
+from marshmallow import Schema, fields, validate, validates_schema
+from marshmallow import ValidationError as SchemaError
+
+from app.admin.request_body import load_admin_body
+from app.authentication.auth import requires_admin_auth
+from app.dao.services_dao import dao_get_service_by_id
+from app.dao.templates_dao import (
+    dao_create_template,
+    dao_get_template_by_id,
+    dao_get_template_version,
+    dao_list_template_versions,
+    dao_list_templates,
+    dao_update_template,
+)
+from app.models import Template, TemplateHistory, TemplateType
+
+admin_templates = Blueprint("admin_templates", __name__, url_prefix="/service/<uuid:service_id>/template")
+admin_templates.before_request(requires_admin_auth)
+
+SENDABLE_TYPES = [TemplateType.SMS.value, TemplateType.EMAIL.value]
+
+
+class CreateTemplateSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    template_type = fields.String(required=True, validate=validate.OneOf(SENDABLE_TYPES))
+    content = fields.String(required=True, validate=validate.Length(min=1))
+    subject = fields.String(allow_none=True)
+    created_by = fields.String(allow_none=True)
+
+    @validates_schema
+    def check_subject(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("template_type") == TemplateType.EMAIL and not data.get("subject"):
+            raise SchemaError("Email templates need a subject", field_name="subject")
+        if data.get("template_type") == TemplateType.SMS and data.get("subject"):
+            raise SchemaError("Text message templates have no subject", field_name="subject")
+
+
+class UpdateTemplateSchema(Schema):
+    name = fields.String(validate=validate.Length(min=1, max=255))
+    content = fields.String(validate=validate.Length(min=1))
+    subject = fields.String(allow_none=True)
+    archived = fields.Boolean()
+    hidden = fields.Boolean()
+    updated_by = fields.String(allow_none=True)
+
+
+def serialise_template(template: Template | TemplateHistory) -> dict[str, Any]:
+    return {
+        "id": str(template.id),
+        "service_id": str(template.service_id),
+        "name": template.name,
+        "template_type": template.template_type,
+        "content": template.content,
+        "subject": template.subject,
+        "version": template.version,
+        "archived": template.archived,
+        "created_by": template.created_by,
+        "created_at": template.created_at.isoformat(),
+        "updated_at": template.updated_at.isoformat() if template.updated_at else None,
+    }
+
+
+@admin_templates.route("", methods=["POST"])
+def post_template(service_id: str) -> tuple[Response, int]:
+    service = dao_get_service_by_id(service_id)
+    template = dao_create_template(service.id, **load_admin_body(CreateTemplateSchema()))
+    return jsonify(data=serialise_template(template)), 201
+
+
+@admin_templates.route("", methods=["GET"])
+def list_templates(service_id: str) -> Response:
+    service = dao_get_service_by_id(service_id)
+    return jsonify(data=[serialise_template(template) for template in dao_list_templates(service.id)])
+
+
+@admin_templates.route("/<uuid:template_id>", methods=["GET"])
+def get_template(service_id: str, template_id: str) -> Response:
+    return jsonify(data=serialise_template(dao_get_template_by_id(service_id, template_id)))
+
+
+@admin_templates.route("/<uuid:template_id>", methods=["POST"])
+def post_template_update(service_id: str, template_id: str) -> Response:
+    template = dao_get_template_by_id(service_id, template_id)
+    changes = load_admin_body(UpdateTemplateSchema())
+    return jsonify(data=serialise_template(dao_update_template(template, **changes)))
+
+
+@admin_templates.route("/<uuid:template_id>/versions", methods=["GET"])
+def list_template_versions(service_id: str, template_id: str) -> Response:
+    versions = dao_list_template_versions(service_id, template_id)
+    return jsonify(data=[serialise_template(version) for version in versions])
+
+
+@admin_templates.route("/<uuid:template_id>/version/<int:version>", methods=["GET"])
+def get_template_version(service_id: str, template_id: str, version: int) -> Response:
+    return jsonify(data=serialise_template(dao_get_template_version(service_id, template_id, version)))

@@ -1,0 +1,170 @@
+"""Verify the bearer JWT of every request: service API keys (public API) and the admin client (internal API)."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import time
+import uuid
+from typing import Any
+
+import jwt
+from flask import current_app, g, request
+from sqlalchemy.exc import NoResultFound
+
+from app.authentication.credentials_cache import CredentialsCache, ServiceCredentials
+from app.dao.api_key_dao import dao_list_serialised_api_keys
+from app.dao.services_dao import dao_get_serialised_service
+from app.errors import AuthError, InvalidRequest
+from app.serialised_models import SerialisedApiKey
+
+logger = logging.getLogger(__name__)
+
+GENERIC_INVALID_TOKEN = (
+    "Invalid token: make sure your API token matches the example at "
+    "https://docs.notifications.service.gov.uk/rest-api.html#authorisation-header"
+)
+CLOCK_SKEW_MESSAGE = "Error: Your system clock must be accurate to within 30 seconds"
+
+
+class _ClockSkewError(Exception):
+    pass
+
+
+def _bearer_token() -> str:
+    header = request.headers.get("Authorization")
+    if not header:
+        raise AuthError("Unauthorized: authentication token must be provided", 401)
+    if header[:7].title() != "Bearer ":
+        raise AuthError("Unauthorized: authentication bearer scheme must be used", 401)
+    return header[7:].strip()
+
+
+def _unverified_claims(token: str) -> dict[str, Any]:
+    try:
+        return jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError as error:
+        raise AuthError(GENERIC_INVALID_TOKEN) from error
+
+
+def _check_algorithm(token: str) -> None:
+    try:
+        algorithm = jwt.get_unverified_header(token).get("alg")
+    except jwt.PyJWTError as error:
+        raise AuthError(GENERIC_INVALID_TOKEN) from error
+    if algorithm != "HS256":
+        raise AuthError("Invalid token: algorithm used is not HS256")
+
+
+def _check_issued_at(claims: dict[str, Any], skew_seconds: int) -> None:
+    issued_at = claims.get("iat")
+    if isinstance(issued_at, bool) or not isinstance(issued_at, int | float):
+        raise AuthError(GENERIC_INVALID_TOKEN)
+    if abs(time.time() - issued_at) > skew_seconds:
+        raise _ClockSkewError
+
+
+def _signature_matches(token: str, secret: str) -> dict[str, Any] | None:
+    """Return the claims when ``secret`` signed ``token``, None when it did not."""
+    try:
+        return jwt.decode(
+            token,
+            key=secret,
+            algorithms=["HS256"],
+            options={
+                "verify_exp": False,
+                "verify_iat": False,
+                "verify_nbf": False,
+                "require": ["iss", "iat"],
+            },
+        )
+    except jwt.InvalidSignatureError:
+        return None
+    except jwt.PyJWTError as error:
+        raise AuthError(GENERIC_INVALID_TOKEN) from error
+
+
+def _load_credentials(service_id: uuid.UUID) -> ServiceCredentials:
+    service = dao_get_serialised_service(service_id)
+    return ServiceCredentials(service=service, api_keys=tuple(dao_list_serialised_api_keys(service_id)))
+
+
+def _credentials_cache() -> CredentialsCache:
+    cache = current_app.extensions.get("herald_credentials_cache")
+    if cache is None:
+        cache = CredentialsCache(current_app.config["API_KEY_CACHE_SECONDS"])
+        current_app.extensions["herald_credentials_cache"] = cache
+    return cache
+
+
+def _service_credentials(issuer: Any) -> ServiceCredentials:
+    try:
+        service_id = uuid.UUID(str(issuer))
+    except ValueError as error:
+        raise AuthError("Invalid token: service id is not the right data type") from error
+    try:
+        credentials = _credentials_cache().get(service_id, _load_credentials)
+    except NoResultFound as error:
+        raise AuthError("Invalid token: service not found") from error
+    if not credentials.api_keys:
+        raise AuthError("Invalid token: service has no API keys")
+    if not credentials.service.active:
+        raise AuthError("Invalid token: service is archived")
+    return credentials
+
+
+def _matching_key(token: str, api_keys: tuple[SerialisedApiKey, ...]) -> tuple[SerialisedApiKey, dict[str, Any]]:
+    skew_seconds = current_app.config["TOKEN_CLOCK_SKEW_SECONDS"]
+    for api_key in api_keys:
+        claims = _signature_matches(token, api_key.secret)
+        if claims is None:
+            continue
+        try:
+            _check_issued_at(claims, skew_seconds)
+        except _ClockSkewError as error:
+            raise AuthError(CLOCK_SKEW_MESSAGE) from error
+        if api_key.is_revoked:
+            raise AuthError("Invalid token: API key revoked")
+        return api_key, claims
+    raise AuthError("Invalid token: API key not found")
+
+
+def requires_auth() -> None:
+    """before_request hook of the public API: authenticate a service API key or raise AuthError."""
+    token = _bearer_token()
+    claims = _unverified_claims(token)
+    if "iss" not in claims or claims["iss"] in (None, ""):
+        raise AuthError("Invalid token: iss field not provided")
+    credentials = _service_credentials(claims["iss"])
+    _check_algorithm(token)
+    api_key, _ = _matching_key(token, credentials.api_keys)
+    g.api_user = api_key
+    g.service_id = credentials.service.id
+    g.authenticated_service = credentials.service
+
+
+def requires_admin_auth() -> None:
+    """before_request hook of the internal API: the token must be signed by the configured admin client."""
+    try:
+        token = _bearer_token()
+    except AuthError as error:
+        raise InvalidRequest({"token": [error.message]}, 401) from error
+    try:
+        claims = jwt.decode(
+            token,
+            key=current_app.config["ADMIN_CLIENT_SECRET"],
+            algorithms=["HS256"],
+            options={"verify_exp": False, "verify_iat": False, "require": ["iss", "iat"]},
+        )
+    except jwt.PyJWTError as error:
+        raise InvalidRequest({"token": ["Invalid token: signature, api token not found"]}, 403) from error
+    if not hmac.compare_digest(str(claims["iss"]), current_app.config["ADMIN_CLIENT_ID"]):
+        raise InvalidRequest({"token": ["Unauthorized: not allowed to perform this action"]}, 401)
+    try:
+        _check_issued_at(claims, current_app.config["TOKEN_CLOCK_SKEW_SECONDS"])
+    except _ClockSkewError as error:
+        raise InvalidRequest({"token": [CLOCK_SKEW_MESSAGE]}, 403) from error
+
+
+def requires_no_auth() -> None:
+    """before_request hook for endpoints that are open by design (provider receipts, /_status)."""

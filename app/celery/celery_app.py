@@ -1,0 +1,148 @@
+"""Build the Celery app from Flask config: broker by URL, JSON only, late acks, one queue per purpose."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Celery, Task
+from celery.schedules import crontab
+from flask import Flask
+from kombu import Queue
+
+from app.celery.queues import QueueNames, TaskNames, all_queues
+
+TASK_MODULES = (
+    "app.celery.process_receipt_tasks",
+    "app.celery.service_callback_tasks",
+    "app.celery.provider_tasks",
+    "app.celery.scheduled_tasks",
+    "app.celery.job_tasks",
+    "app.celery.nightly_tasks",
+)
+
+
+def _broker_transport_options(config: dict[str, Any]) -> dict[str, Any]:
+    """Per-transport options. Redis and SQS hand an unacknowledged message to another worker after the visibility
+    timeout, so it must outlast the longest countdown a worker holds a message for (300 s) plus its run time."""
+    broker_url = config["CELERY_BROKER_URL"] or ""
+    if broker_url.startswith(("amqp://", "amqps://", "pyamqp://")):
+        # RabbitMQ redelivers when a consumer's connection drops; publisher confirms make send_task return only once
+        # the broker has the message, so the API never answers 201 for a task the broker did not take.
+        return {"confirm_publish": True}
+    visibility_timeout = config["CELERY_VISIBILITY_TIMEOUT_SECONDS"]
+    options: dict[str, Any] = {"visibility_timeout": visibility_timeout}
+    if broker_url.startswith(("redis://", "rediss://", "redis+socket://")):
+        # Look for messages of dead workers about ten times per visibility timeout (at most every 10 s), rather than
+        # kombu's default of every 100 s.
+        options["unacked_restore_interval"] = max(1, min(10, visibility_timeout // 10))
+        options["unacked_restore_throttle"] = 1
+    if broker_url.startswith("sqs://"):
+        options["region"] = config["AWS_REGION"]
+        options["wait_time_seconds"] = 10
+        options["polling_interval"] = 1
+        if config["CELERY_QUEUE_PREFIX"]:
+            options["queue_name_prefix"] = config["CELERY_QUEUE_PREFIX"]
+    return options
+
+
+def beat_schedule() -> dict[str, dict[str, Any]]:
+    """The periodic tasks: delivery safety nets, SMS provider weights, jobs, and the nightly retention clear-out."""
+    periodic = {"queue": QueueNames.PERIODIC.value}
+    return {
+        "requeue-created-notifications": {
+            "task": TaskNames.REQUEUE_CREATED_NOTIFICATIONS.value,
+            "schedule": 60.0,
+            "options": periodic,
+        },
+        "requeue-stale-sending-claims": {
+            "task": TaskNames.REQUEUE_STALE_SENDING_CLAIMS.value,
+            "schedule": 60.0,
+            "options": periodic,
+        },
+        "timeout-sending-notifications": {
+            "task": TaskNames.TIMEOUT_SENDING_NOTIFICATIONS.value,
+            "schedule": crontab(minute="5"),
+            "options": periodic,
+        },
+        "tend-providers-back-to-middle": {
+            "task": TaskNames.TEND_PROVIDERS_BACK_TO_MIDDLE.value,
+            "schedule": crontab(minute="*/5"),
+            "options": periodic,
+        },
+        "run-scheduled-jobs": {
+            "task": TaskNames.RUN_SCHEDULED_JOBS.value,
+            "schedule": 60.0,
+            "options": periodic,
+        },
+        "resume-stalled-jobs": {
+            "task": TaskNames.RESUME_STALLED_JOBS.value,
+            "schedule": 60.0,
+            "options": periodic,
+        },
+        "delete-inbound-sms-older-than-retention": {
+            "task": TaskNames.DELETE_INBOUND_SMS_OLDER_THAN_RETENTION.value,
+            "schedule": crontab(hour="1", minute="40"),
+            "options": periodic,
+        },
+        "delete-notifications-older-than-retention": {
+            "task": TaskNames.DELETE_NOTIFICATIONS_OLDER_THAN_RETENTION.value,
+            "schedule": crontab(hour="3", minute="0"),
+            "options": periodic,
+        },
+        "delete-expired-idempotency-keys": {
+            "task": TaskNames.DELETE_EXPIRED_IDEMPOTENCY_KEYS.value,
+            "schedule": crontab(hour="2", minute="20"),
+            "options": periodic,
+        },
+        "archive-jobs-older-than-retention": {
+            "task": TaskNames.ARCHIVE_JOBS_OLDER_THAN_RETENTION.value,
+            "schedule": crontab(hour="4", minute="0"),
+            "options": periodic,
+        },
+    }
+
+
+def celery_settings(config: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "broker_url": config["CELERY_BROKER_URL"],
+        "broker_transport_options": _broker_transport_options(config),
+        "broker_connection_retry_on_startup": True,
+        "task_serializer": "json",
+        "accept_content": ["json"],
+        "result_backend": None,
+        "task_ignore_result": True,
+        "timezone": "UTC",
+        "enable_utc": True,
+        # A task is acknowledged only once it has finished, and handed back if its worker dies; every task that
+        # runs under these settings is idempotent (it claims its work atomically first).
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": config.get("CELERY_PREFETCH_MULTIPLIER", 4),
+        "task_default_queue": "periodic",
+        "task_queues": [Queue(name) for name in all_queues()],
+        "task_create_missing_queues": True,
+        "worker_hijack_root_logger": False,
+        # Task modules a worker imports at start-up (the API enqueues by name and needs none of them).
+        "imports": TASK_MODULES,
+        "broker_pool_limit": 10,
+        "beat_schedule": beat_schedule(),
+        # Let tasks running when the broker connection drops finish: the thread pool cannot cancel them anyway, and
+        # asking it to broke the reconnect (seen with Celery 5.7 on Redis). Their unacknowledged messages come back
+        # after the visibility timeout and find their work already claimed and done.
+        "worker_cancel_long_running_tasks_on_connection_loss": False,
+    }
+
+
+def make_celery(app: Flask) -> Celery:
+    """Create the Celery app; every task runs inside a Flask app context."""
+
+    class FlaskTask(Task):
+        def __call__(self, *args: Any, **kwargs: Any) -> Any:
+            with app.app_context():
+                return super().__call__(*args, **kwargs)
+
+    celery = Celery(app.import_name, task_cls=FlaskTask)
+    celery.conf.update(celery_settings(app.config))
+    celery.set_default()
+    app.extensions["celery"] = celery
+    return celery

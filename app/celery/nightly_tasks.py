@@ -1,0 +1,30 @@
+"""Nightly tasks (beat): remove personal data past each service's retention. Each calls one domain function."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from app.celery.queues import TaskNames
+from app.notifications.idempotency import delete_expired_idempotency_records
+from app.retention import delete_expired
+
+
+@shared_task(name=TaskNames.DELETE_NOTIFICATIONS_OLDER_THAN_RETENTION)
+def delete_notifications_older_than_retention() -> int:
+    removed = delete_expired.delete_notifications_older_than_retention()
+    return removed.moved_to_history + removed.test_notifications_deleted
+
+
+@shared_task(name=TaskNames.DELETE_INBOUND_SMS_OLDER_THAN_RETENTION)
+def delete_inbound_sms_older_than_retention() -> int:
+    return delete_expired.delete_inbound_sms_older_than_retention()
+
+
+@shared_task(name=TaskNames.ARCHIVE_JOBS_OLDER_THAN_RETENTION)
+def archive_jobs_older_than_retention() -> int:
+    return delete_expired.archive_jobs_older_than_retention()
+
+
+@shared_task(name=TaskNames.DELETE_EXPIRED_IDEMPOTENCY_KEYS)
+def delete_expired_idempotency_keys() -> int:
+    return delete_expired_idempotency_records()

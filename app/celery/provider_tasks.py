@@ -1,0 +1,145 @@
+"""The deliver tasks: hand one notification to a provider, retrying on the schedule of SPEC §5.
+
+SMS retries at once on the first failure (on another provider), then every 5 minutes; email every 5 minutes;
+48 retries in all, then `technical-failure`. Retries go to the `retry` queue. A notification not committed yet
+(NoResultFound) is retried 5 times, soon.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, NoReturn
+
+from celery import Task, shared_task
+from sqlalchemy.exc import NoResultFound
+
+from app.callbacks.delivery_status import enqueue_delivery_status_callback
+from app.celery.queues import QueueNames, TaskNames
+from app.dao.notification_sending_dao import dao_touch_created_notification
+from app.dao.notifications_dao import dao_update_notification_status_by_id
+from app.delivery.errors import DeliveryRetryableError, NotificationTechnicalFailureException
+from app.delivery.send_to_providers import send_email_to_provider, send_sms_to_provider
+from app.notification_status import NotificationStatus
+from app.statsd_decorators import statsd
+
+logger = logging.getLogger(__name__)
+
+MAX_DELIVERY_RETRIES = 48
+RETRY_COUNTDOWN_SECONDS = 300
+FIRST_SMS_RETRY_COUNTDOWN_SECONDS = 0  # the retry goes to another provider, so there is nothing to wait for
+NOT_FOUND_MAX_RETRIES = 5
+# A missing notification is almost always one whose commit the task overtook: look again soon, then give up.
+NOT_FOUND_RETRY_COUNTDOWNS_SECONDS = (1, 5, 15, 30, 60)
+
+Send = Callable[..., str]
+
+
+@shared_task(
+    bind=True,
+    name=TaskNames.DELIVER_SMS,
+    max_retries=MAX_DELIVERY_RETRIES,
+    throws=(NotificationTechnicalFailureException,),
+)
+@statsd(namespace="tasks")
+def deliver_sms(self: Task, notification_id: str, failed_provider: str | None = None) -> None:
+    _deliver(
+        self,
+        send_sms_to_provider,
+        notification_id,
+        failed_provider=failed_provider,
+        first_retry_countdown=FIRST_SMS_RETRY_COUNTDOWN_SECONDS,
+        description="send_sms_to_provider",
+    )
+
+
+@shared_task(
+    bind=True,
+    name=TaskNames.DELIVER_EMAIL,
+    max_retries=MAX_DELIVERY_RETRIES,
+    throws=(NotificationTechnicalFailureException,),
+)
+@statsd(namespace="tasks")
+def deliver_email(self: Task, notification_id: str, failed_provider: str | None = None) -> None:
+    _deliver(
+        self,
+        send_email_to_provider,
+        notification_id,
+        failed_provider=failed_provider,
+        first_retry_countdown=RETRY_COUNTDOWN_SECONDS,
+        description="send_email_to_provider",
+    )
+
+
+def _deliver(
+    task: Task,
+    send: Send,
+    notification_id: str,
+    *,
+    failed_provider: str | None,
+    first_retry_countdown: int,
+    description: str,
+) -> None:
+    fields = {"notification_id": notification_id, "task_name": task.name}
+    try:
+        send(notification_id, excluded_provider=failed_provider)
+        return
+    except NotificationTechnicalFailureException:
+        raise
+    except NoResultFound:
+        _retry_missing_notification(task, notification_id)
+        return
+    except DeliveryRetryableError as error:
+        next_failed_provider = error.failed_provider
+    except Exception:
+        # Unexpected (a database failover, a bug): retried on the same schedule, so it ends in technical-failure.
+        logger.exception("Sending notification %s failed unexpectedly", notification_id, extra=fields)
+        next_failed_provider = None
+    if task.request.retries >= task.max_retries:
+        _fail_after_last_retry(notification_id, description, fields)
+    # Tell the safety net this notification is in a retry chain, so it does not start a second one.
+    dao_touch_created_notification(notification_id)
+    countdown = first_retry_countdown if task.request.retries == 0 else RETRY_COUNTDOWN_SECONDS
+    logger.info("Notification %s will be retried in %s s", notification_id, countdown, extra=fields)
+    raise task.retry(
+        countdown=countdown, queue=QueueNames.RETRY, kwargs=_retry_kwargs(task, failed_provider=next_failed_provider)
+    )
+
+
+def _retry_kwargs(task: Task, *, failed_provider: str | None) -> dict[str, Any]:
+    kwargs = dict(task.request.kwargs or {})
+    kwargs.pop("failed_provider", None)
+    if failed_provider:
+        kwargs["failed_provider"] = failed_provider
+    return kwargs
+
+
+def _retry_missing_notification(task: Task, notification_id: str) -> None:
+    """Retry soon (it may not be committed yet); after NOT_FOUND_MAX_RETRIES give up with an error log."""
+    fields = {"notification_id": notification_id, "task_name": task.name}
+    if task.request.retries >= NOT_FOUND_MAX_RETRIES:
+        logger.error(
+            "Notification %s not found after %s retries; nothing sent",
+            notification_id,
+            NOT_FOUND_MAX_RETRIES,
+            extra=fields,
+        )
+        return
+    logger.warning("Notification %s not found yet; will retry", notification_id, extra=fields)
+    raise task.retry(countdown=NOT_FOUND_RETRY_COUNTDOWNS_SECONDS[task.request.retries], queue=QueueNames.RETRY)
+
+
+def _fail_after_last_retry(notification_id: str, description: str, fields: dict[str, Any]) -> NoReturn:
+    message = (
+        f"RETRY FAILED: Max retries reached. The task {description} failed for notification {notification_id}. "
+        "Notification has been updated to technical-failure"
+    )
+    # Only from `created`: the last attempt handed its claim back, and a notification another worker holds
+    # (or has sent) is not ours to fail.
+    updated = dao_update_notification_status_by_id(
+        notification_id, NotificationStatus.TECHNICAL_FAILURE, only_from=[NotificationStatus.CREATED]
+    )
+    if updated is not None:
+        enqueue_delivery_status_callback(updated)
+    logger.error(message, extra=fields)
+    raise NotificationTechnicalFailureException(message)

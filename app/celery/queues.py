@@ -1,0 +1,48 @@
+"""Queue and task names. Task names are part of every queued message: never rename one once shipped."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class QueueNames(StrEnum):
+    SEND_SMS = "send-sms"
+    SEND_EMAIL = "send-email"
+    RESEARCH_MODE = "research-mode"
+    RETRY = "retry"
+    RECEIPTS = "receipts"
+    JOBS = "jobs"
+    PERIODIC = "periodic"
+    CALLBACKS = "callbacks"
+
+
+class TaskNames(StrEnum):
+    # args: (notification_id: str); a retry adds kwarg failed_provider (the provider the next attempt avoids)
+    DELIVER_SMS = "deliver_sms"
+    DELIVER_EMAIL = "deliver_email"
+    PROCESS_JOB = "process_job"
+    # args: (provider: "mmg" | "firetext", receipt: dict of the provider's receipt fields as strings)
+    PROCESS_SMS_RECEIPT = "process_sms_receipt"
+    # args: (ses_event: dict, the decoded SNS `Message` of a SES Delivery/Bounce/Complaint event)
+    PROCESS_SES_RECEIPT = "process_ses_receipt"
+    # args: (notification_id: str) / (complaint_id: str) / (inbound_sms_id: str); each task loads its own rows
+    SEND_DELIVERY_STATUS_TO_SERVICE = "send_delivery_status_to_service"
+    SEND_COMPLAINT_TO_SERVICE = "send_complaint_to_service"
+    SEND_INBOUND_SMS_TO_SERVICE = "send_inbound_sms_to_service"
+    # Delivery safety nets and provider weights (beat); no args
+    REQUEUE_CREATED_NOTIFICATIONS = "requeue_created_notifications"
+    REQUEUE_STALE_SENDING_CLAIMS = "requeue_stale_sending_claims"
+    TIMEOUT_SENDING_NOTIFICATIONS = "timeout_sending_notifications"
+    TEND_PROVIDERS_BACK_TO_MIDDLE = "tend_providers_back_to_middle"
+    # Jobs (beat); no args
+    RUN_SCHEDULED_JOBS = "run_scheduled_jobs"
+    RESUME_STALLED_JOBS = "resume_stalled_jobs"
+    # Retention (beat, nightly); no args
+    DELETE_NOTIFICATIONS_OLDER_THAN_RETENTION = "delete_notifications_older_than_retention"
+    DELETE_INBOUND_SMS_OLDER_THAN_RETENTION = "delete_inbound_sms_older_than_retention"
+    ARCHIVE_JOBS_OLDER_THAN_RETENTION = "archive_jobs_older_than_retention"
+    DELETE_EXPIRED_IDEMPOTENCY_KEYS = "delete_expired_idempotency_keys"
+
+
+def all_queues() -> list[str]:
+    return [str(queue) for queue in QueueNames]

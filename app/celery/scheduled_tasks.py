@@ -1,0 +1,28 @@
+"""Periodic tasks (beat): the delivery safety nets and the SMS provider weights. Each calls one domain function."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from app.celery.queues import TaskNames
+from app.delivery import provider_priorities, safety_nets
+
+
+@shared_task(name=TaskNames.REQUEUE_CREATED_NOTIFICATIONS)
+def requeue_created_notifications() -> int:
+    return safety_nets.requeue_created_notifications()
+
+
+@shared_task(name=TaskNames.REQUEUE_STALE_SENDING_CLAIMS)
+def requeue_stale_sending_claims() -> int:
+    return safety_nets.requeue_stale_sending_claims()
+
+
+@shared_task(name=TaskNames.TIMEOUT_SENDING_NOTIFICATIONS)
+def timeout_sending_notifications() -> int:
+    return safety_nets.timeout_sending_notifications()
+
+
+@shared_task(name=TaskNames.TEND_PROVIDERS_BACK_TO_MIDDLE)
+def tend_providers_back_to_middle() -> list[str]:
+    return provider_priorities.tend_sms_providers_to_resting_points()

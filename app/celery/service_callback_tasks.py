@@ -1,0 +1,66 @@
+"""Tasks that POST callbacks to client services, retried only when the service may take them later."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from celery import Task, shared_task
+
+from app.callbacks.complaints import send_complaint
+from app.callbacks.delivery_status import send_delivery_status
+from app.callbacks.inbound_sms import send_inbound_sms
+from app.callbacks.sender import CallbackRejectedError, CallbackRetryableError
+from app.celery.queues import QueueNames, TaskNames
+
+logger = logging.getLogger(__name__)
+
+CALLBACK_MAX_RETRIES = 5
+CALLBACK_RETRY_DELAY_SECONDS = 300
+
+
+def _send_or_retry(task: Task, send: Callable[[], int | None], row_id: str, *, id_field: str) -> None:
+    """Run ``send``; retry on network errors, 5xx and 429 (5 × 300 s), log and stop on anything the service refused."""
+    task_name = task.name
+    fields = {"task_name": task_name, id_field: row_id}
+    try:
+        status_code = send()
+    except CallbackRejectedError as error:
+        logger.warning(
+            "%s for %s refused by the service (%s); not retried",
+            task_name,
+            row_id,
+            error,
+            extra=fields,
+        )
+        return
+    except CallbackRetryableError as error:
+        if task.request.retries >= CALLBACK_MAX_RETRIES:
+            logger.error(
+                "%s for %s failed (%s) after %s retries; giving up",
+                task_name,
+                row_id,
+                error,
+                CALLBACK_MAX_RETRIES,
+                extra=fields,
+            )
+            return
+        logger.info("%s for %s failed (%s); will retry", task_name, row_id, error, extra=fields)
+        raise task.retry(countdown=CALLBACK_RETRY_DELAY_SECONDS, queue=QueueNames.CALLBACKS) from error
+    if status_code is not None:
+        logger.info("%s for %s answered %s", task_name, row_id, status_code, extra=fields)
+
+
+@shared_task(bind=True, name=TaskNames.SEND_DELIVERY_STATUS_TO_SERVICE, max_retries=CALLBACK_MAX_RETRIES)
+def send_delivery_status_to_service(self: Task, notification_id: str) -> None:
+    _send_or_retry(self, lambda: send_delivery_status(notification_id), notification_id, id_field="notification_id")
+
+
+@shared_task(bind=True, name=TaskNames.SEND_COMPLAINT_TO_SERVICE, max_retries=CALLBACK_MAX_RETRIES)
+def send_complaint_to_service(self: Task, complaint_id: str) -> None:
+    _send_or_retry(self, lambda: send_complaint(complaint_id), complaint_id, id_field="complaint_id")
+
+
+@shared_task(bind=True, name=TaskNames.SEND_INBOUND_SMS_TO_SERVICE, max_retries=CALLBACK_MAX_RETRIES)
+def send_inbound_sms_to_service(self: Task, inbound_sms_id: str) -> None:
+    _send_or_retry(self, lambda: send_inbound_sms(inbound_sms_id), inbound_sms_id, id_field="inbound_sms_id")

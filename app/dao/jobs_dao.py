@@ -1,0 +1,225 @@
+"""Jobs: store, claim for processing, insert their notifications in idempotent batches, finish, cancel, archive."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, delete, func, or_, select, text, update
+
+from app.dao.row_picking import picked_once
+from app.extensions import db
+from app.models import Job, JobStatus, Notification
+
+FINAL_JOB_STATUSES = (
+    JobStatus.FINISHED,
+    JobStatus.SENDING_LIMITS_EXCEEDED,
+    JobStatus.CANCELLED,
+    JobStatus.ERROR,
+)
+CANCELLABLE_JOB_STATUSES = (JobStatus.PENDING, JobStatus.SCHEDULED)
+
+
+def dao_create_job(job: Job) -> Job:
+    db.session.add(job)
+    db.session.commit()
+    return job
+
+
+def dao_delete_job_by_id(job_id: uuid.UUID) -> None:
+    db.session.execute(delete(Job).where(Job.id == job_id))
+    db.session.commit()
+
+
+def dao_get_job_by_id(job_id: uuid.UUID | str) -> Job:
+    return db.session.execute(select(Job).where(Job.id == job_id)).scalar_one()
+
+
+def dao_get_job_by_id_for_service(service_id: uuid.UUID | str, job_id: uuid.UUID | str) -> Job:
+    return db.session.execute(select(Job).where(Job.id == job_id, Job.service_id == service_id)).scalar_one()
+
+
+def dao_lock_job(job_id: uuid.UUID | str) -> Job | None:
+    """Read the job with a row lock (SELECT ... FOR UPDATE) and leave the transaction open: the caller decides, then
+    commits (through one of the dao_mark_job_* functions) or rolls back. Two claimers of one job queue up here."""
+    return db.session.execute(
+        select(Job).where(Job.id == job_id).with_for_update().execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+
+
+def dao_release_job_lock() -> None:
+    db.session.rollback()
+
+
+def dao_mark_job_in_progress(job: Job, *, now: datetime) -> Job:
+    """Claim a locked job for processing (or for resuming it); commits, which releases the lock."""
+    job.job_status = JobStatus.IN_PROGRESS
+    job.processing_started = job.processing_started or now
+    job.updated_at = now
+    db.session.commit()
+    return job
+
+
+def dao_mark_job_sending_limits_exceeded(job: Job, *, now: datetime) -> Job:
+    """Stop a locked job whose rows are more than the day's remaining allowance; commits."""
+    job.job_status = JobStatus.SENDING_LIMITS_EXCEEDED
+    job.processing_finished = now
+    job.updated_at = now
+    db.session.commit()
+    return job
+
+
+@dataclass(frozen=True)
+class JobNotificationBatch:
+    """Consecutive rows of one job to insert as notifications: the values they share, then one list per column."""
+
+    job_id: uuid.UUID
+    service_id: uuid.UUID
+    template_id: uuid.UUID
+    template_version: int
+    api_key_id: uuid.UUID | None
+    key_type: str
+    notification_type: str
+    reply_to_text: str | None
+    created_at: datetime
+    ids: list[uuid.UUID]
+    row_numbers: list[int]
+    tos: list[str]
+    normalised_tos: list[str]
+    internationals: list[bool]
+    phone_prefixes: list[str | None]
+    rate_multipliers: list[int | None]
+    personalisations: list[str]  # encrypted
+
+
+# One statement per batch with one array parameter per column that varies: the statement text stays the same size
+# whatever the batch size (a multi-row VALUES list makes the driver parse tens of thousands of placeholders).
+_INSERT_JOB_NOTIFICATIONS = text(
+    """
+    INSERT INTO notifications (
+        id, job_row_number, "to", normalised_to, international, phone_prefix, rate_multiplier, personalisation,
+        job_id, service_id, template_id, template_version, api_key_id, key_type, notification_type,
+        reply_to_text, created_at, notification_status, billable_units
+    )
+    SELECT batch_row.*, :job_id, :service_id, :template_id, :template_version, :api_key_id, :key_type,
+        :notification_type, :reply_to_text, :created_at, 'created', 0
+    FROM unnest(
+        CAST(:ids AS uuid[]), CAST(:row_numbers AS integer[]), CAST(:tos AS text[]),
+        CAST(:normalised_tos AS text[]), CAST(:internationals AS boolean[]), CAST(:phone_prefixes AS text[]),
+        CAST(:rate_multipliers AS integer[]), CAST(:personalisations AS text[])
+    ) AS batch_row
+    ON CONFLICT DO NOTHING
+    RETURNING id
+    """
+)
+
+
+def dao_insert_job_notifications(batch: JobNotificationBatch) -> list[uuid.UUID]:
+    """Insert a batch of a job's notifications (status `created`), skipping rows already there (unique
+    `(job_id, job_row_number)`), and note the job's progress time; commits. Returns the ids this call inserted, so
+    only those get a deliver task: a concurrent or earlier run queued the others."""
+    inserted = db.session.execute(_INSERT_JOB_NOTIFICATIONS, vars(batch)).scalars().all()
+    db.session.execute(
+        update(Job)
+        .where(Job.id == batch.job_id)
+        .values(updated_at=batch.created_at)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return list(inserted)
+
+
+def dao_get_job_resume_row(job_id: uuid.UUID) -> int:
+    """The first row a resumed run must insert: the one after the last inserted row when every row before it is
+    there (one run inserts its batches in order), else 0 (go over everything again; inserted rows are skipped)."""
+    count, last_row = db.session.execute(
+        select(func.count(), func.max(Notification.job_row_number)).where(Notification.job_id == job_id)
+    ).one()
+    if last_row is None or count != last_row + 1:
+        return 0
+    return int(last_row) + 1
+
+
+def dao_finish_job(job_id: uuid.UUID, *, now: datetime) -> bool:
+    """Mark an `in progress` job finished; False when it was not in progress any more. Commits."""
+    finished = db.session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.job_status == JobStatus.IN_PROGRESS)
+        .values(job_status=JobStatus.FINISHED, processing_finished=now, updated_at=now)
+        .returning(Job.id)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    db.session.commit()
+    return finished is not None
+
+
+def dao_cancel_job(service_id: uuid.UUID | str, job_id: uuid.UUID | str, *, now: datetime) -> Job | None:
+    """Cancel a job that has not started (`pending` or `scheduled`); None when it had. Commits."""
+    cancelled = db.session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.service_id == service_id, Job.job_status.in_(CANCELLABLE_JOB_STATUSES))
+        .values(job_status=JobStatus.CANCELLED, updated_at=now)
+        .returning(Job)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    db.session.commit()
+    return cancelled
+
+
+def dao_start_due_scheduled_jobs(*, now: datetime, limit: int) -> list[uuid.UUID]:
+    """Move up to ``limit`` scheduled jobs whose time has come to `pending`; return their ids. Commits."""
+    due = (
+        select(Job.id)
+        .where(Job.job_status == JobStatus.SCHEDULED, Job.scheduled_for <= now)
+        .order_by(Job.scheduled_for)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    started = db.session.execute(
+        update(Job)
+        .where(Job.id.in_(picked_once(due)), Job.job_status == JobStatus.SCHEDULED)
+        .values(job_status=JobStatus.PENDING, updated_at=now)
+        .returning(Job.id)
+        .execution_options(synchronize_session=False)
+    ).scalars()
+    ids = list(started)
+    db.session.commit()
+    return ids
+
+
+def dao_list_stalled_job_ids(*, untouched_since: datetime, limit: int) -> list[uuid.UUID]:
+    """Jobs nobody is working on: `in progress` with no batch finished since ``untouched_since`` (its worker died),
+    or `pending` since then (its process_job task was lost or is stuck behind others)."""
+    last_touched = func.coalesce(Job.updated_at, Job.created_at)
+    return list(
+        db.session.execute(
+            select(Job.id)
+            .where(
+                or_(
+                    and_(Job.job_status == JobStatus.IN_PROGRESS, last_touched < untouched_since),
+                    and_(Job.job_status == JobStatus.PENDING, last_touched < untouched_since),
+                )
+            )
+            .order_by(Job.created_at)
+            .limit(limit)
+        ).scalars()
+    )
+
+
+def dao_archive_jobs_created_before(service_id: uuid.UUID, *, created_before: datetime, now: datetime) -> int:
+    """Archive a service's finished jobs created before ``created_before`` and drop their rows (personal data).
+    Returns how many were archived. Commits."""
+    archived = db.session.execute(
+        update(Job)
+        .where(
+            Job.service_id == service_id,
+            Job.created_at < created_before,
+            Job.archived.is_(False),
+            Job.job_status.in_(FINAL_JOB_STATUSES),
+        )
+        .values(archived=True, _contents="", updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return archived.rowcount

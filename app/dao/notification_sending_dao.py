@@ -1,0 +1,230 @@
+"""Notifications on their way to a provider: claims, hand-backs, recorded sends, and the safety nets' batch updates.
+
+The first claim (`created -> sending`) is `dao_update_notification_status_by_id`; this module holds what the claim
+lease adds around it. Every status write here is still guarded by the status machine's allowed previous statuses.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, select, update
+
+from app.clock import utc_now
+from app.extensions import db
+from app.models import Notification
+from app.notification_status import NotificationStatus, allowed_previous_statuses
+
+
+@dataclass(frozen=True)
+class NotificationToQueue:
+    """Enough to put a notification's deliver task back on the right queue."""
+
+    id: uuid.UUID
+    notification_type: str
+    key_type: str
+
+
+def _may_become(target: NotificationStatus, *only_from: NotificationStatus) -> ColumnElement[bool]:
+    allowed = set(allowed_previous_statuses(target))
+    if only_from:
+        allowed &= set(only_from)
+    return Notification.status.in_(sorted(allowed))
+
+
+def _picked_once(rows: Select[tuple[uuid.UUID]]) -> Select[tuple[uuid.UUID]]:
+    """Run a `LIMIT ... FOR UPDATE SKIP LOCKED` pick exactly once. As a plain `IN (subquery)` PostgreSQL may run it
+    again per row, and a rescan skips the rows this very UPDATE changed, picking more than the limit."""
+    picked = rows.cte("picked").prefix_with("MATERIALIZED")
+    return select(picked.c.id)
+
+
+def _unrecorded_claim() -> ColumnElement[bool]:
+    """A claimed notification whose worker has not recorded a provider's answer (yet, or ever)."""
+    return (Notification.status == NotificationStatus.SENDING) & Notification.sent_at.is_(None)
+
+
+def dao_reclaim_stale_sending_notification(
+    notification_id: uuid.UUID | str, *, claimed_at: datetime, stale_claims_before: datetime, **values: Any
+) -> Notification | None:
+    """Claim again a `sending` notification claimed before ``stale_claims_before`` with no provider answer recorded.
+
+    Its worker died between claiming and recording (or never reached the provider). Status stays `sending`.
+    Returns the row, or None when the claim is fresh, answered, or the notification moved on. Commits.
+    """
+    statement = (
+        update(Notification)
+        .where(
+            Notification.id == notification_id,
+            _unrecorded_claim(),
+            Notification.sending_claimed_at < stale_claims_before,
+        )
+        .values(sending_claimed_at=claimed_at, updated_at=utc_now(), **values)
+        .returning(Notification)
+        .execution_options(synchronize_session=False)
+    )
+    reclaimed = db.session.execute(statement).scalar_one_or_none()
+    db.session.commit()
+    return reclaimed
+
+
+def dao_release_sending_claim(notification_id: uuid.UUID | str, *, claimed_at: datetime) -> bool:
+    """Hand a claim back (`sending -> created`) so a retry may claim it; only the claim made at ``claimed_at``.
+
+    Changes nothing once a provider's answer is recorded or another worker re-claimed it. Commits.
+    """
+    statement = (
+        update(Notification)
+        .where(
+            Notification.id == notification_id,
+            _may_become(NotificationStatus.CREATED),
+            Notification.sent_at.is_(None),
+            Notification.sending_claimed_at == claimed_at,
+        )
+        .values(status=NotificationStatus.CREATED, sending_claimed_at=None, updated_at=utc_now())
+        .execution_options(synchronize_session=False)
+    )
+    released = db.session.execute(statement).rowcount == 1
+    db.session.commit()
+    return released
+
+
+def dao_record_notification_sent(notification_id: uuid.UUID | str, *, sent_at: datetime, reference: str | None) -> bool:
+    """Record that a provider accepted the notification; the first answer recorded wins. Status unchanged. Commits.
+
+    `updated_at` is left alone: a receipt may already have made the notification final, and its callback reports
+    `updated_at` as the completion time.
+    """
+    statement = (
+        update(Notification)
+        .where(Notification.id == notification_id, Notification.sent_at.is_(None))
+        .values(sent_at=sent_at, reference=reference)
+        .execution_options(synchronize_session=False)
+    )
+    recorded = db.session.execute(statement).rowcount == 1
+    db.session.commit()
+    return recorded
+
+
+def dao_touch_created_notification(notification_id: uuid.UUID | str) -> None:
+    """Mark a `created` notification as looked after now (its task will retry it), so the safety net that queues
+    forgotten notifications leaves it alone for a while. Commits."""
+    db.session.execute(
+        update(Notification)
+        .where(Notification.id == notification_id, Notification.status == NotificationStatus.CREATED)
+        .values(updated_at=utc_now())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def dao_touch_created_notifications_to_requeue(*, untouched_since: datetime, limit: int) -> list[NotificationToQueue]:
+    """Pick up to ``limit`` `created` notifications nobody touched since ``untouched_since``; mark them touched.
+
+    Touching (`updated_at = now`) keeps the next safety-net run from queueing them again straight away; a
+    notification waiting for its retry countdown was touched when its claim was handed back. Commits.
+    """
+    stale = (
+        select(Notification.id)
+        .where(
+            Notification.status == NotificationStatus.CREATED,
+            Notification.created_at < untouched_since,
+            func.coalesce(Notification.updated_at, Notification.created_at) < untouched_since,
+        )
+        .order_by(Notification.created_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    statement = (
+        update(Notification)
+        .where(Notification.id.in_(_picked_once(stale)), Notification.status == NotificationStatus.CREATED)
+        .values(updated_at=utc_now())
+        .returning(Notification.id, Notification.notification_type, Notification.key_type)
+        .execution_options(synchronize_session=False)
+    )
+    rows = db.session.execute(statement).all()
+    db.session.commit()
+    return [NotificationToQueue(*row) for row in rows]
+
+
+def dao_release_stale_sending_claims(*, claimed_before: datetime, limit: int) -> list[NotificationToQueue]:
+    """Hand back up to ``limit`` claims older than ``claimed_before`` with no provider answer (`sending -> created`).
+
+    Their workers died before recording an answer. Commits; returns what to queue again.
+    """
+    stale = (
+        select(Notification.id)
+        .where(_unrecorded_claim(), Notification.sending_claimed_at < claimed_before)
+        .order_by(Notification.sending_claimed_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    statement = (
+        update(Notification)
+        .where(
+            Notification.id.in_(_picked_once(stale)),
+            _may_become(NotificationStatus.CREATED),
+            Notification.sent_at.is_(None),
+        )
+        .values(status=NotificationStatus.CREATED, sending_claimed_at=None, updated_at=utc_now())
+        .returning(Notification.id, Notification.notification_type, Notification.key_type)
+        .execution_options(synchronize_session=False)
+    )
+    rows = db.session.execute(statement).all()
+    db.session.commit()
+    return [NotificationToQueue(*row) for row in rows]
+
+
+def dao_timeout_sending_notifications(*, created_before: datetime, limit: int) -> Sequence[Notification]:
+    """Move up to ``limit`` `sending`/`pending` notifications created before ``created_before`` to
+    `temporary-failure` (no receipt came). Commits; returns the rows changed."""
+    waiting = (NotificationStatus.SENDING, NotificationStatus.PENDING)
+    stale = (
+        select(Notification.id)
+        .where(Notification.status.in_(waiting), Notification.created_at < created_before)
+        .order_by(Notification.created_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    statement = (
+        update(Notification)
+        .where(
+            Notification.id.in_(_picked_once(stale)),
+            _may_become(NotificationStatus.TEMPORARY_FAILURE, *waiting),
+        )
+        .values(status=NotificationStatus.TEMPORARY_FAILURE, updated_at=utc_now())
+        .returning(Notification)
+        .execution_options(synchronize_session=False)
+    )
+    rows = db.session.execute(statement).scalars().all()
+    db.session.commit()
+    return rows
+
+
+def dao_fail_unsent_notifications(*, created_before: datetime, limit: int) -> Sequence[Notification]:
+    """Move up to ``limit`` notifications still `created` from before ``created_before`` to `technical-failure`:
+    every attempt to hand them over failed (or crashed its worker). Commits; returns the rows changed."""
+    stale = (
+        select(Notification.id)
+        .where(Notification.status == NotificationStatus.CREATED, Notification.created_at < created_before)
+        .order_by(Notification.created_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    statement = (
+        update(Notification)
+        .where(
+            Notification.id.in_(_picked_once(stale)),
+            _may_become(NotificationStatus.TECHNICAL_FAILURE, NotificationStatus.CREATED),
+        )
+        .values(status=NotificationStatus.TECHNICAL_FAILURE, updated_at=utc_now())
+        .returning(Notification)
+        .execution_options(synchronize_session=False)
+    )
+    rows = db.session.execute(statement).scalars().all()
+    db.session.commit()
+    return rows

@@ -1,0 +1,179 @@
+"""Notifications: insert, read, and the guarded status UPDATE that is the only writer of a status."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, delete, insert, literal, select, tuple_, update
+from sqlalchemy import inspect as sa_inspect
+
+from app.clock import utc_now
+from app.extensions import db
+from app.models import Notification, TemplateHistory
+from app.notification_status import NotificationStatus, allowed_previous_statuses
+
+
+def dao_create_notification(notification: Notification) -> Notification:
+    """Insert one notification (status `created`) and commit: one INSERT, no history write."""
+    notification.status = notification.status or NotificationStatus.CREATED
+    db.session.add(notification)
+    db.session.commit()
+    return notification
+
+
+def dao_get_notification_by_id(notification_id: uuid.UUID | str) -> Notification:
+    return db.session.execute(select(Notification).where(Notification.id == notification_id)).scalar_one()
+
+
+def dao_get_notification_by_reference(reference: str) -> Notification:
+    """The notification a provider knows by ``reference`` (SES's MessageId); raises NoResultFound."""
+    return db.session.execute(select(Notification).where(Notification.reference == reference)).scalar_one()
+
+
+def dao_get_notification_status_by_id(notification_id: uuid.UUID | str) -> str:
+    """Read the status straight from the row (never from the session's copy, which may be stale)."""
+    return db.session.execute(select(Notification.status).where(Notification.id == notification_id)).scalar_one()
+
+
+def dao_get_notification_by_id_for_service(service_id: uuid.UUID, notification_id: uuid.UUID | str) -> Notification:
+    return db.session.execute(
+        select(Notification).where(Notification.id == notification_id, Notification.service_id == service_id)
+    ).scalar_one()
+
+
+def dao_delete_notification_by_id(notification_id: uuid.UUID | str) -> None:
+    db.session.execute(delete(Notification).where(Notification.id == notification_id))
+    db.session.commit()
+
+
+def _guard(target: NotificationStatus, only_from: Iterable[str] | None) -> list[str]:
+    allowed = set(allowed_previous_statuses(target))
+    if only_from is not None:
+        allowed &= set(only_from)
+    return sorted(allowed)
+
+
+def dao_update_notification_status_by_id(
+    notification_id: uuid.UUID | str,
+    status: NotificationStatus,
+    *,
+    only_from: Iterable[str] | None = None,
+    **values: Any,
+) -> Notification | None:
+    """Move a notification to ``status`` if the status machine allows it from its current status.
+
+    The allowed previous statuses are part of the UPDATE's WHERE clause, so of two racing writers at most one
+    wins. ``only_from`` narrows the allowed set further. Returns the updated row, or None when nothing changed.
+    Commits.
+    """
+    statement = (
+        update(Notification)
+        .where(Notification.id == notification_id, Notification.status.in_(_guard(status, only_from)))
+        .values(status=status, updated_at=utc_now(), **values)
+        .returning(Notification)
+        .execution_options(synchronize_session=False)
+    )
+    updated = db.session.execute(statement).scalar_one_or_none()
+    db.session.commit()
+    return updated
+
+
+def dao_update_notification_status_by_reference(
+    reference: str,
+    status: NotificationStatus,
+    *,
+    only_from: Iterable[str] | None = None,
+    **values: Any,
+) -> Notification | None:
+    """As dao_update_notification_status_by_id, matching the provider's reference instead of our id."""
+    statement = (
+        update(Notification)
+        .where(Notification.reference == reference, Notification.status.in_(_guard(status, only_from)))
+        .values(status=status, updated_at=utc_now(), **values)
+        .returning(Notification)
+        .execution_options(synchronize_session=False)
+    )
+    updated = db.session.execute(statement).scalars().first()
+    db.session.commit()
+    return updated
+
+
+def dao_create_notifications(notifications: Sequence[Notification]) -> None:
+    """Insert many notifications in one round trip and commit (bulk sends, test data)."""
+    for notification in notifications:
+        notification.status = notification.status or NotificationStatus.CREATED
+    db.session.add_all(notifications)
+    db.session.commit()
+
+
+def _page_cursor(service_id: uuid.UUID, older_than_id: uuid.UUID | str) -> tuple[datetime, uuid.UUID] | None:
+    """The (created_at, id) of the service's notification ``older_than_id``; None when there is no such row."""
+    created_at = db.session.execute(
+        select(Notification.created_at).where(Notification.id == older_than_id, Notification.service_id == service_id)
+    ).scalar_one_or_none()
+    return None if created_at is None else (created_at, uuid.UUID(str(older_than_id)))
+
+
+def dao_list_notifications_with_template_for_service(
+    service_id: uuid.UUID,
+    *,
+    key_type: str,
+    limit: int,
+    statuses: Collection[str] = (),
+    notification_types: Collection[str] = (),
+    client_reference: str | None = None,
+    older_than_id: uuid.UUID | str | None = None,
+    include_jobs: bool = False,
+) -> Sequence[Row[tuple[Notification, TemplateHistory]]]:
+    """One page of a service's notifications sent with keys of ``key_type``, newest first, each with the template
+    version it was sent with.
+
+    Pages are cut with a keyset cursor on (created_at, id) over the (service_id, key_type, created_at) index:
+    ``older_than_id`` excludes that notification and everything newer, and an id the service does not have gives
+    an empty page. No OFFSET, no COUNT. Empty filter collections mean "any".
+    """
+    query = (
+        select(Notification, TemplateHistory)
+        .join(
+            TemplateHistory,
+            (TemplateHistory.id == Notification.template_id)
+            & (TemplateHistory.version == Notification.template_version),
+        )
+        .where(Notification.service_id == service_id, Notification.key_type == key_type)
+    )
+    if older_than_id is not None:
+        cursor = _page_cursor(service_id, older_than_id)
+        if cursor is None:
+            return []
+        query = query.where(
+            Notification.created_at <= cursor[0],
+            tuple_(Notification.created_at, Notification.id) < tuple_(literal(cursor[0]), literal(cursor[1])),
+        )
+    if statuses:
+        query = query.where(Notification.status.in_(list(statuses)))
+    if notification_types:
+        query = query.where(Notification.notification_type.in_(list(notification_types)))
+    if client_reference is not None:
+        query = query.where(Notification.client_reference == client_reference)
+    if not include_jobs:
+        query = query.where(Notification.job_id.is_(None))
+    query = query.order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)
+    return db.session.execute(query).all()
+
+
+_NOTIFICATION_COLUMNS = tuple(
+    (attribute.key, attribute.columns[0].key) for attribute in sa_inspect(Notification).column_attrs
+)
+
+
+def dao_create_notification_autocommit(notification: Notification) -> None:
+    """Insert one new notification (every column as set on ``notification``) as a single autocommitted statement on
+    a connection of its own: one round trip, no BEGIN/COMMIT, no ORM unit of work. The API's hot path uses it; the
+    session is not involved, so ``notification`` stays transient (read the row back with dao_get_notification_by_id).
+    """
+    values = {column: getattr(notification, key) for key, column in _NOTIFICATION_COLUMNS}
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(insert(Notification.__table__), values)

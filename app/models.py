@@ -1,0 +1,537 @@
+"""SQLAlchemy models for Herald's tables and the enums they use."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.encryption import encryptor
+from app.extensions import db
+from app.notification_status import NotificationStatus
+
+
+class NotificationType(StrEnum):
+    SMS = "sms"
+    EMAIL = "email"
+    LETTER = "letter"
+
+
+class TemplateType(StrEnum):
+    SMS = "sms"
+    EMAIL = "email"
+    LETTER = "letter"
+
+
+class KeyType(StrEnum):
+    NORMAL = "normal"
+    TEAM = "team"
+    TEST = "test"
+
+
+class ServicePermissionType(StrEnum):
+    SMS = "sms"
+    EMAIL = "email"
+    LETTER = "letter"
+    INTERNATIONAL_SMS = "international_sms"
+    INBOUND_SMS = "inbound_sms"
+
+
+class RecipientType(StrEnum):
+    MOBILE = "mobile"
+    EMAIL = "email"
+
+
+class CallbackType(StrEnum):
+    DELIVERY_STATUS = "delivery_status"
+    COMPLAINT = "complaint"
+    INBOUND_SMS = "inbound_sms"
+
+
+class JobStatus(StrEnum):
+    PENDING = "pending"
+    SCHEDULED = "scheduled"
+    IN_PROGRESS = "in progress"
+    FINISHED = "finished"
+    SENDING_LIMITS_EXCEEDED = "sending limits exceeded"
+    CANCELLED = "cancelled"
+    ERROR = "error"
+
+
+def _values(enum: type[StrEnum]) -> str:
+    return ", ".join(f"'{member.value}'" for member in enum)
+
+
+def _new_id() -> uuid.UUID:
+    return uuid.uuid4()
+
+
+def _uuid_pk() -> Mapped[uuid.UUID]:
+    return mapped_column(UUID(as_uuid=True), primary_key=True, default=_new_id)
+
+
+def _created_at() -> Mapped[datetime]:
+    return mapped_column(DateTime(timezone=True), nullable=False, server_default=text("now()"))
+
+
+class Service(db.Model):
+    __tablename__ = "services"
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    name: Mapped[str] = mapped_column(String(255), nullable=False, unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    restricted: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    rate_limit: Mapped[int] = mapped_column(Integer, nullable=False, default=3000)
+    sms_message_limit: Mapped[int] = mapped_column(BigInteger, nullable=False, default=250_000)
+    email_message_limit: Mapped[int] = mapped_column(BigInteger, nullable=False, default=250_000)
+    international_sms_message_limit: Mapped[int] = mapped_column(BigInteger, nullable=False, default=100)
+    email_sender_local_part: Mapped[str] = mapped_column(String(255), nullable=False, unique=True)
+    custom_email_sender_name: Mapped[str | None] = mapped_column(String(255))
+    prefix_sms: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    data_retention_days: Mapped[int] = mapped_column(Integer, nullable=False, default=7)
+    created_by: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = _created_at()
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+
+class ServiceHistory(db.Model):
+    __tablename__ = "services_history"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), nullable=False)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    restricted: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    rate_limit: Mapped[int] = mapped_column(Integer, nullable=False)
+    sms_message_limit: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    email_message_limit: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    international_sms_message_limit: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    email_sender_local_part: Mapped[str] = mapped_column(String(255), nullable=False)
+    custom_email_sender_name: Mapped[str | None] = mapped_column(String(255))
+    prefix_sms: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    data_retention_days: Mapped[int] = mapped_column(Integer, nullable=False)
+    created_by: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ServicePermission(db.Model):
+    __tablename__ = "service_permissions"
+    __table_args__ = (CheckConstraint(f"permission IN ({_values(ServicePermissionType)})", name="ck_permission"),)
+
+    service_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("services.id", ondelete="CASCADE"), primary_key=True
+    )
+    permission: Mapped[str] = mapped_column(String(50), primary_key=True)
+    created_at: Mapped[datetime] = _created_at()
+
+
+class ServiceGuestListEntry(db.Model):
+    """A recipient a trial service (or a team key) may send to: a team member or a guest-list entry."""
+
+    __tablename__ = "service_guest_list"
+    __table_args__ = (
+        CheckConstraint(f"recipient_type IN ({_values(RecipientType)})", name="ck_recipient_type"),
+        UniqueConstraint("service_id", "recipient_type", "recipient", name="uq_service_guest_list_recipient"),
+    )
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    service_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("services.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    recipient_type: Mapped[str] = mapped_column(String(20), nullable=False)
+    recipient: Mapped[str] = mapped_column(String(320), nullable=False)
+    created_at: Mapped[datetime] = _created_at()
+
+
+class ServiceSmsSender(db.Model):
+    __tablename__ = "service_sms_senders"
+    __table_args__ = (
+        Index(
+            "uq_service_sms_senders_default",
+            "service_id",
+            unique=True,
+            postgresql_where=text("is_default AND NOT archived"),
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    service_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("services.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    sms_sender: Mapped[str] = mapped_column(String(11), nullable=False)
+    is_default: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    archived: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    created_at: Mapped[datetime] = _created_at()
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ServiceEmailReplyTo(db.Model):
+    __tablename__ = "service_email_reply_to"
+    __table_args__ = (
+        Index(
+            "uq_service_email_reply_to_default",
+            "service_id",
+            unique=True,
+            postgresql_where=text("is_default AND NOT archived"),
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    service_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("services.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    email_address: Mapped[str] = mapped_column(String(320), nullable=False)
+    is_default: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    archived: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    created_at: Mapped[datetime] = _created_at()
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ServiceCallbackApi(db.Model):
+    """Where (and with which bearer token) to tell a service about its notifications; secrets encrypted."""
+
+    __tablename__ = "service_callback_api"
+    __table_args__ = (
+        CheckConstraint(f"callback_type IN ({_values(CallbackType)})", name="ck_callback_type"),
+        UniqueConstraint("service_id", "callback_type", name="uq_service_callback_type"),
+    )
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    service_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("services.id", ondelete="CASCADE"), nullable=False
+    )
+    callback_type: Mapped[str] = mapped_column(String(50), nullable=False)
+    url: Mapped[str] = mapped_column(String(2000), nullable=False)
+    _bearer_token: Mapped[str] = mapped_column("bearer_token", Text, nullable=False)
+    _signing_secret: Mapped[str] = mapped_column("signing_secret", Text, nullable=False)
+    created_at: Mapped[datetime] = _created_at()
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    @property
+    def bearer_token(self) -> str:
+        return encryptor().decrypt(self._bearer_token)
+
+    @bearer_token.setter
+    def bearer_token(self, value: str) -> None:
+        self._bearer_token = encryptor().encrypt(value)
+
+    @property
+    def signing_secret(self) -> str:
+        return encryptor().decrypt(self._signing_secret)
+
+    @signing_secret.setter
+    def signing_secret(self, value: str) -> None:
+        self._signing_secret = encryptor().encrypt(value)
+
+
+class ApiKey(db.Model):
+    __tablename__ = "api_keys"
+    __table_args__ = (
+        CheckConstraint(f"key_type IN ({_values(KeyType)})", name="ck_key_type"),
+        Index(
+            "uq_api_keys_service_name_active",
+            "service_id",
+            "name",
+            unique=True,
+            postgresql_where=text("expiry_date IS NULL"),
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    name: Mapped[str] = mapped_column(String(255), nullable=False)
+    _secret: Mapped[str] = mapped_column("secret", Text, nullable=False)
+    service_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("services.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    key_type: Mapped[str] = mapped_column(String(20), nullable=False)
+    expiry_date: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = _created_at()
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    @property
+    def secret(self) -> str:
+        return encryptor().decrypt(self._secret)
+
+    @secret.setter
+    def secret(self, value: str) -> None:
+        self._secret = encryptor().encrypt(value)
+
+
+class ApiKeyHistory(db.Model):
+    __tablename__ = "api_keys_history"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), nullable=False)
+    _secret: Mapped[str] = mapped_column("secret", Text, nullable=False)
+    service_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
+    key_type: Mapped[str] = mapped_column(String(20), nullable=False)
+    expiry_date: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class _TemplateColumns:
+    name: Mapped[str] = mapped_column(String(255), nullable=False)
+    template_type: Mapped[str] = mapped_column(String(20), nullable=False)
+    content: Mapped[str] = mapped_column(Text, nullable=False)
+    subject: Mapped[str | None] = mapped_column(Text)
+    archived: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    hidden: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    created_by: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Template(_TemplateColumns, db.Model):
+    __tablename__ = "templates"
+    __table_args__ = (CheckConstraint(f"template_type IN ({_values(TemplateType)})", name="ck_template_type"),)
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    service_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("services.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+
+class TemplateHistory(_TemplateColumns, db.Model):
+    """Every version of every template; notifications point at (template_id, template_version) here."""
+
+    __tablename__ = "templates_history"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    service_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False, index=True)
+
+
+class ProviderDetails(db.Model):
+    __tablename__ = "provider_details"
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    identifier: Mapped[str] = mapped_column(String(50), nullable=False, unique=True)
+    display_name: Mapped[str] = mapped_column(String(255), nullable=False)
+    notification_type: Mapped[str] = mapped_column(String(20), nullable=False)
+    priority: Mapped[int] = mapped_column(Integer, nullable=False)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    supports_international: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str | None] = mapped_column(String(255))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class ProviderDetailsHistory(db.Model):
+    __tablename__ = "provider_details_history"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    identifier: Mapped[str] = mapped_column(String(50), nullable=False)
+    display_name: Mapped[str] = mapped_column(String(255), nullable=False)
+    notification_type: Mapped[str] = mapped_column(String(20), nullable=False)
+    priority: Mapped[int] = mapped_column(Integer, nullable=False)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    supports_international: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str | None] = mapped_column(String(255))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Job(db.Model):
+    __tablename__ = "jobs"
+    __table_args__ = (
+        CheckConstraint(f"job_status IN ({_values(JobStatus)})", name="ck_job_status"),
+        Index("ix_jobs_service_id_created_at", "service_id", "created_at"),
+        Index("ix_jobs_scheduled", "scheduled_for", postgresql_where=text("job_status = 'scheduled'")),
+    )
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    original_file_name: Mapped[str] = mapped_column(String(255), nullable=False)
+    service_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("services.id", ondelete="CASCADE"), nullable=False
+    )
+    template_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
+    template_version: Mapped[int] = mapped_column(Integer, nullable=False)
+    notification_count: Mapped[int] = mapped_column(Integer, nullable=False)
+    job_status: Mapped[str] = mapped_column(String(50), nullable=False, default=JobStatus.PENDING)
+    # The validated rows, encrypted (they carry recipients and personalisation).
+    _contents: Mapped[str] = mapped_column("contents", Text, nullable=False)
+    reply_to_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    api_key_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    key_type: Mapped[str] = mapped_column(String(20), nullable=False, default=KeyType.NORMAL)
+    scheduled_for: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    processing_started: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    processing_finished: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    archived: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    created_by: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = _created_at()
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class _NotificationColumns:
+    job_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    job_row_number: Mapped[int | None] = mapped_column(Integer)
+    service_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
+    template_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
+    template_version: Mapped[int] = mapped_column(Integer, nullable=False)
+    api_key_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    key_type: Mapped[str] = mapped_column(String(20), nullable=False)
+    billable_units: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    notification_type: Mapped[str] = mapped_column(String(20), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sent_by: Mapped[str | None] = mapped_column(String(50))
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column("notification_status", String(50), nullable=False)
+    reference: Mapped[str | None] = mapped_column(String(255))
+    client_reference: Mapped[str | None] = mapped_column(String(1000))
+    international: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    phone_prefix: Mapped[str | None] = mapped_column(String(10))
+    rate_multiplier: Mapped[int | None] = mapped_column(Integer)
+
+
+class Notification(_NotificationColumns, db.Model):
+    """The working set: notifications inside their service's retention period, with personal data (encrypted)."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        CheckConstraint(f"notification_status IN ({_values(NotificationStatus)})", name="ck_notification_status"),
+        ForeignKeyConstraint(
+            ["template_id", "template_version"],
+            ["templates_history.id", "templates_history.version"],
+            name="fk_notifications_template_version",
+        ),
+        UniqueConstraint("job_id", "job_row_number", name="uq_notifications_job_row_number"),
+        Index("ix_notifications_service_created_at", "service_id", "created_at"),
+        Index("ix_notifications_service_key_type_created_at", "service_id", "key_type", "created_at"),
+        Index("ix_notifications_reference", "reference"),
+        Index("ix_notifications_client_reference", "service_id", "client_reference"),
+        Index("ix_notifications_job_id_status", "job_id", "notification_status"),
+        Index("ix_notifications_status_created_at", "notification_status", "created_at"),
+        Index(
+            "ix_notifications_unrecorded_sending_claims",
+            "sending_claimed_at",
+            postgresql_where=text("notification_status = 'sending' AND sent_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    to: Mapped[str] = mapped_column(String(320), nullable=False)
+    normalised_to: Mapped[str | None] = mapped_column(String(320))
+    _personalisation: Mapped[str | None] = mapped_column("personalisation", Text)
+    reply_to_text: Mapped[str | None] = mapped_column(String(320))
+    unsubscribe_link: Mapped[str | None] = mapped_column(String(2000))
+    # When a worker claimed it (created -> sending) before calling a provider; see migration 0003.
+    sending_claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    @property
+    def personalisation(self) -> dict[str, Any]:
+        return encryptor().decrypt_json(self._personalisation) if self._personalisation else {}
+
+    @personalisation.setter
+    def personalisation(self, value: dict[str, Any] | None) -> None:
+        self._personalisation = encryptor().encrypt_json(value or {})
+
+
+class NotificationHistory(_NotificationColumns, db.Model):
+    """Notifications past retention: the same metadata without recipient, personalisation or reply-to."""
+
+    __tablename__ = "notification_history"
+    __table_args__ = (
+        Index("ix_notification_history_service_created_at", "service_id", "created_at"),
+        Index("ix_notification_history_reference", "reference"),
+        Index("ix_notification_history_job_id_status", "job_id", "notification_status"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+
+
+class InboundNumber(db.Model):
+    __tablename__ = "inbound_numbers"
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    number: Mapped[str] = mapped_column(String(20), nullable=False, unique=True)
+    provider: Mapped[str] = mapped_column(String(50), nullable=False)
+    service_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("services.id", ondelete="SET NULL"), unique=True
+    )
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    created_at: Mapped[datetime] = _created_at()
+
+
+class InboundSms(db.Model):
+    __tablename__ = "inbound_sms"
+    __table_args__ = (Index("ix_inbound_sms_service_created_at", "service_id", "created_at"),)
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    service_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("services.id", ondelete="CASCADE"), nullable=False
+    )
+    notify_number: Mapped[str] = mapped_column(String(20), nullable=False)
+    user_number: Mapped[str] = mapped_column(String(20), nullable=False)
+    provider_date: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    provider_reference: Mapped[str | None] = mapped_column(String(255))
+    provider: Mapped[str] = mapped_column(String(50), nullable=False)
+    _content: Mapped[str] = mapped_column("content", Text, nullable=False)
+    created_at: Mapped[datetime] = _created_at()
+
+    @property
+    def content(self) -> str:
+        return encryptor().decrypt(self._content)
+
+    @content.setter
+    def content(self, value: str) -> None:
+        self._content = encryptor().encrypt(value)
+
+
+class Complaint(db.Model):
+    __tablename__ = "complaints"
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    notification_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False, index=True)
+    service_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("services.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    ses_feedback_id: Mapped[str | None] = mapped_column(Text, unique=True)
+    complaint_type: Mapped[str | None] = mapped_column(Text)
+    complaint_date: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = _created_at()
+
+
+class IdempotencyRecord(db.Model):
+    """A POST send made with an Idempotency-Key header: its request fingerprint and the 201 it got."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (Index("ix_idempotency_keys_created_at", "created_at"),)
+
+    service_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("services.id", ondelete="CASCADE"), primary_key=True
+    )
+    idempotency_key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    request_fingerprint: Mapped[str] = mapped_column(String(64), nullable=False)
+    notification_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    response_body: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = _created_at()

@@ -1,0 +1,80 @@
+"""The notification status machine: every status, which are final, and which transitions are allowed."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class NotificationStatus(StrEnum):
+    CREATED = "created"
+    SENDING = "sending"
+    PENDING = "pending"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    PERMANENT_FAILURE = "permanent-failure"
+    TEMPORARY_FAILURE = "temporary-failure"
+    TECHNICAL_FAILURE = "technical-failure"
+
+
+FINAL_STATUSES: frozenset[NotificationStatus] = frozenset(
+    {
+        NotificationStatus.SENT,
+        NotificationStatus.DELIVERED,
+        NotificationStatus.PERMANENT_FAILURE,
+        NotificationStatus.TEMPORARY_FAILURE,
+        NotificationStatus.TECHNICAL_FAILURE,
+    }
+)
+
+FAILURE_STATUSES: frozenset[NotificationStatus] = frozenset(
+    {
+        NotificationStatus.PERMANENT_FAILURE,
+        NotificationStatus.TEMPORARY_FAILURE,
+        NotificationStatus.TECHNICAL_FAILURE,
+    }
+)
+
+# Target status -> the statuses a notification may be in for the move to be allowed. The guarded UPDATE uses
+# these sets in its WHERE clause, so two racing writers can never both move a notification out of a final status.
+ALLOWED_PREVIOUS_STATUSES: dict[NotificationStatus, frozenset[NotificationStatus]] = {
+    # A worker hands its claim back (sending -> created) when the provider refused retryably; the DAO also requires
+    # that no provider answer was recorded and that the claim is its own.
+    NotificationStatus.CREATED: frozenset({NotificationStatus.SENDING}),
+    NotificationStatus.SENDING: frozenset({NotificationStatus.CREATED}),
+    # From `sending` too: the worker claims first, then marks international SMS without receipts `sent`.
+    NotificationStatus.SENT: frozenset({NotificationStatus.CREATED, NotificationStatus.SENDING}),
+    NotificationStatus.PENDING: frozenset({NotificationStatus.SENDING}),
+    NotificationStatus.DELIVERED: frozenset({NotificationStatus.SENDING, NotificationStatus.PENDING}),
+    NotificationStatus.PERMANENT_FAILURE: frozenset(
+        {NotificationStatus.CREATED, NotificationStatus.SENDING, NotificationStatus.PENDING}
+    ),
+    # Firetext has no temporary-failure code: its mapping decides "declined after pending" before calling here.
+    NotificationStatus.TEMPORARY_FAILURE: frozenset({NotificationStatus.SENDING, NotificationStatus.PENDING}),
+    # `pending` too: a Firetext receipt with a status code we do not know may follow a `pending` one.
+    NotificationStatus.TECHNICAL_FAILURE: frozenset(
+        {NotificationStatus.CREATED, NotificationStatus.SENDING, NotificationStatus.PENDING}
+    ),
+}
+
+# Statuses a provider receipt may move a notification out of.
+RECEIPT_UPDATABLE_STATUSES: frozenset[NotificationStatus] = frozenset(
+    {NotificationStatus.SENDING, NotificationStatus.PENDING}
+)
+
+# The v2 API's `failed` filter expands to these.
+FAILED_FILTER_EXPANSION: tuple[str, ...] = tuple(sorted(str(status) for status in FAILURE_STATUSES))
+
+
+def is_final(status: str) -> bool:
+    """Return True when ``status`` can never change again."""
+    return status in FINAL_STATUSES
+
+
+def allowed_previous_statuses(target: NotificationStatus) -> frozenset[NotificationStatus]:
+    """Return the statuses from which ``target`` may be reached (`created` only by handing a claim back)."""
+    return ALLOWED_PREVIOUS_STATUSES.get(target, frozenset())
+
+
+def is_transition_allowed(current: str, target: NotificationStatus) -> bool:
+    """Return True when a notification in ``current`` may move to ``target``."""
+    return current in allowed_previous_statuses(target)

@@ -1,0 +1,142 @@
+"""`make run`: embedded PostgreSQL and Redis (unless configured), migrate, seed, then the whole stack.
+
+Starts the API (gunicorn), a Celery worker, Celery beat and the provider simulator as child processes, points
+Herald's providers at the simulator, and stops everything on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app.embedded_services import ensure_services  # noqa: E402
+
+VENV_BIN = Path(sys.executable).parent
+
+
+def stack_environment(database_url: str, redis_url: str) -> dict[str, str]:
+    port = os.environ.get("PORT", "6011")
+    simulator_port = os.environ.get("SIMULATOR_PORT", "6030")
+    simulator = f"http://127.0.0.1:{simulator_port}"
+    defaults = {
+        "NOTIFY_ENVIRONMENT": "development",
+        "API_HOST_NAME": f"http://127.0.0.1:{port}",
+        "MMG_URL": f"{simulator}/mmg",
+        "FIRETEXT_URL": f"{simulator}/firetext",
+        "SES_ENDPOINT_URL": f"{simulator}/ses",
+        "AWS_ACCESS_KEY_ID": "simulator",
+        "AWS_SECRET_ACCESS_KEY": "simulator",
+        "SNS_TRUSTED_CERT_URL_PREFIXES": f"{simulator}/",
+        "SIMULATOR_PORT": simulator_port,
+        "SIMULATOR_HERALD_URL": f"http://127.0.0.1:{port}",
+        "PYTHONUNBUFFERED": "1",
+    }
+    environment = {**defaults, **os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "PORT": port}
+    return environment
+
+
+def run_once(command: list[str], environment: dict[str, str]) -> None:
+    subprocess.run(command, env=environment, cwd=ROOT, check=True)
+
+
+def child_commands() -> dict[str, list[str]]:
+    celery = [str(VENV_BIN / "celery"), "-A", "run_celery"]
+    return {
+        "api": [str(VENV_BIN / "gunicorn"), "-c", "gunicorn_config.py", "application:app"],
+        "worker": celery
+        + [
+            "worker",
+            "--loglevel",
+            "INFO",
+            "--pool",
+            os.environ.get("CELERY_POOL", "threads"),
+            "--concurrency",
+            os.environ.get("CELERY_CONCURRENCY", "16"),
+            "--queues",
+            os.environ.get("CELERY_QUEUES", ",".join(_queues())),
+        ],
+        "beat": celery + ["beat", "--loglevel", "INFO", "--schedule", str(ROOT / ".data" / "celerybeat-schedule")],
+        "simulator": [str(VENV_BIN / "python"), "-m", "app.simulator"],
+    }
+
+
+def _queues() -> list[str]:
+    from app.celery.queues import all_queues
+
+    return all_queues()
+
+
+def print_welcome(environment: dict[str, str]) -> None:
+    demo = json.loads((ROOT / ".data" / "demo.json").read_text())
+    print(
+        f"""
+Herald is running at {environment["API_HOST_NAME"]} (providers: simulator on port {environment["SIMULATOR_PORT"]})
+Demo service {demo["service_id"]}; credentials in .data/demo.json
+  live key: {demo["api_keys"]["normal"]}
+  test key: {demo["api_keys"]["test"]}
+
+Try it (another terminal):
+  .venv/bin/python examples/send_demo.py
+
+Ctrl-C stops everything.
+""",
+        flush=True,
+    )
+
+
+def stop_children(children: dict[str, subprocess.Popen[bytes]]) -> None:
+    for process in children.values():
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    for process in children.values():
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def main() -> int:
+    data_dir = ROOT / ".data"
+    services = ensure_services(data_dir)
+    environment = stack_environment(services.database_url or "", services.redis_url or "")
+    flask = [str(VENV_BIN / "flask"), "--app", "application"]
+    children: dict[str, subprocess.Popen[bytes]] = {}
+    stopping = False
+
+    def request_stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    try:
+        run_once(flask + ["db", "upgrade"], environment)
+        run_once(flask + ["seed-demo"], environment)
+        for name, command in child_commands().items():
+            # Own process group: Ctrl-C reaches only us, and we stop the children in order.
+            children[name] = subprocess.Popen(command, env=environment, cwd=ROOT, start_new_session=True)
+        print_welcome(environment)
+        while not stopping:
+            for name, process in children.items():
+                if process.poll() is not None:
+                    print(f"{name} exited with status {process.returncode}; stopping Herald", file=sys.stderr)
+                    stopping = True
+            time.sleep(0.5)
+    finally:
+        stop_children(children)
+        services.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

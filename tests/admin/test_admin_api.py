@@ -1,0 +1,190 @@
+"""The internal admin API: services, keys and templates, end to end through HTTP."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.testing import FlaskClient
+
+from tests.auth_helpers import admin_auth_header, create_jwt_token
+
+
+def _admin(client: FlaskClient, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+    response = client.open(path, method=method, json=body, headers=[admin_auth_header()])
+    return response.status_code, response.get_json()
+
+
+def _create_service(client: FlaskClient, **settings: Any) -> dict[str, Any]:
+    status, body = _admin(client, "POST", "/service", {"name": "Tax office", **settings})
+    assert status == 201, body
+    return body["data"]
+
+
+def test_create_service_defaults_to_trial_with_sms_and_email(client: FlaskClient) -> None:
+    service = _create_service(client)
+
+    assert (service["restricted"], service["permissions"], service["email_sender_local_part"]) == (
+        True,
+        ["email", "sms"],
+        "tax.office",
+    )
+
+
+def test_create_service_rejects_a_duplicate_name(client: FlaskClient) -> None:
+    _create_service(client)
+
+    status, body = _admin(client, "POST", "/service", {"name": "Tax office"})
+
+    assert (status, body) == (400, {"result": "error", "message": {"name": ["Duplicate service name 'Tax office'"]}})
+
+
+def test_update_service_changes_settings_and_permissions(client: FlaskClient) -> None:
+    service = _create_service(client)
+
+    status, body = _admin(
+        client,
+        "POST",
+        f"/service/{service['id']}",
+        {"restricted": False, "rate_limit": 10, "permissions": ["sms", "international_sms"]},
+    )
+
+    assert status == 200
+    assert (body["data"]["restricted"], body["data"]["rate_limit"], body["data"]["permissions"]) == (
+        False,
+        10,
+        ["international_sms", "sms"],
+    )
+    assert body["data"]["version"] == 2
+
+
+def test_guest_list_is_replaced_with_normalised_entries(client: FlaskClient) -> None:
+    service = _create_service(client)
+
+    status, body = _admin(
+        client,
+        "PUT",
+        f"/service/{service['id']}/guest-list",
+        {"email_addresses": ["Someone@Example.com"], "phone_numbers": ["07700 900123"]},
+    )
+
+    assert status == 200
+    assert sorted(entry["recipient"] for entry in body["data"]) == ["447700900123", "someone@example.com"]
+
+
+def test_guest_list_with_a_bad_entry_changes_nothing(client: FlaskClient) -> None:
+    service = _create_service(client)
+
+    status, body = _admin(
+        client,
+        "PUT",
+        f"/service/{service['id']}/guest-list",
+        {"email_addresses": ["ok@example.com", "not an email"]},
+    )
+
+    assert status == 400
+    assert body["message"] == ["Invalid guest list: not an email is not a valid email address"]
+    assert _admin(client, "GET", f"/service/{service['id']}")[1]["data"]["guest_list"] == []
+
+
+def test_senders_and_reply_tos_have_one_default(client: FlaskClient) -> None:
+    service = _create_service(client)
+    _admin(client, "POST", f"/service/{service['id']}/sms-sender", {"sms_sender": "FIRST", "is_default": True})
+    _admin(client, "POST", f"/service/{service['id']}/sms-sender", {"sms_sender": "SECOND", "is_default": True})
+
+    senders = _admin(client, "GET", f"/service/{service['id']}")[1]["data"]["sms_senders"]
+
+    assert [(sender["sms_sender"], sender["is_default"]) for sender in senders] == [
+        ("FIRST", False),
+        ("SECOND", True),
+    ]
+
+
+def test_api_key_is_returned_once_in_full_and_then_listed_without_secret(client: FlaskClient) -> None:
+    service = _create_service(client)
+
+    status, body = _admin(client, "POST", f"/service/{service['id']}/api-key", {"name": "My Key", "key_type": "normal"})
+    listed = _admin(client, "GET", f"/service/{service['id']}/api-keys")[1]["apiKeys"]
+
+    assert status == 201
+    key = body["data"]["key"]
+    assert key[-73:-37] == service["id"] and key.startswith("my_key-") and len(key[-36:]) == 36
+    assert "key" not in listed[0] and "secret" not in listed[0]
+
+
+def test_api_key_secret_is_encrypted_at_rest(client: FlaskClient) -> None:
+    from sqlalchemy import text
+
+    from app.extensions import db
+
+    service = _create_service(client)
+    key = _admin(client, "POST", f"/service/{service['id']}/api-key", {"name": "k", "key_type": "test"})[1]["data"]
+
+    stored = db.session.execute(text("SELECT secret FROM api_keys")).scalar_one()
+
+    assert key["key"][-36:] not in stored
+
+
+def test_revoked_key_stays_listed_with_expiry_date(client: FlaskClient) -> None:
+    service = _create_service(client)
+    key = _admin(client, "POST", f"/service/{service['id']}/api-key", {"name": "k", "key_type": "team"})[1]["data"]
+
+    status, body = _admin(client, "POST", f"/service/{service['id']}/api-key/revoke/{key['id']}")
+
+    assert status == 202 and body["data"]["expiry_date"] is not None
+
+
+def test_template_update_creates_a_new_version_and_keeps_the_old_one(client: FlaskClient) -> None:
+    service = _create_service(client)
+    template = _admin(
+        client,
+        "POST",
+        f"/service/{service['id']}/template",
+        {"name": "Welcome", "template_type": "email", "subject": "Hi ((name))", "content": "Version one"},
+    )[1]["data"]
+
+    status, updated = _admin(
+        client, "POST", f"/service/{service['id']}/template/{template['id']}", {"content": "Version two"}
+    )
+    old = _admin(client, "GET", f"/service/{service['id']}/template/{template['id']}/version/1")[1]["data"]
+
+    assert status == 200
+    assert (updated["data"]["version"], updated["data"]["content"]) == (2, "Version two")
+    assert (old["version"], old["content"]) == (1, "Version one")
+
+
+def test_email_template_needs_a_subject(client: FlaskClient) -> None:
+    service = _create_service(client)
+
+    status, body = _admin(
+        client,
+        "POST",
+        f"/service/{service['id']}/template",
+        {"name": "No subject", "template_type": "email", "content": "Body"},
+    )
+
+    assert (status, body["message"]) == (400, {"subject": ["Email templates need a subject"]})
+
+
+def test_admin_api_rejects_missing_token(client: FlaskClient) -> None:
+    response = client.get("/service")
+
+    assert response.status_code == 401
+    assert response.get_json() == {
+        "result": "error",
+        "message": {"token": ["Unauthorized: authentication token must be provided"]},
+    }
+
+
+def test_admin_api_rejects_an_unknown_client(client: FlaskClient) -> None:
+    token = create_jwt_token(client.application.config["ADMIN_CLIENT_SECRET"], "someone-else")
+
+    response = client.get("/service", headers={"Authorization": f"Bearer {token}"})
+
+    assert response.status_code == 401
+    assert response.get_json()["message"] == {"token": ["Unauthorized: not allowed to perform this action"]}
+
+
+def test_unknown_service_is_404_in_the_admin_envelope(client: FlaskClient) -> None:
+    status, body = _admin(client, "GET", "/service/7a0b8e02-8f6e-4b0e-9d50-0d7b2e4f1111")
+
+    assert (status, body) == (404, {"result": "error", "message": "No result found"})

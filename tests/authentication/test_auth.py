@@ -1,0 +1,158 @@
+"""Service API-key authentication: every message of the 401/403 split."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import pytest
+from flask import Flask, g
+
+from app.authentication.auth import requires_admin_auth, requires_auth
+from app.dao.api_key_dao import dao_revoke_api_key
+from app.dao.services_dao import dao_get_service_by_id, dao_update_service
+from app.errors import AuthError, InvalidRequest
+from tests.auth_helpers import admin_auth_header, create_jwt_token, service_auth_header
+from tests.factories import create_api_key, create_service
+
+SHORT_LIVED_SECRET = "a-secret-that-is-long-enough-for-hs256"
+
+
+def _authenticate(app: Flask, authorization: str | None) -> None:
+    headers = {"Authorization": authorization} if authorization is not None else {}
+    with app.test_request_context("/v2/notifications", headers=headers):
+        requires_auth()
+
+
+def _auth_error(app: Flask, authorization: str | None) -> AuthError:
+    with pytest.raises(AuthError) as error:
+        _authenticate(app, authorization)
+    return error.value
+
+
+@pytest.mark.parametrize(
+    ("authorization", "status_code", "message"),
+    [
+        (None, 401, "Unauthorized: authentication token must be provided"),
+        ("Basic abc", 401, "Unauthorized: authentication bearer scheme must be used"),
+        (
+            "Bearer not-a-jwt",
+            403,
+            "Invalid token: make sure your API token matches the example at "
+            "https://docs.notifications.service.gov.uk/rest-api.html#authorisation-header",
+        ),
+    ],
+    ids=["no header", "wrong scheme", "not a jwt"],
+)
+def test_requires_auth_rejects_malformed_headers(
+    notify_api: Flask, notify_db_session: None, authorization: str | None, status_code: int, message: str
+) -> None:
+    error = _auth_error(notify_api, authorization)
+
+    assert (error.status_code, error.message) == (status_code, message)
+
+
+def test_requires_auth_rejects_token_without_iss(notify_api: Flask, notify_db_session: None) -> None:
+    import jwt
+
+    token = jwt.encode({"iat": int(time.time())}, SHORT_LIVED_SECRET, algorithm="HS256")
+
+    error = _auth_error(notify_api, f"Bearer {token}")
+
+    assert error.message == "Invalid token: iss field not provided"
+
+
+def test_requires_auth_rejects_iss_that_is_not_a_uuid(notify_api: Flask, notify_db_session: None) -> None:
+    error = _auth_error(notify_api, f"Bearer {create_jwt_token(SHORT_LIVED_SECRET, 'not-a-uuid')}")
+
+    assert error.message == "Invalid token: service id is not the right data type"
+
+
+def test_requires_auth_rejects_unknown_service(notify_api: Flask, notify_db_session: None) -> None:
+    error = _auth_error(notify_api, f"Bearer {create_jwt_token(SHORT_LIVED_SECRET, str(uuid.uuid4()))}")
+
+    assert (error.status_code, error.message) == (403, "Invalid token: service not found")
+
+
+def test_requires_auth_rejects_service_without_keys(notify_api: Flask, notify_db_session: None) -> None:
+    service = create_service()
+
+    error = _auth_error(notify_api, f"Bearer {create_jwt_token(SHORT_LIVED_SECRET, str(service.id))}")
+
+    assert error.message == "Invalid token: service has no API keys"
+
+
+def test_requires_auth_rejects_archived_service(notify_api: Flask, notify_db_session: None) -> None:
+    api_key = create_api_key()
+    dao_update_service(dao_get_service_by_id(api_key.service_id), active=False)
+
+    error = _auth_error(notify_api, service_auth_header(api_key)[1])
+
+    assert error.message == "Invalid token: service is archived"
+
+
+def test_requires_auth_rejects_wrong_secret(notify_api: Flask, notify_db_session: None) -> None:
+    api_key = create_api_key()
+
+    error = _auth_error(notify_api, f"Bearer {create_jwt_token(str(uuid.uuid4()), str(api_key.service_id))}")
+
+    assert error.message == "Invalid token: API key not found"
+
+
+@pytest.mark.parametrize("offset_seconds", [-31, 31], ids=["too old", "in the future"])
+def test_requires_auth_rejects_tokens_outside_the_clock_window(
+    notify_api: Flask, notify_db_session: None, offset_seconds: int
+) -> None:
+    api_key = create_api_key()
+
+    error = _auth_error(notify_api, service_auth_header(api_key, issued_at=time.time() + offset_seconds)[1])
+
+    assert error.message == "Error: Your system clock must be accurate to within 30 seconds"
+
+
+def test_requires_auth_rejects_a_revoked_key(notify_api: Flask, notify_db_session: None) -> None:
+    api_key = create_api_key()
+    dao_revoke_api_key(api_key.service_id, api_key.id)
+
+    error = _auth_error(notify_api, service_auth_header(api_key)[1])
+
+    assert error.message == "Invalid token: API key revoked"
+
+
+def test_requires_auth_rejects_other_algorithms(notify_api: Flask, notify_db_session: None) -> None:
+    api_key = create_api_key()
+    token = create_jwt_token(api_key.secret, str(api_key.service_id), algorithm="HS512")
+
+    error = _auth_error(notify_api, f"Bearer {token}")
+
+    assert error.message == "Invalid token: algorithm used is not HS256"
+
+
+def test_requires_auth_tries_every_key_of_the_service(notify_api: Flask, notify_db_session: None) -> None:
+    first = create_api_key()
+    second = create_api_key(service=dao_get_service_by_id(first.service_id), key_type="team")
+
+    with notify_api.test_request_context("/v2/notifications", headers=[service_auth_header(second)]):
+        requires_auth()
+        authenticated = (g.api_user.id, g.api_user.key_type, g.service_id)
+
+    assert authenticated == (second.id, "team", second.service_id)
+
+
+def test_requires_admin_auth_accepts_the_admin_client(notify_api: Flask, notify_db_session: None) -> None:
+    with notify_api.test_request_context("/service"):
+        header = admin_auth_header()
+    with notify_api.test_request_context("/service", headers=[header]):
+        assert requires_admin_auth() is None
+
+
+def test_requires_admin_auth_rejects_a_service_key(notify_api: Flask, notify_db_session: None) -> None:
+    api_key = create_api_key()
+
+    with (
+        notify_api.test_request_context("/service", headers=[service_auth_header(api_key)]),
+        pytest.raises(InvalidRequest) as error,
+    ):
+        requires_admin_auth()
+
+    assert error.value.status_code == 403

@@ -1,0 +1,204 @@
+"""Sending claims: re-claiming stale ones, handing them back, recording sends, and the safety-net batches."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from freezegun import freeze_time
+
+from app.dao.notification_sending_dao import (
+    NotificationToQueue,
+    dao_reclaim_stale_sending_notification,
+    dao_record_notification_sent,
+    dao_release_sending_claim,
+    dao_release_stale_sending_claims,
+    dao_timeout_sending_notifications,
+    dao_touch_created_notification,
+    dao_touch_created_notifications_to_requeue,
+)
+from app.dao.notifications_dao import dao_get_notification_by_id, dao_update_notification_status_by_id
+from app.models import Notification
+from app.notification_status import NotificationStatus
+from tests.factories import create_notification, create_template
+
+S = NotificationStatus
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+def _claimed_notification(claimed_at: datetime, **factory_arguments: object) -> Notification:
+    notification = create_notification(status=S.CREATED, **factory_arguments)
+    dao_update_notification_status_by_id(notification.id, S.SENDING, sending_claimed_at=claimed_at, sent_by="mmg")
+    return notification
+
+
+def _reload(notification: Notification) -> Notification:
+    return dao_get_notification_by_id(notification.id)
+
+
+def test_a_stale_claim_without_an_answer_can_be_claimed_again(notify_db_session: None) -> None:
+    notification = _claimed_notification(NOW - timedelta(minutes=5))
+
+    reclaimed = dao_reclaim_stale_sending_notification(
+        notification.id, claimed_at=NOW, stale_claims_before=NOW - timedelta(minutes=2), sent_by="firetext"
+    )
+
+    assert reclaimed is not None
+    assert (_reload(notification).sending_claimed_at, _reload(notification).sent_by) == (NOW, "firetext")
+
+
+@pytest.mark.parametrize(
+    ("claimed_minutes_ago", "sent_at"),
+    [(1, None), (5, NOW - timedelta(minutes=4))],
+    ids=["claim still fresh", "provider answer already recorded"],
+)
+def test_a_claim_cannot_be_taken_over(
+    notify_db_session: None, claimed_minutes_ago: int, sent_at: datetime | None
+) -> None:
+    notification = _claimed_notification(NOW - timedelta(minutes=claimed_minutes_ago))
+    if sent_at:
+        dao_record_notification_sent(notification.id, sent_at=sent_at, reference="ref-1")
+
+    reclaimed = dao_reclaim_stale_sending_notification(
+        notification.id, claimed_at=NOW, stale_claims_before=NOW - timedelta(minutes=2)
+    )
+
+    assert reclaimed is None
+    assert _reload(notification).sending_claimed_at == NOW - timedelta(minutes=claimed_minutes_ago)
+
+
+def test_releasing_its_own_claim_puts_the_notification_back_to_created(notify_db_session: None) -> None:
+    notification = _claimed_notification(NOW)
+
+    released = dao_release_sending_claim(notification.id, claimed_at=NOW)
+
+    assert released is True
+    assert (_reload(notification).status, _reload(notification).sending_claimed_at) == (S.CREATED, None)
+
+
+def test_releasing_keeps_the_provider_and_billable_units_of_the_failed_attempt(notify_db_session: None) -> None:
+    notification = create_notification(status=S.CREATED)
+    dao_update_notification_status_by_id(
+        notification.id, S.SENDING, sending_claimed_at=NOW, sent_by="mmg", billable_units=2
+    )
+
+    dao_release_sending_claim(notification.id, claimed_at=NOW)
+
+    assert (_reload(notification).sent_by, _reload(notification).billable_units) == ("mmg", 2)
+
+
+def test_releasing_someone_elses_claim_changes_nothing(notify_db_session: None) -> None:
+    notification = _claimed_notification(NOW)
+
+    released = dao_release_sending_claim(notification.id, claimed_at=NOW - timedelta(minutes=5))
+
+    assert released is False
+    assert _reload(notification).status == S.SENDING
+
+
+def test_releasing_after_the_answer_was_recorded_changes_nothing(notify_db_session: None) -> None:
+    notification = _claimed_notification(NOW)
+    dao_record_notification_sent(notification.id, sent_at=NOW, reference="ref-1")
+
+    released = dao_release_sending_claim(notification.id, claimed_at=NOW)
+
+    assert released is False
+    assert _reload(notification).status == S.SENDING
+
+
+def test_the_first_recorded_answer_wins(notify_db_session: None) -> None:
+    notification = _claimed_notification(NOW)
+    dao_record_notification_sent(notification.id, sent_at=NOW, reference="first")
+
+    recorded = dao_record_notification_sent(notification.id, sent_at=NOW + timedelta(seconds=1), reference="second")
+
+    assert recorded is False
+    assert (_reload(notification).reference, _reload(notification).sent_at) == ("first", NOW)
+
+
+def test_recording_an_answer_keeps_a_status_a_fast_receipt_already_set(notify_db_session: None) -> None:
+    notification = _claimed_notification(NOW)
+    dao_update_notification_status_by_id(notification.id, S.DELIVERED)
+
+    dao_record_notification_sent(notification.id, sent_at=NOW, reference="ref-1")
+
+    assert (_reload(notification).status, _reload(notification).reference) == (S.DELIVERED, "ref-1")
+
+
+def test_created_notifications_untouched_for_long_enough_are_picked_for_requeue(notify_db_session: None) -> None:
+    template = create_template(template_type="email")
+    old = create_notification(template=template, status=S.CREATED, created_at=NOW - timedelta(minutes=30))
+    create_notification(template=template, status=S.CREATED, created_at=NOW - timedelta(minutes=1))
+    create_notification(template=template, status=S.SENDING, created_at=NOW - timedelta(minutes=30))
+
+    picked = dao_touch_created_notifications_to_requeue(untouched_since=NOW - timedelta(minutes=10), limit=100)
+
+    assert picked == [NotificationToQueue(old.id, "email", "normal")]
+
+
+def test_a_created_notification_touched_recently_is_not_picked(notify_db_session: None) -> None:
+    create_notification(status=S.CREATED, created_at=NOW - timedelta(minutes=30))
+    with freeze_time(NOW - timedelta(minutes=1)):
+        dao_touch_created_notifications_to_requeue(untouched_since=NOW - timedelta(minutes=11), limit=100)
+
+    picked_again = dao_touch_created_notifications_to_requeue(untouched_since=NOW - timedelta(minutes=10), limit=100)
+
+    assert picked_again == []
+
+
+def test_requeue_picks_at_most_the_batch_size_oldest_first(notify_db_session: None) -> None:
+    template = create_template()
+    created = [
+        create_notification(template=template, status=S.CREATED, created_at=NOW - timedelta(minutes=minutes))
+        for minutes in (40, 60, 50)
+    ]
+
+    picked = dao_touch_created_notifications_to_requeue(untouched_since=NOW - timedelta(minutes=10), limit=2)
+
+    assert {notification.id for notification in picked} == {created[1].id, created[2].id}
+
+
+def test_stale_claims_without_an_answer_are_handed_back(notify_db_session: None) -> None:
+    stale = _claimed_notification(NOW - timedelta(minutes=10))
+    _claimed_notification(NOW)
+    answered = _claimed_notification(NOW - timedelta(minutes=10))
+    dao_record_notification_sent(answered.id, sent_at=NOW, reference="ref-1")
+
+    released = dao_release_stale_sending_claims(claimed_before=NOW - timedelta(minutes=2), limit=100)
+
+    assert [notification.id for notification in released] == [stale.id]
+    assert _reload(stale).status == S.CREATED
+
+
+@pytest.mark.parametrize("status", [S.SENDING, S.PENDING], ids=str)
+def test_notifications_waiting_too_long_for_a_receipt_time_out(notify_db_session: None, status: S) -> None:
+    notification = create_notification(status=status, created_at=NOW - timedelta(days=4))
+
+    timed_out = dao_timeout_sending_notifications(created_before=NOW - timedelta(days=3), limit=100)
+
+    assert [row.id for row in timed_out] == [notification.id]
+    assert _reload(notification).status == S.TEMPORARY_FAILURE
+
+
+@pytest.mark.parametrize(
+    ("status", "days_ago"),
+    [(S.SENDING, 2), (S.CREATED, 4), (S.DELIVERED, 4)],
+    ids=["sending but recent", "created", "delivered"],
+)
+def test_timeout_leaves_other_notifications_alone(notify_db_session: None, status: S, days_ago: int) -> None:
+    notification = create_notification(status=status, created_at=NOW - timedelta(days=days_ago))
+
+    timed_out = dao_timeout_sending_notifications(created_before=NOW - timedelta(days=3), limit=100)
+
+    assert timed_out == []
+    assert _reload(notification).status == status
+
+
+def test_touching_a_created_notification_keeps_the_requeue_away(notify_db_session: None) -> None:
+    notification = create_notification(status=S.CREATED, created_at=NOW - timedelta(minutes=30))
+    with freeze_time(NOW - timedelta(minutes=1)):
+        dao_touch_created_notification(notification.id)
+
+    picked = dao_touch_created_notifications_to_requeue(untouched_since=NOW - timedelta(minutes=10), limit=100)
+
+    assert picked == []

@@ -1,0 +1,180 @@
+"""Factories that build test data through the app's own DAO functions (keyword-only, sensible defaults)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from app.admin.services.management import create_service as create_service_with_defaults
+from app.clock import utc_now
+from app.dao.api_key_dao import dao_create_api_key
+from app.dao.inbound_sms_dao import dao_create_inbound_sms
+from app.dao.notifications_dao import dao_create_notification, dao_create_notifications
+from app.dao.services_dao import (
+    dao_create_email_reply_to,
+    dao_create_sms_sender,
+    dao_get_service_by_id,
+    dao_replace_guest_list,
+)
+from app.dao.templates_dao import dao_create_template
+from app.extensions import db
+from app.models import ApiKey, InboundSms, Notification, Service, ServiceEmailReplyTo, ServiceSmsSender, Template
+
+
+def create_service(
+    *, name: str | None = None, restricted: bool = False, permissions: list[str] | None = None, **settings: Any
+) -> Service:
+    return create_service_with_defaults(
+        name=name or f"Service {uuid.uuid4().hex[:8]}",
+        restricted=restricted,
+        permissions=["sms", "email", "international_sms"] if permissions is None else permissions,
+        **settings,
+    )
+
+
+def create_api_key(*, service: Service | None = None, key_type: str = "normal", name: str | None = None) -> ApiKey:
+    service = service or create_service()
+    return dao_create_api_key(service.id, name=name or f"key {uuid.uuid4().hex[:8]}", key_type=key_type)
+
+
+def create_template(
+    *,
+    service: Service | None = None,
+    template_type: str = "sms",
+    content: str | None = None,
+    subject: str | None = None,
+    name: str | None = None,
+) -> Template:
+    service = service or create_service()
+    if content is None:
+        content = "Hello ((name))" if template_type == "sms" else "Dear ((name)),\n\nYour reference is ((ref))."
+    if template_type == "email" and subject is None:
+        subject = "Subject for ((name))"
+    return dao_create_template(
+        service.id,
+        name=name or f"Template {uuid.uuid4().hex[:8]}",
+        template_type=template_type,
+        content=content,
+        subject=subject,
+    )
+
+
+def create_sms_sender(*, service: Service, sms_sender: str = "HERALD", is_default: bool = True) -> ServiceSmsSender:
+    return dao_create_sms_sender(service.id, sms_sender=sms_sender, is_default=is_default)
+
+
+def create_email_reply_to(
+    *, service: Service, email_address: str = "reply@example.com", is_default: bool = True
+) -> ServiceEmailReplyTo:
+    return dao_create_email_reply_to(service.id, email_address=email_address, is_default=is_default)
+
+
+def set_guest_list(*, service: Service, recipients: list[tuple[str, str]]) -> None:
+    dao_replace_guest_list(service.id, recipients)
+
+
+def create_notification(
+    *,
+    template: Template | None = None,
+    to: str | None = None,
+    status: str = "created",
+    key_type: str = "normal",
+    api_key: ApiKey | None = None,
+    created_at: datetime | None = None,
+    sent_at: datetime | None = None,
+    sent_by: str | None = None,
+    reference: str | None = None,
+    client_reference: str | None = None,
+    personalisation: dict[str, Any] | None = None,
+    job_id: uuid.UUID | None = None,
+    job_row_number: int | None = None,
+    billable_units: int = 0,
+    international: bool = False,
+    notification_id: uuid.UUID | None = None,
+) -> Notification:
+    template = template or create_template()
+    service = dao_get_service_by_id(template.service_id)
+    if to is None:
+        to = "447700900123" if template.template_type == "sms" else "someone@example.com"
+    notification = Notification(
+        id=notification_id or uuid.uuid4(),
+        to=to,
+        normalised_to=to.lower(),
+        service_id=service.id,
+        template_id=template.id,
+        template_version=template.version,
+        api_key_id=api_key.id if api_key else None,
+        key_type=key_type,
+        notification_type=template.template_type,
+        created_at=created_at or utc_now(),
+        status=status,
+        sent_at=sent_at,
+        sent_by=sent_by,
+        reference=reference,
+        client_reference=client_reference,
+        job_id=job_id,
+        job_row_number=job_row_number,
+        billable_units=billable_units,
+        international=international,
+        phone_prefix="44" if template.template_type == "sms" else None,
+        rate_multiplier=1 if template.template_type == "sms" else None,
+    )
+    notification.personalisation = personalisation if personalisation is not None else {"name": "Jo"}
+    return dao_create_notification(notification)
+
+
+def create_notifications(
+    *,
+    template: Template,
+    count: int,
+    key_type: str = "normal",
+    status: str = "delivered",
+    newest_created_at: datetime | None = None,
+) -> list[Notification]:
+    """Insert ``count`` notifications in one go, one second apart, the first the newest; returns them newest first."""
+    newest_created_at = newest_created_at or utc_now()
+    to = "447700900123" if template.template_type == "sms" else "someone@example.com"
+    notifications = []
+    for position in range(count):
+        notification = Notification(
+            id=uuid.uuid4(),
+            to=to,
+            normalised_to=to,
+            service_id=template.service_id,
+            template_id=template.id,
+            template_version=template.version,
+            key_type=key_type,
+            notification_type=template.template_type,
+            created_at=newest_created_at - timedelta(seconds=position),
+            status=status,
+            billable_units=1 if template.template_type == "sms" else 0,
+            rate_multiplier=1 if template.template_type == "sms" else None,
+        )
+        notification.personalisation = {"name": f"Person {position}", "ref": str(position)}
+        notifications.append(notification)
+    dao_create_notifications(notifications)
+    return notifications
+
+
+def create_inbound_sms(
+    *,
+    service: Service,
+    notify_number: str = "07700900000",
+    user_number: str = "447700900111",
+    content: str = "Hello",
+    created_at: datetime | None = None,
+) -> InboundSms:
+    inbound_sms = dao_create_inbound_sms(
+        service_id=service.id,
+        notify_number=notify_number,
+        user_number=user_number,
+        content=content,
+        provider="mmg",
+        provider_reference=uuid.uuid4().hex,
+        provider_date=created_at,
+    )
+    if created_at is not None:
+        inbound_sms.created_at = created_at
+        db.session.commit()
+    return inbound_sms

@@ -1,0 +1,68 @@
+"""The status machine's table: every transition, allowed or refused."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from app.notification_status import (
+    FINAL_STATUSES,
+    NotificationStatus,
+    is_final,
+    is_transition_allowed,
+)
+
+S = NotificationStatus
+ALLOWED_TRANSITIONS = {
+    (S.CREATED, S.SENDING),
+    (S.CREATED, S.SENT),
+    (S.CREATED, S.PERMANENT_FAILURE),
+    (S.CREATED, S.TECHNICAL_FAILURE),
+    (S.SENDING, S.CREATED),
+    (S.SENDING, S.SENT),
+    (S.SENDING, S.PENDING),
+    (S.SENDING, S.DELIVERED),
+    (S.SENDING, S.PERMANENT_FAILURE),
+    (S.SENDING, S.TEMPORARY_FAILURE),
+    (S.SENDING, S.TECHNICAL_FAILURE),
+    (S.PENDING, S.DELIVERED),
+    (S.PENDING, S.PERMANENT_FAILURE),
+    (S.PENDING, S.TEMPORARY_FAILURE),
+    (S.PENDING, S.TECHNICAL_FAILURE),
+}
+EVERY_TRANSITION = list(itertools.product(S, S))
+
+
+@pytest.mark.parametrize(
+    ("current", "target"),
+    [pair for pair in EVERY_TRANSITION if pair in ALLOWED_TRANSITIONS],
+    ids=lambda status: str(status),
+)
+def test_transition_is_allowed(current: NotificationStatus, target: NotificationStatus) -> None:
+    assert is_transition_allowed(current, target)
+
+
+@pytest.mark.parametrize(
+    ("current", "target"),
+    [pair for pair in EVERY_TRANSITION if pair not in ALLOWED_TRANSITIONS],
+    ids=lambda status: str(status),
+)
+def test_transition_is_refused(current: NotificationStatus, target: NotificationStatus) -> None:
+    assert not is_transition_allowed(current, target)
+
+
+@pytest.mark.parametrize("status", sorted(FINAL_STATUSES), ids=str)
+def test_no_transition_leaves_a_final_status(status: NotificationStatus) -> None:
+    assert not any(is_transition_allowed(status, target) for target in S)
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [(status, status not in (S.CREATED, S.SENDING, S.PENDING)) for status in S],
+    ids=str,
+)
+def test_is_final_is_true_only_after_a_notification_left_the_provider(
+    status: NotificationStatus, expected: bool
+) -> None:
+    assert is_final(status) is expected
