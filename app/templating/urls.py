@@ -1,0 +1,50 @@
+"""Find web addresses in text: a domain with a dot and a 2–63 letter top-level domain, optionally a scheme and path.
+
+Used both to autolink addresses in emails and to strip them from personalisation that a service asked us to
+sanitise, so the two always agree on what counts as a link. Parts of email addresses are not addresses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+URL_PATTERN = re.compile(
+    # Not inside an email address's domain, a longer dotted name or a hyphenated word. Refusing to start after a
+    # hyphen also keeps the search linear on long hyphenated text.
+    r"\b(?<![@.\w-])"
+    r"(?:https?://)?"
+    r"(?:[\w-]+\.)+"  # labels, each followed by a dot
+    r"[a-z]{2,63}"  # top-level domain
+    r"\b(?!@)"  # not the local part of an email address (first.last@)
+    r"(?:[/?#][^\s<]*)?",  # path, query or fragment
+    re.IGNORECASE,
+)
+
+# Punctuation that usually ends the sentence around an address rather than the address itself.
+_TRAILING_PUNCTUATION = ".,:;!?'\""
+_CLOSING_TO_OPENING = {")": "(", "]": "["}
+
+
+def trim_trailing_punctuation(url: str) -> str:
+    """Drop sentence punctuation from the end of `url`, and closing brackets that have no opening partner in it."""
+    while url and (url[-1] in _TRAILING_PUNCTUATION or _has_unbalanced_closing_bracket(url)):
+        url = url[:-1]
+    return url
+
+
+def _has_unbalanced_closing_bracket(url: str) -> bool:
+    opening = _CLOSING_TO_OPENING.get(url[-1])
+    return opening is not None and url.count(opening) < url.count(url[-1])
+
+
+def find_urls(text: str) -> Iterator[tuple[int, int]]:
+    """Yield the `(start, end)` span of each address in `text`, trailing punctuation left out."""
+    for match in URL_PATTERN.finditer(text):
+        url = trim_trailing_punctuation(match.group(0))
+        if url:
+            yield match.start(), match.start() + len(url)
+
+
+def has_scheme(url: str) -> bool:
+    return url.lower().startswith(("http://", "https://"))
