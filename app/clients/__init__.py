@@ -1,0 +1,1 @@
+"""Clients for the outside services Herald talks to: SMS and email providers, and statsd."""
