@@ -1,0 +1,174 @@
+"""The simulator's SES v2 protocol, driven by a real boto3 `sesv2` client, and its signed SNS receipts."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from botocore.client import BaseClient
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from app.receipts.sns_signature import SnsCertificateStore, verify_sns_message
+from app.simulator.server import SimulatorServer
+from tests.simulator.conftest import StartSimulator
+from tests.simulator.receiver import ReceivedRequest, Receiver
+
+
+def _sesv2(simulator: SimulatorServer) -> BaseClient:
+    return boto3.client(
+        "sesv2",
+        endpoint_url=f"{simulator.url}/ses",
+        region_name="eu-west-2",
+        aws_access_key_id="simulator",
+        aws_secret_access_key="simulator",
+        config=Config(retries={"total_max_attempts": 1}),
+    )
+
+
+@pytest.fixture
+def sesv2(simulator: SimulatorServer) -> Iterator[BaseClient]:
+    client = _sesv2(simulator)
+    yield client
+    client.close()
+
+
+def _send(client: BaseClient, *to: str, **changes: Any) -> str:
+    arguments = {
+        "FromEmailAddress": '"Demo Service" <demo.service@herald.example>',
+        "Destination": {"ToAddresses": list(to or ["someone@example.com"]), "CcAddresses": [], "BccAddresses": []},
+        "Content": {
+            "Simple": {
+                "Subject": {"Data": "Your appointment"},
+                "Body": {"Text": {"Data": "See you at ten"}, "Html": {"Data": "<p>See you at ten</p>"}},
+            }
+        },
+        "ReplyToAddresses": ["replies@herald.example"],
+        **changes,
+    }
+    message_id: str = client.send_email(**arguments)["MessageId"]
+    return message_id
+
+
+def _sns_message(receipt: ReceivedRequest) -> dict[str, Any]:
+    message: dict[str, Any] = json.loads(receipt.body)
+    return message
+
+
+def _ses_event(receipt: ReceivedRequest) -> dict[str, Any]:
+    event: dict[str, Any] = json.loads(_sns_message(receipt)["Message"])
+    return event
+
+
+def test_send_email_returns_the_message_id_the_simulator_lists(simulator: SimulatorServer, sesv2: BaseClient) -> None:
+    message_id = _send(sesv2)
+
+    [message] = simulator.runtime.messages.find(provider="ses", reference=message_id)
+    assert (message.to, message.sender, message.subject, message.content) == (
+        ["someone@example.com"],
+        '"Demo Service" <demo.service@herald.example>',
+        "Your appointment",
+        "See you at ten",
+    )
+
+
+@pytest.mark.parametrize(
+    ("address", "reason"),
+    [
+        ("no-at-sign.example.com", "Missing final '@domain'"),
+        ("two words@example.com", "Illegal address"),
+        ("someone@", "Illegal address"),
+        ('"Name" <someone@example..com>', "Illegal address"),
+    ],
+    ids=["no-at-sign", "space", "no-domain", "empty-domain-label"],
+)
+def test_malformed_destination_is_refused_as_a_bad_request(sesv2: BaseClient, address: str, reason: str) -> None:
+    with pytest.raises(ClientError) as raised:
+        _send(sesv2, address)
+
+    error = raised.value.response
+    assert (error["ResponseMetadata"]["HTTPStatusCode"], error["Error"]["Code"], error["Error"]["Message"]) == (
+        400,
+        "BadRequestException",
+        reason,
+    )
+    assert type(raised.value).__name__ == "BadRequestException"
+
+
+def test_address_with_a_display_name_is_accepted(sesv2: BaseClient) -> None:
+    assert _send(sesv2, '"Someone" <someone@example.com>')
+
+
+@pytest.mark.parametrize(
+    ("to", "notification_type", "bounce_type"),
+    [
+        ("someone@example.com", "Delivery", None),
+        ("temp-fail@simulator.notify", "Bounce", "Transient"),
+        ("perm-fail@simulator.notify", "Bounce", "Permanent"),
+    ],
+    ids=["delivered", "soft-bounce", "hard-bounce"],
+)
+def test_receipt_is_an_sns_notification_of_the_recipients_ses_event(
+    sesv2: BaseClient, receiver: Receiver, to: str, notification_type: str, bounce_type: str | None
+) -> None:
+    message_id = _send(sesv2, to)
+
+    [receipt] = receiver.wait_for(1)
+
+    event = _ses_event(receipt)
+    assert (event["notificationType"], event.get("bounce", {}).get("bounceType")) == (notification_type, bounce_type)
+    assert (event["mail"]["messageId"], event["mail"]["destination"]) == (message_id, [to])
+
+
+def test_receipt_comes_with_sns_headers(sesv2: BaseClient, receiver: Receiver) -> None:
+    _send(sesv2)
+
+    [receipt] = receiver.wait_for(1)
+
+    message = _sns_message(receipt)
+    assert (receipt.path, receipt.headers["Content-Type"], receipt.headers["X-Amz-Sns-Message-Type"]) == (
+        "/notifications/email/ses",
+        "text/plain; charset=UTF-8",
+        "Notification",
+    )
+    assert (receipt.headers["X-Amz-Sns-Message-Id"], receipt.headers["X-Amz-Sns-Topic-Arn"]) == (
+        message["MessageId"],
+        message["TopicArn"],
+    )
+
+
+@pytest.mark.parametrize("signature_version", ["1", "2"], ids=["v1-sha1", "v2-sha256"])
+def test_receipt_verifies_against_the_certificate_the_simulator_serves(
+    start_simulator: StartSimulator, receiver: Receiver, signature_version: str
+) -> None:
+    simulator = start_simulator(sns_signature_version=signature_version)
+    _send(_sesv2(simulator))
+    [receipt] = receiver.wait_for(1)
+    message = _sns_message(receipt)
+    store = SnsCertificateStore(trusted_url_prefixes=[f"{simulator.url}/"])
+
+    verify_sns_message(message, certificates=store)
+
+    assert (message["SignatureVersion"], message["SigningCertURL"]) == (
+        signature_version,
+        f"{simulator.url}/_simulator/sns-signing-cert.pem",
+    )
+
+
+def test_mixed_recipients_get_one_event_per_outcome(sesv2: BaseClient, receiver: Receiver) -> None:
+    _send(sesv2, "someone@example.com", "perm-fail@simulator.notify", "else@example.com")
+
+    events = [_ses_event(receipt) for receipt in receiver.wait_for(2)]
+
+    recipients = {
+        event["notificationType"]: event.get("delivery", {}).get("recipients")
+        or [bounced["emailAddress"] for bounced in event["bounce"]["bouncedRecipients"]]
+        for event in events
+    }
+    assert recipients == {
+        "Delivery": ["someone@example.com", "else@example.com"],
+        "Bounce": ["perm-fail@simulator.notify"],
+    }
