@@ -1,0 +1,168 @@
+"""Check and render one send, in GOV.UK Notify's order (notify-reference §1.9, steps 4 to 8), storing nothing.
+
+Service permission, then the template (found, right type, not deleted, personalisation complete, not empty), then
+the sender, then the recipient (trial or team restriction, international permission, the international daily
+limit), then the length. The result holds everything the notification row and the 201 answer need.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.limits.admission import SendAllowance
+from app.models import NotificationType
+from app.notifications import validators
+from app.notifications.senders import reply_to_text_for
+from app.notifications.templates_for_sending import SendableTemplate, get_template_for_sending
+from app.recipients.simulated import SMOKE_TEST_EMAIL_ADDRESSES, SMOKE_TEST_PHONE_NUMBERS
+from app.serialised_models import SerialisedService
+from app.templating.email import fill_email_body, render_email_subject
+from app.templating.sanitise import sanitise_personalisation
+from app.templating.sms import RenderedSms, render_sms
+
+
+@dataclass(frozen=True)
+class NotificationRequest:
+    """A send as the client asked for it, once the request schema has passed."""
+
+    notification_type: str
+    recipient: str
+    template_id: uuid.UUID
+    personalisation: dict[str, Any] = field(default_factory=dict)
+    client_reference: str | None = None
+    sender_id: uuid.UUID | None = None
+    unsubscribe_link: str | None = None
+    sanitise_content_for: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ApiCaller:
+    """Who is sending: the service snapshot and the API key used."""
+
+    service: SerialisedService
+    api_key_id: uuid.UUID
+    key_type: str
+
+
+@dataclass(frozen=True)
+class Recipient:
+    to: str
+    normalised_to: str
+    is_international: bool = False
+    phone_prefix: str | None = None
+    rate_multiplier: int | None = None
+
+
+@dataclass(frozen=True)
+class PreparedNotification:
+    """A checked, rendered send with its id; not stored yet."""
+
+    id: uuid.UUID
+    request: NotificationRequest
+    caller: ApiCaller
+    template: SendableTemplate
+    recipient: Recipient
+    personalisation: dict[str, Any]  # after sanitising: what is stored and sent
+    sanitised_content: dict[str, dict[str, Any]]
+    body: str
+    subject: str | None
+    reply_to_text: str | None
+
+    @property
+    def is_smoke_test(self) -> bool:
+        """Smoke-test recipients are checked like any other, answered 201, and never stored or sent."""
+        smoke_test_recipients = (
+            SMOKE_TEST_PHONE_NUMBERS
+            if self.request.notification_type == NotificationType.SMS
+            else SMOKE_TEST_EMAIL_ADDRESSES
+        )
+        return self.recipient.normalised_to in smoke_test_recipients
+
+
+@dataclass(frozen=True)
+class _Content:
+    personalisation: dict[str, Any]
+    sanitised_content: dict[str, dict[str, Any]]
+    body: str
+    subject: str | None
+    rendered_sms: RenderedSms | None
+
+
+def prepare_notification(
+    request: NotificationRequest, caller: ApiCaller, allowance: SendAllowance, *, default_sms_sender: str
+) -> PreparedNotification:
+    """Run the checks of steps 4 to 8. Raises BadRequestError, InvalidPhoneError, InvalidEmailError or
+    TooManyRequestsError (international daily limit, reserved on ``allowance``)."""
+    notification_type = request.notification_type
+    validators.check_service_can_send(caller.service, notification_type)
+    template = _checked_template(caller.service.id, request)
+    content = _render(template, request, caller.service)
+    reply_to_text = reply_to_text_for(caller.service.id, notification_type, request.sender_id)
+    if notification_type == NotificationType.SMS:
+        reply_to_text = reply_to_text or default_sms_sender
+    recipient = _checked_recipient(request, caller, allowance)
+    _check_length(content)
+    return PreparedNotification(
+        id=uuid.uuid4(),
+        request=request,
+        caller=caller,
+        template=template,
+        recipient=recipient,
+        personalisation=content.personalisation,
+        sanitised_content=content.sanitised_content,
+        body=content.body,
+        subject=content.subject,
+        reply_to_text=reply_to_text,
+    )
+
+
+def _checked_template(service_id: uuid.UUID, request: NotificationRequest) -> SendableTemplate:
+    template = get_template_for_sending(service_id, request.template_id)
+    validators.check_template_is_for_notification_type(template, request.notification_type)
+    validators.check_template_is_active(template)
+    validators.check_personalisation_is_complete(template, request.personalisation)
+    return template
+
+
+def _render(template: SendableTemplate, request: NotificationRequest, service: SerialisedService) -> _Content:
+    """Fill the template (an SMS with the service-name prefix when the service asks for it) and check it says
+    something. Email personalisation named in `sanitise_content_for` is sanitised first."""
+    if template.template_type == NotificationType.SMS:
+        rendered = render_sms(
+            template.content, request.personalisation, prefix=service.name if service.prefix_sms else None
+        )
+        validators.check_sms_is_not_empty(rendered)
+        return _Content(request.personalisation, {}, rendered.body, None, rendered)
+    personalisation, sanitised_content = sanitise_personalisation(request.personalisation, request.sanitise_content_for)
+    body = fill_email_body(template.content, personalisation)
+    validators.check_email_is_not_empty(body)
+    subject = render_email_subject(template.subject or "", personalisation)
+    return _Content(personalisation, sanitised_content, body, subject, None)
+
+
+def _checked_recipient(request: NotificationRequest, caller: ApiCaller, allowance: SendAllowance) -> Recipient:
+    if request.notification_type == NotificationType.EMAIL:
+        address, normalised = validators.validated_email_address(request.recipient)
+        validators.check_recipient_is_allowed(caller.service, caller.key_type, normalised)
+        return Recipient(to=address, normalised_to=normalised)
+    number = validators.validated_phone_number(request.recipient)
+    validators.check_recipient_is_allowed(caller.service, caller.key_type, number.normalised)
+    validators.check_can_send_to_number(caller.service, number)
+    if number.is_international:
+        allowance.reserve_international()
+    return Recipient(
+        to=request.recipient.strip(),
+        normalised_to=number.normalised,
+        is_international=number.is_international,
+        phone_prefix=number.country_prefix,
+        rate_multiplier=number.rate_multiplier,
+    )
+
+
+def _check_length(content: _Content) -> None:
+    if content.rendered_sms is not None:
+        validators.check_sms_is_not_too_long(content.rendered_sms)
+    else:
+        validators.check_email_is_not_too_long(content.body)

@@ -1,0 +1,139 @@
+"""Store an accepted notification (one INSERT, status `created`) and then queue its delivery task.
+
+The task is queued only after the row is committed, so a worker always finds it. If the broker refuses the task the
+row is deleted again and the error propagates (a 500): a client never gets a 201 for something that will not be
+sent. A process that dies between the commit and the enqueue leaves a `created` row, which the delivery safety net
+queues a few minutes later.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from app.clock import utc_now
+from app.dao.idempotency_dao import (
+    dao_create_completed_idempotency_record,
+    dao_create_notification_with_idempotency_record,
+    dao_delete_idempotency_record,
+    dao_update_idempotency_record_notification_id,
+)
+from app.dao.notifications_dao import dao_create_notification_autocommit, dao_delete_notification_by_id
+from app.delivery.queueing import enqueue_deliver_task
+from app.models import Notification
+from app.notification_status import NotificationStatus
+from app.notifications.idempotency import IdempotentRequest
+from app.notifications.prepare_notification import PreparedNotification
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class IdempotencyClaim:
+    """The Idempotency-Key a send is made under (with its request's fingerprint) and the answer it will get."""
+
+    request: IdempotentRequest
+    response_body: dict[str, Any]
+    expired_before: datetime
+
+
+class IdempotencyKeyTakenError(Exception):
+    """Another request claimed the same Idempotency-Key first; this one stored nothing."""
+
+    def __init__(self, claim: IdempotencyClaim) -> None:
+        super().__init__("Idempotency-Key already claimed")
+        self.claim = claim
+
+
+def new_notification(prepared: PreparedNotification, *, created_at: datetime) -> Notification:
+    request, recipient = prepared.request, prepared.recipient
+    notification = Notification(
+        id=prepared.id,
+        to=recipient.to,
+        normalised_to=recipient.normalised_to,
+        service_id=prepared.caller.service.id,
+        template_id=prepared.template.id,
+        template_version=prepared.template.version,
+        api_key_id=prepared.caller.api_key_id,
+        key_type=prepared.caller.key_type,
+        billable_units=0,
+        notification_type=request.notification_type,
+        created_at=created_at,
+        status=NotificationStatus.CREATED,
+        client_reference=request.client_reference,
+        international=recipient.is_international,
+        phone_prefix=recipient.phone_prefix,
+        rate_multiplier=recipient.rate_multiplier,
+        reply_to_text=prepared.reply_to_text,
+        unsubscribe_link=request.unsubscribe_link,
+    )
+    notification.personalisation = prepared.personalisation
+    return notification
+
+
+def persist_notification(prepared: PreparedNotification, claim: IdempotencyClaim | None = None) -> None:
+    """Insert the notification (and, with a claim, its in-flight idempotency record in the same transaction).
+
+    Raises IdempotencyKeyTakenError, storing nothing, when a live record already holds the claim's key.
+    """
+    now = utc_now()
+    notification = new_notification(prepared, created_at=now)
+    if claim is None:
+        dao_create_notification_autocommit(notification)
+        return
+    is_claimed = dao_create_notification_with_idempotency_record(
+        notification,
+        idempotency_key=claim.request.key,
+        request_fingerprint=claim.request.fingerprint,
+        response_body=claim.response_body,
+        created_at=now,
+        expired_before=claim.expired_before,
+    )
+    if not is_claimed:
+        raise IdempotencyKeyTakenError(claim)
+
+
+def enqueue_notification(notification_id: uuid.UUID, notification_type: str, key_type: str) -> None:
+    """Queue deliver_sms / deliver_email: on send-sms / send-email, or research-mode for test keys."""
+    enqueue_deliver_task(notification_id, notification_type, key_type)
+
+
+def persist_and_enqueue_notification(prepared: PreparedNotification, claim: IdempotencyClaim | None = None) -> None:
+    """Store, then queue. If queueing fails, delete what was stored and re-raise."""
+    persist_notification(prepared, claim)
+    service_id = prepared.caller.service.id
+    try:
+        enqueue_notification(prepared.id, prepared.request.notification_type, prepared.caller.key_type)
+    except Exception:
+        dao_delete_notification_by_id(prepared.id)
+        if claim is not None:
+            dao_delete_idempotency_record(service_id, claim.request.key)
+        logger.exception(
+            "Could not queue notification %s; deleted it",
+            prepared.id,
+            extra={"notification_id": str(prepared.id), "service_id": str(service_id)},
+        )
+        raise
+    if claim is not None:
+        dao_update_idempotency_record_notification_id(service_id, claim.request.key, prepared.id)
+
+
+def record_unstored_notification(prepared: PreparedNotification, claim: IdempotencyClaim | None) -> None:
+    """A smoke-test send stores no notification and queues nothing; under an Idempotency-Key its answer is still
+    recorded, so a retry gets the same id. Raises IdempotencyKeyTakenError when a live record holds the key."""
+    if claim is None:
+        return
+    is_claimed = dao_create_completed_idempotency_record(
+        service_id=prepared.caller.service.id,
+        idempotency_key=claim.request.key,
+        request_fingerprint=claim.request.fingerprint,
+        response_body=claim.response_body,
+        notification_id=prepared.id,
+        created_at=utc_now(),
+        expired_before=claim.expired_before,
+    )
+    if not is_claimed:
+        raise IdempotencyKeyTakenError(claim)

@@ -1,0 +1,68 @@
+"""The template a send uses, as an immutable snapshot, cached in-process for SEND_CACHE_SECONDS.
+
+A notification records the version it was sent with and is always rendered from that version, so a snapshot a few
+seconds old is safe to send with: the worst a stale entry does is send the previous version (or, for at most that
+long, accept a send with a template that was just archived).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy.exc import NoResultFound
+
+from app.dao.templates_dao import dao_get_template_by_id
+from app.errors import BadRequestError
+from app.models import TemplateType
+from app.notifications.ttl_cache import TtlCache
+
+CACHE_EXTENSION = "herald_sendable_templates"
+
+
+@dataclass(frozen=True)
+class SendableTemplate:
+    id: uuid.UUID
+    service_id: uuid.UUID
+    version: int
+    template_type: str
+    content: str
+    subject: str | None
+    archived: bool
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        """The texts that may hold placeholders: the subject (emails only), then the body."""
+        if self.template_type == TemplateType.EMAIL:
+            return (self.subject or "", self.content)
+        return (self.content,)
+
+
+def _cache() -> TtlCache[SendableTemplate]:
+    cache = current_app.extensions.get(CACHE_EXTENSION)
+    if cache is None:
+        cache = TtlCache[SendableTemplate](current_app.config["SEND_CACHE_SECONDS"])
+        current_app.extensions[CACHE_EXTENSION] = cache
+    return cache
+
+
+def _load(service_id: uuid.UUID, template_id: uuid.UUID) -> SendableTemplate:
+    template = dao_get_template_by_id(service_id, template_id)
+    return SendableTemplate(
+        id=template.id,
+        service_id=template.service_id,
+        version=template.version,
+        template_type=template.template_type,
+        content=template.content,
+        subject=template.subject,
+        archived=template.archived,
+    )
+
+
+def get_template_for_sending(service_id: uuid.UUID, template_id: uuid.UUID) -> SendableTemplate:
+    """The service's template (latest version). Raises BadRequestError `Template not found`."""
+    try:
+        return _cache().get((service_id, template_id), lambda: _load(service_id, template_id))
+    except NoResultFound as error:
+        raise BadRequestError("Template not found") from error

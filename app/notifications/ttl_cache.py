@@ -1,0 +1,37 @@
+"""A small in-process cache whose entries are trusted for a fixed number of seconds (hot-path lookups)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
+
+Value = TypeVar("Value")
+
+MAX_ENTRIES = 10_000
+
+
+class TtlCache(Generic[Value]):
+    """Remembers values for ``ttl_seconds`` (0 remembers nothing). Safe to share between threads: a race at worst
+    loads the same value twice. When it holds MAX_ENTRIES it starts again empty rather than grow without bound."""
+
+    def __init__(self, ttl_seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self._ttl_seconds = ttl_seconds
+        self._clock = clock
+        self._entries: dict[Hashable, tuple[float, Value]] = {}
+
+    def get(self, key: Hashable, load: Callable[[], Value]) -> Value:
+        """The value remembered for ``key``, or ``load()`` (remembered from now on). Exceptions from load propagate."""
+        now = self._clock()
+        entry = self._entries.get(key)
+        if entry is not None and now - entry[0] < self._ttl_seconds:
+            return entry[1]
+        value = load()
+        if self._ttl_seconds > 0:
+            if len(self._entries) >= MAX_ENTRIES:
+                self._entries = {}
+            self._entries[key] = (now, value)
+        return value
+
+    def forget(self, key: Hashable) -> None:
+        self._entries.pop(key, None)

@@ -1,0 +1,23 @@
+"""POST /v2/notifications/bulk: send one template to every row of a recipient file, as a job."""
+
+from __future__ import annotations
+
+from flask import Response, g, jsonify, request
+
+from app.clock import utc_now
+from app.errors import BadRequestError
+from app.jobs.create_job import JobSender, create_job
+from app.jobs.job_request import parse_job_request
+from app.jobs.serialisation import serialise_job
+from app.v2.notifications import v2_notifications
+
+
+@v2_notifications.route("/bulk", methods=["POST"])
+def post_bulk_notifications() -> tuple[Response, int]:
+    body = request.get_json(force=True, silent=True)
+    if body is None:
+        raise BadRequestError("Invalid JSON supplied in POST data")
+    job_request = parse_job_request(body, now=utc_now())
+    sender = JobSender(service=g.authenticated_service, key_type=g.api_user.key_type, api_key_id=g.api_user.id)
+    job = create_job(job_request, sender)
+    return jsonify(data=serialise_job(job)), 201

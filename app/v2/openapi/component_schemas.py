@@ -1,0 +1,264 @@
+"""The JSON Schemas (OpenAPI 3.1 dialect, i.e. JSON Schema 2020-12) of Herald's public API bodies.
+
+Response objects Herald builds itself are closed (`additionalProperties: false`) so the document has to change
+whenever a response does; the test in tests/v2/openapi checks real responses against these schemas.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.v2.request_validation import UUID_PATTERN
+
+STRING_OR_NULL: dict[str, Any] = {"type": ["string", "null"]}
+DATETIME: dict[str, Any] = {"type": "string", "format": "date-time", "examples": ["2016-03-14T12:35:25.909000Z"]}
+DATETIME_OR_NULL: dict[str, Any] = {**DATETIME, "type": ["string", "null"]}
+
+
+def ref(schema_name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{schema_name}"}
+
+
+def closed_object(properties: dict[str, Any], *, required: list[str] | None = None) -> dict[str, Any]:
+    """An object with exactly ``properties`` (all of them required unless ``required`` says otherwise)."""
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties) if required is None else required,
+        "additionalProperties": False,
+    }
+
+
+ERROR_SCHEMAS: dict[str, Any] = {
+    "Error": closed_object(
+        {
+            "error": {"type": "string", "examples": ["ValidationError", "BadRequestError", "AuthError"]},
+            "message": {"type": "string"},
+        }
+    ),
+    "ErrorResponse": closed_object(
+        {
+            "status_code": {"type": "integer", "minimum": 400, "maximum": 599},
+            "errors": {"type": "array", "items": ref("Error"), "minItems": 1},
+        }
+    ),
+}
+
+PAGE_LINKS: dict[str, Any] = closed_object(
+    {"current": {"type": "string", "format": "uri"}, "next": {"type": "string", "format": "uri"}}, required=["current"]
+)
+
+NOTIFICATION_SCHEMAS: dict[str, Any] = {
+    "Uuid": {"type": "string", "pattern": UUID_PATTERN},
+    "TemplateReference": closed_object(
+        {"id": ref("Uuid"), "version": {"type": "integer", "minimum": 1}, "uri": {"type": "string", "format": "uri"}}
+    ),
+    "CostDetails": {
+        "type": "object",
+        "description": "Empty for emails, and for SMS whose cost is not known yet.",
+        "properties": {
+            "billable_sms_fragments": {"type": "integer", "minimum": 0},
+            "international_rate_multiplier": {"type": "number"},
+            "sms_rate": {"type": "number"},
+        },
+        "additionalProperties": False,
+    },
+    "Notification": closed_object(
+        {
+            "id": ref("Uuid"),
+            "reference": STRING_OR_NULL,
+            "email_address": STRING_OR_NULL,
+            "phone_number": STRING_OR_NULL,
+            **{key: {"type": "null"} for key in ("line_1", "line_2", "line_3", "line_4", "line_5", "line_6")},
+            "postcode": {"type": "null"},
+            "type": {"enum": ["sms", "email"]},
+            "status": {"type": "string"},
+            "template": ref("TemplateReference"),
+            "body": {"type": "string"},
+            "subject": STRING_OR_NULL,
+            "created_at": DATETIME,
+            "created_by_name": {"type": "null"},
+            "sent_at": DATETIME_OR_NULL,
+            "completed_at": DATETIME_OR_NULL,
+            "scheduled_for": {"type": "null"},
+            "postage": {"type": "null"},
+            "one_click_unsubscribe_url": STRING_OR_NULL,
+            "cost_details": ref("CostDetails"),
+            "cost_in_pounds": {"type": ["number", "null"]},
+            "is_cost_data_ready": {"type": "boolean"},
+        }
+    ),
+    "NotificationsPage": closed_object(
+        {"notifications": {"type": "array", "items": ref("Notification")}, "links": PAGE_LINKS}
+    ),
+}
+
+SEND_SCHEMAS: dict[str, Any] = {
+    "Personalisation": {"type": "object", "description": "Placeholder values, by placeholder name."},
+    "PostSmsRequest": closed_object(
+        {
+            "phone_number": {"type": "string"},
+            "template_id": ref("Uuid"),
+            "personalisation": ref("Personalisation"),
+            "reference": {"type": "string", "maxLength": 1000},
+            "sms_sender_id": ref("Uuid"),
+        },
+        required=["phone_number", "template_id"],
+    ),
+    "PostEmailRequest": closed_object(
+        {
+            "email_address": {"type": "string"},
+            "template_id": ref("Uuid"),
+            "personalisation": ref("Personalisation"),
+            "reference": {"type": "string", "maxLength": 1000},
+            "email_reply_to_id": ref("Uuid"),
+            "one_click_unsubscribe_url": {"type": "string", "pattern": "^https"},
+            "sanitise_content_for": {"type": "array", "items": {"type": "string"}},
+        },
+        required=["email_address", "template_id"],
+    ),
+    "PostSmsResponse": {
+        "type": "object",
+        "properties": {
+            "id": ref("Uuid"),
+            "reference": STRING_OR_NULL,
+            "content": {
+                "type": "object",
+                "properties": {"body": {"type": "string"}, "from_number": STRING_OR_NULL},
+                "required": ["body", "from_number"],
+            },
+            "uri": {"type": "string", "format": "uri"},
+            "template": ref("TemplateReference"),
+            "scheduled_for": {"type": "null"},
+        },
+        "required": ["id", "reference", "content", "uri", "template", "scheduled_for"],
+    },
+    "PostEmailResponse": {
+        "type": "object",
+        "properties": {
+            "id": ref("Uuid"),
+            "reference": STRING_OR_NULL,
+            "content": {
+                "type": "object",
+                "properties": {
+                    "from_email": {"type": "string"},
+                    "body": {"type": "string"},
+                    "subject": {"type": "string"},
+                    "one_click_unsubscribe_url": STRING_OR_NULL,
+                },
+                "required": ["from_email", "body", "subject", "one_click_unsubscribe_url"],
+            },
+            "uri": {"type": "string", "format": "uri"},
+            "template": ref("TemplateReference"),
+            "scheduled_for": {"type": "null"},
+            "sanitised_content": {
+                "type": "object",
+                "description": "Only the personalisation values `sanitise_content_for` changed.",
+                "additionalProperties": closed_object(
+                    {"unsanitised": {"type": "string"}, "sanitised": {"type": "string"}}
+                ),
+            },
+        },
+        "required": ["id", "reference", "content", "uri", "template", "scheduled_for", "sanitised_content"],
+    },
+    "PostLetterRequest": {"type": "object", "description": "Letters are not sent yet: every request is refused."},
+    "PostBulkRequest": {
+        "type": "object",
+        "description": (
+            "One template sent to every row: `rows` (a header row, then values) or `csv`, not both. The header "
+            "names the recipient column (`phone number` or `email address`) and a column per placeholder; up to "
+            "100,000 rows, every one validated before anything is stored."
+        ),
+        "properties": {
+            "name": {"type": "string", "minLength": 1, "maxLength": 255},
+            "template_id": ref("Uuid"),
+            "rows": {"type": "array", "items": {"type": "array", "items": {"type": ["string", "number", "null"]}}},
+            "csv": {"type": "string"},
+            "scheduled_for": {**DATETIME_OR_NULL, "description": "Up to 96 hours ahead; UTC when no offset"},
+            "reply_to_id": {"anyOf": [ref("Uuid"), {"type": "null"}], "description": "An SMS sender or reply-to id"},
+        },
+        "required": ["name", "template_id"],
+        "additionalProperties": False,
+    },
+    "PostBulkResponse": closed_object(
+        {
+            "data": closed_object(
+                {
+                    "id": ref("Uuid"),
+                    "name": {"type": "string"},
+                    "service_id": ref("Uuid"),
+                    "template_id": ref("Uuid"),
+                    "template_version": {"type": "integer", "minimum": 1},
+                    "notification_count": {"type": "integer", "minimum": 1},
+                    "job_status": {"enum": ["pending", "scheduled"]},
+                    "scheduled_for": DATETIME_OR_NULL,
+                    "processing_started": {"type": "null"},
+                    "processing_finished": {"type": "null"},
+                    "created_at": DATETIME,
+                }
+            )
+        }
+    ),
+}
+
+TEMPLATE_SCHEMAS: dict[str, Any] = {
+    "Template": closed_object(
+        {
+            "id": ref("Uuid"),
+            "type": {"enum": ["sms", "email", "letter"]},
+            "created_at": DATETIME,
+            "updated_at": DATETIME_OR_NULL,
+            "created_by": {"type": "string"},
+            "version": {"type": "integer", "minimum": 1},
+            "body": {"type": "string"},
+            "subject": STRING_OR_NULL,
+            "name": {"type": "string"},
+            "personalisation": {
+                "type": "object",
+                "additionalProperties": closed_object({"required": {"const": True}}),
+            },
+            "postage": {"type": "null"},
+            "letter_contact_block": {"type": "null"},
+        }
+    ),
+    "TemplatesList": closed_object({"templates": {"type": "array", "items": ref("Template")}}),
+    "TemplatePreviewRequest": {
+        "type": "object",
+        "properties": {"personalisation": {"anyOf": [ref("Personalisation"), {"type": "null"}]}},
+    },
+    "TemplatePreview": closed_object(
+        {
+            "id": ref("Uuid"),
+            "type": {"enum": ["sms", "email", "letter"]},
+            "version": {"type": "integer", "minimum": 1},
+            "body": {"type": "string"},
+            "subject": STRING_OR_NULL,
+            "html": STRING_OR_NULL,
+            "postage": {"type": "null"},
+        }
+    ),
+}
+
+RECEIVED_TEXT_SCHEMAS: dict[str, Any] = {
+    "ReceivedTextMessage": closed_object(
+        {
+            "id": ref("Uuid"),
+            "created_at": DATETIME,
+            "service_id": ref("Uuid"),
+            "notify_number": {"type": "string"},
+            "user_number": {"type": "string"},
+            "content": {"type": "string"},
+        }
+    ),
+    "ReceivedTextMessagesPage": closed_object(
+        {"received_text_messages": {"type": "array", "items": ref("ReceivedTextMessage")}, "links": PAGE_LINKS}
+    ),
+}
+
+COMPONENT_SCHEMAS: dict[str, Any] = {
+    **ERROR_SCHEMAS,
+    **NOTIFICATION_SCHEMAS,
+    **SEND_SCHEMAS,
+    **TEMPLATE_SCHEMAS,
+    **RECEIVED_TEXT_SCHEMAS,
+}

@@ -1,0 +1,63 @@
+"""POST /v2/template/<id>/preview: the latest version of a template filled with the given personalisation."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Response, g, jsonify, request
+
+from app.dao.templates_dao import dao_get_template_by_id
+from app.errors import BadRequestError
+from app.models import Template, TemplateType
+from app.templating.email import fill_email_body, render_email_subject
+from app.templating.email_html import render_html_blocks
+from app.templating.email_markdown import parse_markdown
+from app.templating.placeholders import missing_personalisation_message, missing_placeholders
+from app.templating.sms import render_sms
+from app.v2.request_validation import validate_request
+from app.v2.template import v2_template
+from app.v2.template.schemas import GET_TEMPLATE_REQUEST, POST_TEMPLATE_PREVIEW_REQUEST
+from app.v2.template.serialise_template import template_texts
+
+
+def request_body() -> Any:
+    """The JSON body; an empty body (or `null`) counts as `{}`. Raises BadRequestError when it is not JSON."""
+    body = request.get_json(force=True, silent=True)
+    if body is None and request.get_data().strip() not in (b"", b"null"):
+        raise BadRequestError("Invalid JSON supplied in POST data")
+    return {} if body is None else body
+
+
+def check_personalisation_is_complete(template: Template, personalisation: Mapping[str, Any]) -> None:
+    missing = missing_placeholders(template_texts(template), personalisation)
+    if missing:
+        raise BadRequestError(missing_personalisation_message(missing))
+
+
+def preview(template: Template, personalisation: Mapping[str, Any]) -> dict[str, Any]:
+    """The filled body, and for emails the filled subject and the body as HTML (without the email's layout)."""
+    if template.template_type == TemplateType.EMAIL:
+        body = fill_email_body(template.content, personalisation)
+        return {
+            "body": body,
+            "subject": render_email_subject(template.subject or "", personalisation),
+            "html": render_html_blocks(parse_markdown(body)),
+        }
+    return {"body": render_sms(template.content, personalisation).body, "subject": None, "html": None}
+
+
+@v2_template.route("/<template_id>/preview", methods=["POST"])
+def post_template_preview(template_id: str) -> Response:
+    validate_request({"id": template_id}, GET_TEMPLATE_REQUEST)
+    body = validate_request(request_body(), POST_TEMPLATE_PREVIEW_REQUEST)
+    personalisation = body.get("personalisation") or {}
+    template = dao_get_template_by_id(g.service_id, template_id)
+    check_personalisation_is_complete(template, personalisation)
+    return jsonify(
+        id=str(template.id),
+        type=template.template_type,
+        version=template.version,
+        postage=None,
+        **preview(template, personalisation),
+    )
