@@ -1,0 +1,76 @@
+"""Claim a notification for one send attempt, hand the claim back after a retryable failure, record the answer.
+
+A claim moves the notification `created -> sending` (or takes over a stale claim, see SENDING_CLAIM_LEASE_SECONDS)
+and stamps `sending_claimed_at`, `sent_by` and `billable_units`, so they are set even when the provider then
+fails. Only the holder of a claim calls the provider, which is what makes a duplicate or redelivered task harmless.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+
+from app.clock import utc_now
+from app.dao.notification_sending_dao import (
+    dao_reclaim_stale_sending_notification,
+    dao_record_notification_sent,
+    dao_release_sending_claim,
+)
+from app.dao.notifications_dao import dao_update_notification_status_by_id
+from app.notification_status import NotificationStatus
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SendingClaim:
+    """One worker's right to hand one notification to ``provider``; ``claimed_at`` identifies the claim."""
+
+    notification_id: uuid.UUID
+    provider: str
+    claimed_at: datetime
+
+
+def claim_notification_for_sending(
+    notification_id: uuid.UUID, *, provider: str, billable_units: int
+) -> SendingClaim | None:
+    """Claim the notification for a send to ``provider``; None when it is not ours to send (logged by the caller)."""
+    claimed_at = utc_now()
+    values = {"sent_by": provider, "billable_units": billable_units}
+    if dao_update_notification_status_by_id(
+        notification_id, NotificationStatus.SENDING, sending_claimed_at=claimed_at, **values
+    ):
+        return SendingClaim(notification_id, provider, claimed_at)
+    lease = timedelta(seconds=current_app.config["SENDING_CLAIM_LEASE_SECONDS"])
+    if dao_reclaim_stale_sending_notification(
+        notification_id, claimed_at=claimed_at, stale_claims_before=claimed_at - lease, **values
+    ):
+        logger.warning(
+            "Took over the stale sending claim of notification %s: its worker never recorded a provider answer",
+            notification_id,
+            extra={"notification_id": notification_id, "provider": provider},
+        )
+        return SendingClaim(notification_id, provider, claimed_at)
+    return None
+
+
+def release_claim(claim: SendingClaim) -> bool:
+    """Hand the claim back (`sending -> created`) so a retry can claim it; False if it was no longer ours."""
+    return dao_release_sending_claim(claim.notification_id, claimed_at=claim.claimed_at)
+
+
+def record_provider_answer(claim: SendingClaim, *, reference: str | None) -> datetime:
+    """Store when the provider accepted the notification and its reference for it; returns `sent_at`."""
+    sent_at = utc_now()
+    if not dao_record_notification_sent(claim.notification_id, sent_at=sent_at, reference=reference):
+        logger.warning(
+            "Notification %s already had a provider answer recorded; %s's answer not stored",
+            claim.notification_id,
+            claim.provider,
+            extra={"notification_id": claim.notification_id, "provider": claim.provider},
+        )
+    return sent_at

@@ -1,0 +1,118 @@
+"""Build the message a provider gets, from the stored template version, before the database session closes.
+
+The values are plain (no ORM rows), so the provider call can happen with the session already closed. Their
+reprs leave out recipients and content, so a stray log line cannot leak them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from app.dao.services_dao import dao_get_default_email_reply_to, dao_get_default_sms_sender
+from app.dao.templates_dao import dao_get_template_history_by_id_and_version
+from app.models import KeyType, Notification, Service
+from app.recipients.phone_numbers import validate_phone_number
+from app.templating.email import render_email
+from app.templating.sms import render_sms
+
+ONE_CLICK_UNSUBSCRIBE = "List-Unsubscribe=One-Click"
+
+
+@dataclass(frozen=True)
+class OutgoingSms:
+    notification_id: uuid.UUID
+    service_id: uuid.UUID
+    created_at: datetime
+    is_research_mode: bool
+    is_international: bool
+    has_delivery_receipts: bool
+    fragment_count: int
+    to: str = field(repr=False)
+    sender: str = field(repr=False)
+    body: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class OutgoingEmail:
+    notification_id: uuid.UUID
+    service_id: uuid.UUID
+    created_at: datetime
+    is_research_mode: bool
+    to: str = field(repr=False)
+    from_address: str = field(repr=False)
+    reply_to: str | None = field(repr=False)
+    subject: str = field(repr=False)
+    plain_text: str = field(repr=False)
+    html: str = field(repr=False)
+    headers: dict[str, str] = field(repr=False)
+
+
+def build_outgoing_sms(notification: Notification, service: Service, *, default_sender: str) -> OutgoingSms:
+    """Render the SMS (service-name prefix when the service asks for it) and look up where it is going.
+
+    The sender is the one stored on the notification, else the service's default, else ``default_sender``.
+    """
+    template = dao_get_template_history_by_id_and_version(notification.template_id, notification.template_version)
+    rendered = render_sms(
+        template.content, notification.personalisation, prefix=service.name if service.prefix_sms else None
+    )
+    recipient = validate_phone_number(notification.to, allow_international=True)
+    return OutgoingSms(
+        notification_id=notification.id,
+        service_id=notification.service_id,
+        created_at=notification.created_at,
+        is_research_mode=notification.key_type == KeyType.TEST,
+        is_international=recipient.is_international,
+        has_delivery_receipts=recipient.has_delivery_receipts,
+        fragment_count=rendered.fragment_count,
+        to=recipient.normalised,
+        sender=notification.reply_to_text or _default_sms_sender(service) or default_sender,
+        body=rendered.body,
+    )
+
+
+def build_outgoing_email(notification: Notification, service: Service, *, email_domain: str) -> OutgoingEmail:
+    """Render the email (HTML and plain text) with its From, reply-to and unsubscribe headers."""
+    template = dao_get_template_history_by_id_and_version(notification.template_id, notification.template_version)
+    rendered = render_email(template.subject or "", template.content, notification.personalisation)
+    return OutgoingEmail(
+        notification_id=notification.id,
+        service_id=notification.service_id,
+        created_at=notification.created_at,
+        is_research_mode=notification.key_type == KeyType.TEST,
+        to=notification.to,
+        from_address=email_from_address(
+            service.custom_email_sender_name or service.name, service.email_sender_local_part, email_domain
+        ),
+        reply_to=notification.reply_to_text or _default_email_reply_to(service),
+        subject=rendered.subject,
+        plain_text=rendered.plain_text,
+        html=rendered.html,
+        headers=unsubscribe_headers(notification.unsubscribe_link),
+    )
+
+
+def email_from_address(display_name: str, local_part: str, domain: str) -> str:
+    """`"<display name>" <local_part@domain>` (the SES client encodes a non-ASCII name and domain for SES)."""
+    name = " ".join(display_name.split())  # one line: a newline in a header would start a new header
+    quoted = name.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{quoted}" <{local_part}@{domain}>'
+
+
+def unsubscribe_headers(unsubscribe_link: str | None) -> dict[str, str]:
+    """One-click unsubscribe headers (RFC 8058) when the notification has an unsubscribe link."""
+    if not unsubscribe_link:
+        return {}
+    return {"List-Unsubscribe": f"<{unsubscribe_link}>", "List-Unsubscribe-Post": ONE_CLICK_UNSUBSCRIBE}
+
+
+def _default_sms_sender(service: Service) -> str | None:
+    sender = dao_get_default_sms_sender(service.id)
+    return sender.sms_sender if sender else None
+
+
+def _default_email_reply_to(service: Service) -> str | None:
+    reply_to = dao_get_default_email_reply_to(service.id)
+    return reply_to.email_address if reply_to else None

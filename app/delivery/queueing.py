@@ -1,0 +1,39 @@
+"""Put a notification's deliver task on the right queue: test keys on research-mode, others by notification type."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import current_app
+
+from app.celery.queues import QueueNames, TaskNames
+from app.models import KeyType, NotificationType
+
+
+def deliver_task_name(notification_type: str) -> TaskNames:
+    return TaskNames.DELIVER_EMAIL if notification_type == NotificationType.EMAIL else TaskNames.DELIVER_SMS
+
+
+def deliver_queue(notification_type: str, key_type: str) -> QueueNames:
+    if key_type == KeyType.TEST:
+        return QueueNames.RESEARCH_MODE
+    return QueueNames.SEND_EMAIL if notification_type == NotificationType.EMAIL else QueueNames.SEND_SMS
+
+
+def enqueue_deliver_task(
+    notification_id: uuid.UUID | str,
+    notification_type: str,
+    key_type: str,
+    *,
+    queue: QueueNames | None = None,
+    failed_provider: str | None = None,
+) -> None:
+    """Send `deliver_sms` / `deliver_email` for one notification (by name: no task module is imported). Broker
+    errors propagate."""
+    kwargs = {"failed_provider": failed_provider} if failed_provider else {}
+    current_app.extensions["celery"].send_task(
+        deliver_task_name(notification_type),
+        args=[str(notification_id)],
+        kwargs=kwargs,
+        queue=queue or deliver_queue(notification_type, key_type),
+    )

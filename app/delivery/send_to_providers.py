@@ -1,0 +1,241 @@
+"""Hand one notification to its provider: the only code that talks to providers (SPEC §5).
+
+Each send claims the notification first (`claims.py`), so only one worker ever calls a provider for it; renders it
+from its stored template version; closes the database session; calls the provider; and records the provider's
+reference and `sent_at`. A retryable provider error hands the claim back and raises DeliveryRetryableError naming
+the provider, so the retry goes elsewhere.
+
+The one window where a notification can be sent twice: the provider accepted it, and the worker died (or lost the
+database) before recording the answer. After the claim lease the safety net queues it again and it is resent.
+A provider timeout is the same window seen from the outside: we cannot know whether the provider took it.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import NoReturn
+
+from flask import current_app
+
+from app.callbacks.delivery_status import enqueue_delivery_status_callback
+from app.clients.errors import InvalidEmailRecipientError, ProviderPermanentError, ProviderRetryableError
+from app.clients.statsd_client import get_statsd_client
+from app.dao.notifications_dao import (
+    dao_get_notification_by_id,
+    dao_get_notification_status_by_id,
+    dao_update_notification_status_by_id,
+)
+from app.dao.services_dao import dao_get_service_by_id
+from app.delivery.claims import SendingClaim, claim_notification_for_sending, record_provider_answer, release_claim
+from app.delivery.errors import DeliveryRetryableError, NotificationTechnicalFailureException
+from app.delivery.outgoing import OutgoingEmail, OutgoingSms, build_outgoing_email, build_outgoing_sms
+from app.delivery.provider_clients import provider_clients
+from app.delivery.provider_priorities import record_sms_provider_error
+from app.delivery.provider_selection import choose_email_provider, choose_sms_provider
+from app.delivery.research_mode import (
+    enqueue_simulated_ses_receipt,
+    enqueue_simulated_sms_receipt,
+    fake_provider_reference,
+)
+from app.extensions import db
+from app.models import Notification, NotificationType, Service
+from app.notification_status import NotificationStatus
+from app.recipients.errors import InvalidRecipientError
+
+logger = logging.getLogger(__name__)
+
+S = NotificationStatus
+
+
+def send_sms_to_provider(notification_id: uuid.UUID | str, *, excluded_provider: str | None = None) -> str:
+    """Send one SMS (or simulate it for a test key); returns the notification's status afterwards.
+
+    Does nothing (and returns the current status) unless the notification is ours to claim. Raises NoResultFound,
+    DeliveryRetryableError (claim handed back) or NotificationTechnicalFailureException (service inactive).
+    """
+    notification = dao_get_notification_by_id(notification_id)
+    if not _is_claimable(notification):
+        return _leave_alone(notification.id, notification.status)
+    sms = _build_sms(notification, _active_service(notification))
+    provider = choose_sms_provider(international=sms.is_international, excluded=excluded_provider)
+    claim = claim_notification_for_sending(notification.id, provider=provider, billable_units=sms.fragment_count)
+    if claim is None:
+        return _leave_alone(notification.id, dao_get_notification_status_by_id(notification.id))
+    db.session.remove()  # no connection is held while the provider takes its time
+    status = _hand_over(
+        claim,
+        (lambda: None) if sms.is_research_mode else (lambda: _send_sms(provider, sms)),
+        notification_type=NotificationType.SMS,
+        created_at=sms.created_at,
+        is_final_once_accepted=sms.is_international and not sms.has_delivery_receipts,
+    )
+    if sms.is_research_mode and status == S.SENDING:
+        enqueue_simulated_sms_receipt(provider, sms.notification_id, sms.to)
+    return status
+
+
+def send_email_to_provider(notification_id: uuid.UUID | str, *, excluded_provider: str | None = None) -> str:
+    """Send one email (or simulate it for a test key); returns the notification's status afterwards.
+
+    The reply-to address is the notification's own, else the service's default. A recipient the provider rejects
+    outright (SES `InvalidParameterValue`) makes the notification `permanent-failure` with no retry. Raises as
+    send_sms_to_provider does.
+    """
+    notification = dao_get_notification_by_id(notification_id)
+    if not _is_claimable(notification):
+        return _leave_alone(notification.id, notification.status)
+    service = _active_service(notification)
+    email = build_outgoing_email(notification, service, email_domain=current_app.config["NOTIFY_EMAIL_DOMAIN"])
+    provider = choose_email_provider(excluded=excluded_provider)
+    claim = claim_notification_for_sending(notification.id, provider=provider, billable_units=0)
+    if claim is None:
+        return _leave_alone(notification.id, dao_get_notification_status_by_id(notification.id))
+    db.session.remove()  # no connection is held while the provider takes its time
+    simulated_reference = fake_provider_reference(NotificationType.EMAIL) if email.is_research_mode else None
+    status = _hand_over(
+        claim,
+        (lambda: simulated_reference) if email.is_research_mode else (lambda: _send_email(provider, email)),
+        notification_type=NotificationType.EMAIL,
+        created_at=email.created_at,
+        is_final_once_accepted=False,
+    )
+    if simulated_reference and status == S.SENDING:
+        enqueue_simulated_ses_receipt(simulated_reference, email.to)
+    return status
+
+
+def _send_sms(provider: str, sms: OutgoingSms) -> str:
+    client = provider_clients().sms(provider)
+    return client.send_sms(
+        to=sms.to,
+        content=sms.body,
+        reference=str(sms.notification_id),
+        sender=sms.sender,
+        is_international=sms.is_international,
+    )
+
+
+def _send_email(provider: str, email: OutgoingEmail) -> str:
+    client = provider_clients().email(provider)
+    return client.send_email(
+        from_address=email.from_address,
+        to_address=email.to,
+        subject=email.subject,
+        body_text=email.plain_text,
+        body_html=email.html,
+        reply_to_address=email.reply_to,
+        headers=email.headers,
+    )
+
+
+def _hand_over(
+    claim: SendingClaim,
+    send: Callable[[], str | None],
+    *,
+    notification_type: str,
+    created_at: datetime,
+    is_final_once_accepted: bool,
+) -> str:
+    """Call the provider and record its answer; returns the status afterwards.
+
+    A retryable failure hands the claim back, counts toward the provider's error burst and raises
+    DeliveryRetryableError naming the provider. A rejected recipient is `permanent-failure`; any other refusal the
+    provider says will never change is `technical-failure`.
+    """
+    try:
+        reference = send()
+    except InvalidEmailRecipientError:
+        return _fail_for_good(claim, S.PERMANENT_FAILURE, "the provider rejected the address", logging.INFO)
+    except ProviderRetryableError as error:
+        _give_back(claim, error, notification_type)
+    except ProviderPermanentError as error:
+        return _fail_for_good(claim, S.TECHNICAL_FAILURE, f"the provider refused it: {error}", logging.ERROR)
+    sent_at = record_provider_answer(claim, reference=reference)
+    get_statsd_client().timing_with_dates(f"{notification_type}.total-time", sent_at, created_at)
+    logger.info(
+        "Notification %s handed to %s",
+        claim.notification_id,
+        claim.provider,
+        extra={"notification_id": claim.notification_id, "provider": claim.provider},
+    )
+    if is_final_once_accepted:
+        # International SMS to a network that sends no receipts: nothing more will ever be known.
+        updated = dao_update_notification_status_by_id(claim.notification_id, S.SENT, only_from=[S.SENDING])
+        if updated is not None:
+            enqueue_delivery_status_callback(updated)
+    return dao_get_notification_status_by_id(claim.notification_id)
+
+
+def _give_back(claim: SendingClaim, error: ProviderRetryableError, notification_type: str) -> NoReturn:
+    release_claim(claim)
+    if notification_type == NotificationType.SMS:
+        record_sms_provider_error(claim.provider)
+    logger.warning(
+        "%s could not take notification %s: %s",
+        claim.provider,
+        claim.notification_id,
+        error,
+        extra={"notification_id": claim.notification_id, "provider": claim.provider},
+    )
+    raise DeliveryRetryableError(f"{claim.provider} failed: {error}", failed_provider=claim.provider) from error
+
+
+def _fail_for_good(claim: SendingClaim, status: NotificationStatus, why: str, level: int) -> str:
+    updated = dao_update_notification_status_by_id(claim.notification_id, status, only_from=[S.SENDING])
+    logger.log(
+        level,
+        "Notification %s is %s: %s",
+        claim.notification_id,
+        status,
+        why,
+        extra={"notification_id": claim.notification_id, "provider": claim.provider, "notification_status": status},
+    )
+    if updated is not None:
+        enqueue_delivery_status_callback(updated)
+    return dao_get_notification_status_by_id(claim.notification_id)
+
+
+def _is_claimable(notification: Notification) -> bool:
+    """`created`, or `sending` with no provider answer (maybe a stale claim; the claim itself decides)."""
+    return notification.status == S.CREATED or (notification.status == S.SENDING and notification.sent_at is None)
+
+
+def _active_service(notification: Notification) -> Service:
+    service = dao_get_service_by_id(notification.service_id)
+    if not service.active:
+        _fail_unsendable(
+            notification,
+            f"Send {notification.notification_type} for notification id {notification.id} to provider is not "
+            f"allowed: service {notification.service_id} is inactive",
+        )
+    return service
+
+
+def _build_sms(notification: Notification, service: Service) -> OutgoingSms:
+    try:
+        return build_outgoing_sms(notification, service, default_sender=current_app.config["FROM_NUMBER"])
+    except InvalidRecipientError as error:  # stored before today's rules, or written around the API
+        _fail_unsendable(notification, f"Notification {notification.id} has an invalid recipient: {error.message}")
+
+
+def _fail_unsendable(notification: Notification, message: str) -> NoReturn:
+    """Nothing will ever make it sendable: `technical-failure` now, never retried."""
+    notification_id = notification.id
+    updated = dao_update_notification_status_by_id(notification_id, S.TECHNICAL_FAILURE, only_from=[S.CREATED])
+    if updated is not None:
+        enqueue_delivery_status_callback(updated)
+    logger.error(message, extra={"notification_id": notification_id, "notification_status": S.TECHNICAL_FAILURE})
+    raise NotificationTechnicalFailureException(message)
+
+
+def _leave_alone(notification_id: uuid.UUID, status: str) -> str:
+    logger.info(
+        "Notification %s is %s: not ours to send",
+        notification_id,
+        status,
+        extra={"notification_id": notification_id, "notification_status": status},
+    )
+    return status

@@ -1,0 +1,94 @@
+"""Claims: one worker at a time may send a notification; a dead worker's claim is taken over after the lease."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from freezegun import freeze_time
+
+from app.dao.notifications_dao import dao_get_notification_by_id, dao_update_notification_status_by_id
+from app.delivery.claims import claim_notification_for_sending, record_provider_answer, release_claim
+from app.notification_status import NotificationStatus
+from tests.factories import create_notification
+
+S = NotificationStatus
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+@freeze_time(NOW)
+def test_a_claim_moves_the_notification_to_sending_with_its_provider_and_units(notify_db_session: None) -> None:
+    notification = create_notification()
+
+    claim = claim_notification_for_sending(notification.id, provider="mmg", billable_units=3)
+
+    row = dao_get_notification_by_id(notification.id)
+    assert claim is not None
+    assert (row.status, row.sent_by, row.billable_units, row.sending_claimed_at) == (S.SENDING, "mmg", 3, NOW)
+
+
+def test_a_second_claim_is_refused(notify_db_session: None) -> None:
+    notification = create_notification()
+    claim_notification_for_sending(notification.id, provider="mmg", billable_units=1)
+
+    second = claim_notification_for_sending(notification.id, provider="firetext", billable_units=1)
+
+    assert second is None
+    assert dao_get_notification_by_id(notification.id).sent_by == "mmg"
+
+
+def test_a_claim_older_than_the_lease_without_an_answer_is_taken_over(notify_db_session: None) -> None:
+    notification = create_notification()
+    with freeze_time(NOW - timedelta(seconds=121)):
+        claim_notification_for_sending(notification.id, provider="mmg", billable_units=1)
+
+    with freeze_time(NOW):
+        taken_over = claim_notification_for_sending(notification.id, provider="firetext", billable_units=1)
+
+    assert taken_over is not None
+    assert (dao_get_notification_by_id(notification.id).sent_by, taken_over.claimed_at) == ("firetext", NOW)
+
+
+def test_a_claim_with_a_recorded_answer_is_never_taken_over(notify_db_session: None) -> None:
+    notification = create_notification()
+    with freeze_time(NOW - timedelta(hours=1)):
+        first = claim_notification_for_sending(notification.id, provider="mmg", billable_units=1)
+        assert first is not None
+        record_provider_answer(first, reference="mmg-1")
+
+    with freeze_time(NOW):
+        second = claim_notification_for_sending(notification.id, provider="firetext", billable_units=1)
+
+    assert second is None
+
+
+def test_a_released_claim_can_be_claimed_again(notify_db_session: None) -> None:
+    notification = create_notification()
+    first = claim_notification_for_sending(notification.id, provider="mmg", billable_units=1)
+    assert first is not None
+    release_claim(first)
+
+    second = claim_notification_for_sending(notification.id, provider="firetext", billable_units=1)
+
+    assert second is not None
+    assert dao_get_notification_by_id(notification.id).status == S.SENDING
+
+
+def test_a_final_notification_is_never_claimed(notify_db_session: None) -> None:
+    notification = create_notification(status=S.SENDING)
+    dao_update_notification_status_by_id(notification.id, S.DELIVERED)
+
+    claim = claim_notification_for_sending(notification.id, provider="mmg", billable_units=1)
+
+    assert claim is None
+
+
+@freeze_time(NOW)
+def test_recording_the_answer_stores_reference_and_sent_at(notify_db_session: None) -> None:
+    notification = create_notification()
+    claim = claim_notification_for_sending(notification.id, provider="mmg", billable_units=1)
+    assert claim is not None
+
+    sent_at = record_provider_answer(claim, reference="mmg-1")
+
+    row = dao_get_notification_by_id(notification.id)
+    assert (row.reference, row.sent_at, sent_at) == ("mmg-1", NOW, NOW)

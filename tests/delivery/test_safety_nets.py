@@ -1,0 +1,159 @@
+"""Safety nets: queue again what was never handed over, time out what never got a receipt."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from unittest.mock import MagicMock, call
+
+import pytest
+from flask import Flask
+from freezegun import freeze_time
+
+from app.clock import utc_now
+from app.dao.notifications_dao import dao_get_notification_by_id, dao_update_notification_status_by_id
+from app.dao.service_callback_dao import dao_save_service_callback
+from app.delivery.safety_nets import (
+    requeue_created_notifications,
+    requeue_stale_sending_claims,
+    timeout_sending_notifications,
+)
+from app.models import Notification
+from app.notification_status import NotificationStatus
+from tests.factories import create_notification, create_service, create_template
+
+S = NotificationStatus
+
+
+@pytest.fixture
+def batch_of_two(notify_api: Flask) -> Iterator[None]:
+    original = notify_api.config["DELIVERY_SAFETY_NET_BATCH_SIZE"]
+    notify_api.config["DELIVERY_SAFETY_NET_BATCH_SIZE"] = 2
+    yield
+    notify_api.config["DELIVERY_SAFETY_NET_BATCH_SIZE"] = original
+
+
+def _deliver_calls(send_task: MagicMock) -> list[tuple[str, str, str]]:
+    return sorted((c.args[0], c.kwargs["args"][0], c.kwargs["queue"]) for c in send_task.call_args_list)
+
+
+@pytest.mark.parametrize(
+    ("template_type", "key_type", "task", "queue"),
+    [
+        ("sms", "normal", "deliver_sms", "send-sms"),
+        ("email", "team", "deliver_email", "send-email"),
+        ("sms", "test", "deliver_sms", "research-mode"),
+    ],
+    ids=["sms", "email", "test key"],
+)
+def test_a_notification_created_long_ago_is_queued_again_on_its_queue(
+    notify_db_session: None, send_task: MagicMock, template_type: str, key_type: str, task: str, queue: str
+) -> None:
+    notification = create_notification(
+        template=create_template(template_type=template_type),
+        key_type=key_type,
+        created_at=utc_now() - timedelta(minutes=11),
+    )
+
+    queued = requeue_created_notifications()
+
+    assert queued == 1
+    send_task.assert_called_once_with(task, args=[str(notification.id)], kwargs={}, queue=queue)
+
+
+def test_a_recent_created_notification_is_left_to_its_task(notify_db_session: None, send_task: MagicMock) -> None:
+    create_notification(created_at=utc_now() - timedelta(minutes=9))
+
+    queued = requeue_created_notifications()
+
+    assert (queued, send_task.call_count) == (0, 0)
+
+
+def test_every_batch_is_queued(notify_db_session: None, send_task: MagicMock, batch_of_two: None) -> None:
+    template = create_template()
+    notifications = [
+        create_notification(template=template, created_at=utc_now() - timedelta(minutes=30)) for _ in range(5)
+    ]
+
+    queued = requeue_created_notifications()
+
+    assert queued == 5
+    assert {c.kwargs["args"][0] for c in send_task.call_args_list} == {str(n.id) for n in notifications}
+
+
+def test_a_stale_claim_is_handed_back_and_queued_again(notify_db_session: None, send_task: MagicMock) -> None:
+    notification = create_notification(created_at=utc_now() - timedelta(minutes=5))
+    dao_update_notification_status_by_id(
+        notification.id, S.SENDING, sending_claimed_at=utc_now() - timedelta(minutes=3)
+    )
+
+    queued = requeue_stale_sending_claims()
+
+    assert (queued, dao_get_notification_by_id(notification.id).status) == (1, S.CREATED)
+    assert _deliver_calls(send_task) == [("deliver_sms", str(notification.id), "send-sms")]
+
+
+def test_a_fresh_claim_is_left_with_its_worker(notify_db_session: None, send_task: MagicMock) -> None:
+    notification = create_notification()
+    dao_update_notification_status_by_id(notification.id, S.SENDING, sending_claimed_at=utc_now())
+
+    queued = requeue_stale_sending_claims()
+
+    assert (queued, dao_get_notification_by_id(notification.id).status) == (0, S.SENDING)
+
+
+def _with_callback(status: S, *, days_old: int) -> Notification:
+    service = create_service()
+    dao_save_service_callback(
+        service.id, callback_type="delivery_status", url="https://service.example/cb", bearer_token="t" * 12
+    )
+    return create_notification(
+        template=create_template(service=service), status=status, created_at=utc_now() - timedelta(days=days_old)
+    )
+
+
+def test_a_notification_without_a_receipt_for_72_hours_times_out(notify_db_session: None, send_task: MagicMock) -> None:
+    notification = _with_callback(S.PENDING, days_old=4)
+
+    timed_out = timeout_sending_notifications()
+
+    assert (timed_out, dao_get_notification_by_id(notification.id).status) == (1, S.TEMPORARY_FAILURE)
+
+
+def test_a_timed_out_notification_is_reported_to_its_service(notify_db_session: None, send_task: MagicMock) -> None:
+    notification = _with_callback(S.SENDING, days_old=4)
+
+    timeout_sending_notifications()
+
+    assert send_task.call_args_list == [
+        call("send_delivery_status_to_service", args=[str(notification.id)], queue="callbacks")
+    ]
+
+
+def test_the_timeout_counts_from_creation(notify_db_session: None, send_task: MagicMock) -> None:
+    with freeze_time(utc_now() - timedelta(hours=71)):
+        notification = create_notification(status=S.SENDING)
+
+    timed_out = timeout_sending_notifications()
+
+    assert (timed_out, dao_get_notification_by_id(notification.id).status) == (0, S.SENDING)
+
+
+def test_a_notification_never_handed_over_in_72_hours_is_a_technical_failure(
+    notify_db_session: None, send_task: MagicMock
+) -> None:
+    notification = create_notification(status=S.CREATED, created_at=utc_now() - timedelta(days=4))
+
+    timed_out = timeout_sending_notifications()
+
+    assert (timed_out, dao_get_notification_by_id(notification.id).status) == (1, S.TECHNICAL_FAILURE)
+
+
+def test_every_batch_times_out(notify_db_session: None, send_task: MagicMock, batch_of_two: None) -> None:
+    template = create_template()
+    for status in (S.SENDING, S.PENDING, S.SENDING, S.CREATED, S.CREATED, S.CREATED):
+        create_notification(template=template, status=status, created_at=utc_now() - timedelta(days=4))
+
+    timed_out = timeout_sending_notifications()
+
+    assert timed_out == 6

@@ -1,0 +1,82 @@
+"""Reliability fixtures: a stand-in provider, a Redis broker the test owns, real Celery workers, a publisher.
+
+The workers share the test session's database. Each test gets its own broker, so killing or restarting it
+touches nobody else; the test publishes to it with a Celery app of its own (never made the current app).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from celery import Celery
+from flask import Flask
+
+from app.celery.celery_app import celery_settings
+from config import celery_broker_url
+from tests.reliability.provider_stub import ProviderStub
+from tests.reliability.redis_server import RedisServer
+from tests.reliability.worker_process import StartWorker, WorkerProcess
+
+
+@pytest.fixture
+def provider_stub() -> Iterator[ProviderStub]:
+    stub = ProviderStub().start()
+    yield stub
+    stub.stop()
+
+
+@pytest.fixture
+def broker() -> Iterator[RedisServer]:
+    # A short directory: a unix socket path must fit in 108 bytes.
+    directory = Path(tempfile.mkdtemp(prefix="herald-broker-"))
+    server = RedisServer(directory).start()
+    yield server
+    server.kill()
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture
+def worker_environment(notify_api: Flask, broker: RedisServer, provider_stub: ProviderStub) -> dict[str, str]:
+    return {
+        **os.environ,
+        "NOTIFY_ENVIRONMENT": "test",
+        "DATABASE_URL": notify_api.config["DATABASE_URL"],
+        "REDIS_URL": broker.url,
+        "CELERY_BROKER_URL": celery_broker_url(broker.url),
+        "MMG_URL": f"{provider_stub.url}/mmg",
+        "FIRETEXT_URL": f"{provider_stub.url}/firetext",
+        "PROVIDER_TIMEOUT_SECONDS": "5",
+        # Short, so a dead worker's messages and claims come back within seconds rather than minutes.
+        "CELERY_VISIBILITY_TIMEOUT_SECONDS": "4",
+        "SENDING_CLAIM_LEASE_SECONDS": "2",
+        "LOG_JSON": "0",
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+@pytest.fixture
+def start_worker(worker_environment: dict[str, str], tmp_path: Path, notify_db_session: None) -> Iterator[StartWorker]:
+    """Start a worker (extra settings as keyword arguments); every one is stopped before the database is cleaned."""
+    workers: list[WorkerProcess] = []
+
+    def start(**settings: str) -> WorkerProcess:
+        worker = WorkerProcess({**worker_environment, **settings}, tmp_path / f"worker-{len(workers)}.log")
+        workers.append(worker.start())
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.kill()
+
+
+@pytest.fixture
+def publisher(notify_api: Flask, broker: RedisServer) -> Iterator[Celery]:
+    app = Celery("reliability-publisher", set_as_current=False)
+    app.conf.update(celery_settings({**notify_api.config, "CELERY_BROKER_URL": celery_broker_url(broker.url)}))
+    yield app
+    app.close()
