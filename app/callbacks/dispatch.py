@@ -1,0 +1,48 @@
+"""Queue a callback task, and send a callback to the service's configured URL when the task runs."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from flask import current_app
+
+from app.callbacks.sender import encode_callback_body, post_callback
+from app.celery.queues import QueueNames, TaskNames
+from app.dao.service_callback_dao import dao_find_service_callback
+
+logger = logging.getLogger(__name__)
+
+
+def has_service_callback(service_id: uuid.UUID, callback_type: str) -> bool:
+    return dao_find_service_callback(service_id, callback_type) is not None
+
+
+def enqueue_callback_task(task_name: TaskNames, row_id: uuid.UUID) -> None:
+    """Queue ``task_name`` with the id of the row it reports on; the task loads the row (and any recipient) itself."""
+    current_app.extensions["celery"].send_task(task_name, args=[str(row_id)], queue=QueueNames.CALLBACKS)
+
+
+def send_service_callback(service_id: uuid.UUID, callback_type: str, payload: Mapping[str, Any]) -> int | None:
+    """POST ``payload`` to the service's callback of ``callback_type``; None when the service has none (any more).
+
+    Raises CallbackRetryableError or CallbackRejectedError from the sender.
+    """
+    callback = dao_find_service_callback(service_id, callback_type)
+    if callback is None:
+        logger.info(
+            "Service %s has no %s callback any more; nothing sent",
+            service_id,
+            callback_type,
+            extra={"service_id": service_id},
+        )
+        return None
+    return post_callback(
+        callback.url,
+        encode_callback_body(payload),
+        bearer_token=callback.bearer_token,
+        signing_secret=callback.signing_secret,
+        timeout_seconds=current_app.config["SERVICE_CALLBACK_TIMEOUT_SECONDS"],
+    )

@@ -1,0 +1,80 @@
+"""POST /notifications/sms/receive/mmg (JSON) and /notifications/sms/receive/firetext (form), behind basic auth."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from app.authentication.auth import requires_no_auth
+from app.errors import InvalidRequest
+from app.inbound_sms.provider_fields import UK_TIME, decode_mmg_message, parse_provider_time
+from app.inbound_sms.receive import receive_inbound_sms
+from app.receipts.basic_auth import check_basic_auth
+
+# The name starts with "receipts" so errors render in the admin envelope {"result": "error", "message": [...]}.
+receipts_inbound_sms = Blueprint("receipts_inbound_sms", __name__)
+receipts_inbound_sms.before_request(requires_no_auth)
+
+
+@receipts_inbound_sms.before_request
+def check_inbound_sms_basic_auth() -> None:
+    check_basic_auth(
+        current_app.config["INBOUND_SMS_BASIC_AUTH_USERNAME"] or "",
+        current_app.config["INBOUND_SMS_BASIC_AUTH_PASSWORD"] or "",
+    )
+
+
+@receipts_inbound_sms.route("/notifications/sms/receive/mmg", methods=["POST"])
+def receive_mmg_inbound_sms() -> tuple[Response, int]:
+    data = _json_body()
+    _check_fields(data, ("MSISDN", "Number", "Message", "ID"), client_name="MMG")
+    receive_inbound_sms(
+        provider="mmg",
+        notify_number=str(data["Number"]),
+        user_number=str(data["MSISDN"]),
+        content=decode_mmg_message(str(data["Message"])),
+        provider_reference=str(data["ID"]),
+        # MMG's field name is spelt this way. Its times are UTC.
+        provider_date=parse_provider_time(data.get("DateRecieved")),
+    )
+    return jsonify(status="ok"), 200
+
+
+@receipts_inbound_sms.route("/notifications/sms/receive/firetext", methods=["POST"])
+def receive_firetext_inbound_sms() -> tuple[Response, int]:
+    data = request.form
+    _check_fields(data, ("source", "destination", "message"), client_name="Firetext")
+    receive_inbound_sms(
+        provider="firetext",
+        notify_number=data["destination"],
+        user_number=data["source"],
+        content=data["message"],
+        provider_reference=None,
+        # Firetext's times are UK local time unless they carry an offset.
+        provider_date=parse_provider_time(data.get("time"), naive_zone=UK_TIME),
+    )
+    return jsonify(status="ok"), 200
+
+
+def _json_body() -> Mapping[str, Any]:
+    try:
+        body = json.loads(request.get_data(cache=True) or b"null")
+    except ValueError as error:
+        raise InvalidRequest(["MMG inbound SMS failed: invalid JSON given"], 400) from error
+    if not isinstance(body, dict):
+        raise InvalidRequest(["MMG inbound SMS failed: invalid JSON given"], 400)
+    return body
+
+
+def _check_fields(data: Mapping[str, Any], fields: tuple[str, ...], *, client_name: str) -> None:
+    # An empty message is still a message; every other field must have a value.
+    missing = [
+        f"{client_name} inbound SMS failed: {field} missing"
+        for field in fields
+        if data.get(field) is None or (field.lower() != "message" and not str(data[field]).strip())
+    ]
+    if missing:
+        raise InvalidRequest(missing, 400)

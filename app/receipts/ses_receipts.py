@@ -1,0 +1,78 @@
+"""Apply SES events: Delivery and Bounce move the notification's status; a Complaint is stored and passed on."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.exc import NoResultFound
+
+from app.callbacks.complaints import enqueue_complaint_callback
+from app.dao.complaints_dao import dao_create_complaint
+from app.dao.notifications_dao import dao_get_notification_by_reference
+from app.models import Notification
+from app.receipts.apply_receipt import apply_receipt_outcome
+from app.receipts.errors import InvalidReceiptError, ReceiptForUnknownNotificationError
+from app.receipts.outcomes import UnrecognisedProviderStatusError
+from app.receipts.ses_events import decide_ses_outcome, is_ses_complaint, ses_event_type
+
+logger = logging.getLogger(__name__)
+
+
+def process_ses_receipt(event: Mapping[str, Any]) -> None:
+    """Apply one SES event (the decoded SNS `Message`), matched by `mail.messageId` = notifications.reference.
+
+    Raises ReceiptForUnknownNotificationError (worth a retry) or InvalidReceiptError. Event types that carry no
+    status (DeliveryDelay, Send, ...) are logged and ignored.
+    """
+    reference = ses_message_id(event)
+    if is_ses_complaint(event):
+        record_ses_complaint(event, _notification_for_reference(reference))
+        return
+    try:
+        outcome = decide_ses_outcome(event)
+    except UnrecognisedProviderStatusError:
+        logger.warning("SES event of type %s ignored", ses_event_type(event) or "(none)", extra={"provider": "ses"})
+        return
+    apply_receipt_outcome(_notification_for_reference(reference), lambda _current: outcome, provider="ses")
+
+
+def record_ses_complaint(event: Mapping[str, Any], notification: Notification) -> None:
+    """Store the complaint once per SES feedback id and queue the service's complaint callback; status unchanged."""
+    complaint_fields = event.get("complaint") or {}
+    complaint = dao_create_complaint(
+        notification_id=notification.id,
+        service_id=notification.service_id,
+        ses_feedback_id=complaint_fields.get("feedbackId"),
+        complaint_type=complaint_fields.get("complaintFeedbackType"),
+        complaint_date=_parse_ses_timestamp(complaint_fields.get("timestamp")),
+    )
+    fields = {"notification_id": notification.id, "service_id": notification.service_id, "provider": "ses"}
+    if complaint is None:
+        logger.warning("Duplicate SES complaint for notification %s ignored", notification.id, extra=fields)
+        return
+    logger.info("Complaint %s stored for notification %s", complaint.id, notification.id, extra=fields)
+    enqueue_complaint_callback(complaint)
+
+
+def ses_message_id(event: Mapping[str, Any]) -> str:
+    message_id = (event.get("mail") or {}).get("messageId")
+    if not message_id:
+        raise InvalidReceiptError("SES event has no mail.messageId")
+    return str(message_id)
+
+
+def _notification_for_reference(reference: str) -> Notification:
+    try:
+        return dao_get_notification_by_reference(reference)
+    except NoResultFound as error:
+        raise ReceiptForUnknownNotificationError("ses", reference) from error
+
+
+def _parse_ses_timestamp(value: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None

@@ -1,0 +1,119 @@
+"""POST /notifications/email/ses: the SNS HTTP endpoint for SES events, every message's signature verified first."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from app.authentication.auth import requires_no_auth
+from app.celery.queues import TaskNames
+from app.clock import utc_now
+from app.errors import InvalidRequest
+from app.receipts.queueing import queue_receipt_task
+from app.receipts.ses_events import ses_event_for_queue
+from app.receipts.sns_signature import (
+    SnsCertificateStore,
+    SnsCertificateUnavailableError,
+    SnsVerificationError,
+    verify_sns_message,
+)
+from app.receipts.sns_subscription import SnsSubscriptionError, confirm_sns_subscription, is_trusted_sns_url
+
+logger = logging.getLogger(__name__)
+
+# The name starts with "receipts" so errors render in the admin envelope {"result": "error", "message": [...]}.
+receipts_ses = Blueprint("receipts_ses", __name__)
+receipts_ses.before_request(requires_no_auth)
+
+SNS_MESSAGE_TYPES = frozenset({"SubscriptionConfirmation", "Notification", "UnsubscribeConfirmation"})
+SUBSCRIBE_TIMEOUT_SECONDS = 10.0
+_FAILED = "SES-SNS callback failed"
+
+
+@receipts_ses.route("/notifications/email/ses", methods=["POST"])
+def receive_ses_sns_message() -> tuple[Response, int]:
+    message_type = request.headers.get("x-amz-sns-message-type")
+    if message_type not in SNS_MESSAGE_TYPES:
+        raise InvalidRequest([f"{_FAILED}: invalid message type"], 400)
+    message = _sns_message()
+    if message.get("Type") != message_type:
+        raise InvalidRequest([f"{_FAILED}: invalid message type"], 400)
+    _verify(message)
+    _check_topic(message)
+    if message_type == "SubscriptionConfirmation":
+        _confirm_subscription(message)
+        return jsonify(result="success", message="SES-SNS subscription confirmed"), 200
+    if message_type == "UnsubscribeConfirmation":
+        logger.warning("SNS unsubscribed us from topic %s", message.get("TopicArn"), extra={"provider": "ses"})
+        return jsonify(result="success", message="SES-SNS unsubscribe confirmation noted"), 200
+    queue_receipt_task(TaskNames.PROCESS_SES_RECEIPT, [ses_event_for_queue(_ses_event(message))], provider="ses")
+    return jsonify(result="success", message="SES-SNS callback succeeded"), 200
+
+
+def _sns_message() -> dict[str, Any]:
+    # SNS posts JSON with Content-Type text/plain; parse the body whatever it claims to be.
+    try:
+        message = json.loads(request.get_data(cache=True) or b"null")
+    except ValueError as error:
+        raise InvalidRequest([f"{_FAILED}: invalid JSON given"], 400) from error
+    if not isinstance(message, dict):
+        raise InvalidRequest([f"{_FAILED}: invalid JSON given"], 400)
+    return message
+
+
+def certificate_store() -> SnsCertificateStore:
+    """The process's one certificate store (fetched certificates are cached in it), built from config once."""
+    store = current_app.extensions.get("herald_sns_certificates")
+    if store is None:
+        store = SnsCertificateStore(trusted_url_prefixes=current_app.config["SNS_TRUSTED_CERT_URL_PREFIXES"])
+        current_app.extensions["herald_sns_certificates"] = store
+    return store
+
+
+def _verify(message: Mapping[str, Any]) -> None:
+    try:
+        verify_sns_message(
+            message,
+            certificates=certificate_store(),
+            max_age_seconds=current_app.config["SNS_MAX_MESSAGE_AGE_SECONDS"],
+            now=utc_now(),
+        )
+    except SnsCertificateUnavailableError as error:
+        logger.warning("SNS message not verified yet: %s", error, extra={"provider": "ses"})
+        raise InvalidRequest([f"{_FAILED}: {error}"], 502) from error
+    except SnsVerificationError as error:
+        logger.warning("SNS message refused: %s", error, extra={"provider": "ses"})
+        raise InvalidRequest([f"{_FAILED}: {error}"], 403) from error
+
+
+def _check_topic(message: Mapping[str, Any]) -> None:
+    allowed_topics = current_app.config["SNS_TOPIC_ARNS"]
+    if allowed_topics and message.get("TopicArn") not in allowed_topics:
+        logger.warning("SNS message from topic %s refused", message.get("TopicArn"), extra={"provider": "ses"})
+        raise InvalidRequest([f"{_FAILED}: topic not allowed"], 403)
+
+
+def _confirm_subscription(message: Mapping[str, Any]) -> None:
+    subscribe_url = str(message.get("SubscribeURL") or "")
+    if not is_trusted_sns_url(subscribe_url, trusted_prefixes=current_app.config["SNS_TRUSTED_CERT_URL_PREFIXES"]):
+        raise InvalidRequest([f"{_FAILED}: untrusted SubscribeURL"], 400)
+    try:
+        confirm_sns_subscription(subscribe_url, timeout_seconds=SUBSCRIBE_TIMEOUT_SECONDS)
+    except SnsSubscriptionError as error:
+        logger.warning("SNS subscription not confirmed: %s", error, extra={"provider": "ses"})
+        raise InvalidRequest([f"{_FAILED}: {error}"], 502) from error
+    logger.info("SNS subscription to topic %s confirmed", message.get("TopicArn"), extra={"provider": "ses"})
+
+
+def _ses_event(message: Mapping[str, Any]) -> dict[str, Any]:
+    try:
+        event = json.loads(message.get("Message") or "null")
+    except ValueError as error:
+        raise InvalidRequest([f"{_FAILED}: Message is not a SES event"], 400) from error
+    if not isinstance(event, dict):
+        raise InvalidRequest([f"{_FAILED}: Message is not a SES event"], 400)
+    return event

@@ -1,0 +1,55 @@
+"""Apply MMG and Firetext delivery receipts; both name the notification by the id we sent them."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.exc import NoResultFound
+
+from app.dao.notifications_dao import dao_get_notification_by_id
+from app.models import Notification
+from app.receipts.apply_receipt import apply_receipt_outcome
+from app.receipts.errors import InvalidReceiptError, ReceiptForUnknownNotificationError
+from app.receipts.firetext_codes import decide_firetext_outcome
+from app.receipts.mmg_codes import decide_mmg_outcome
+
+
+def process_mmg_receipt(receipt: Mapping[str, Any]) -> None:
+    """Apply an MMG receipt (`CID` = our notification id, `status`, `substatus`).
+
+    Raises ReceiptForUnknownNotificationError (worth a retry) or InvalidReceiptError.
+    """
+    notification = find_notification_for_sms_receipt(receipt.get("CID"), provider="mmg")
+    status, substatus = _text(receipt.get("status")), _text(receipt.get("substatus"))
+    apply_receipt_outcome(notification, lambda _current: decide_mmg_outcome(status, substatus), provider="mmg")
+
+
+def process_firetext_receipt(receipt: Mapping[str, Any]) -> None:
+    """Apply a Firetext receipt (`reference` = our notification id, `status`, optional detailed `code`).
+
+    Raises ReceiptForUnknownNotificationError (worth a retry) or InvalidReceiptError.
+    """
+    notification = find_notification_for_sms_receipt(receipt.get("reference"), provider="firetext")
+    status, code = _text(receipt.get("status")), _text(receipt.get("code")) or None
+    apply_receipt_outcome(
+        notification,
+        lambda current: decide_firetext_outcome(status, code, current_status=current),
+        provider="firetext",
+    )
+
+
+def find_notification_for_sms_receipt(reference: Any, *, provider: str) -> Notification:
+    try:
+        notification_id = uuid.UUID(str(reference))
+    except ValueError as error:
+        raise InvalidReceiptError(f"{provider} receipt reference is not a notification id") from error
+    try:
+        return dao_get_notification_by_id(notification_id)
+    except NoResultFound as error:
+        raise ReceiptForUnknownNotificationError(provider, str(notification_id)) from error
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()

@@ -1,0 +1,81 @@
+"""POST /notifications/sms/mmg (JSON) and /notifications/sms/firetext (form): check, queue, answer fast."""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from app.authentication.auth import requires_no_auth
+from app.celery.queues import TaskNames
+from app.errors import InvalidRequest
+from app.receipts.basic_auth import check_basic_auth
+from app.receipts.queueing import queue_receipt_task
+
+logger = logging.getLogger(__name__)
+
+# The name starts with "receipts" so errors render in the admin envelope {"result": "error", "message": [...]}.
+receipts_sms = Blueprint("receipts_sms", __name__)
+receipts_sms.before_request(requires_no_auth)
+
+MMG_RECEIPT_FIELDS = ("CID", "status", "substatus", "reference", "deliverytime")
+FIRETEXT_RECEIPT_FIELDS = ("reference", "status", "code", "time")
+
+
+@receipts_sms.before_request
+def check_receipt_basic_auth() -> None:
+    """Basic auth is optional for receipts: enforced only once both username and password are configured."""
+    username = current_app.config["RECEIPT_BASIC_AUTH_USERNAME"]
+    password = current_app.config["RECEIPT_BASIC_AUTH_PASSWORD"]
+    if username and password:
+        check_basic_auth(username, password)
+
+
+@receipts_sms.route("/notifications/sms/mmg", methods=["POST"])
+def receive_mmg_receipt() -> tuple[Response, int]:
+    receipt = _receipt_fields(_json_body("MMG"), MMG_RECEIPT_FIELDS)
+    _check_receipt(receipt, client_name="MMG", required=("status", "CID"), reference_field="CID")
+    queue_receipt_task(TaskNames.PROCESS_SMS_RECEIPT, ["mmg", receipt], provider="mmg")
+    return jsonify(result="success"), 200
+
+
+@receipts_sms.route("/notifications/sms/firetext", methods=["POST"])
+def receive_firetext_receipt() -> tuple[Response, int]:
+    receipt = _receipt_fields(request.form, FIRETEXT_RECEIPT_FIELDS)
+    _check_receipt(receipt, client_name="Firetext", required=("status", "reference"), reference_field="reference")
+    queue_receipt_task(TaskNames.PROCESS_SMS_RECEIPT, ["firetext", receipt], provider="firetext")
+    return jsonify(result="success"), 200
+
+
+def _json_body(client_name: str) -> Mapping[str, Any]:
+    # MMG's Content-Type is not to be relied on: parse the body whatever it claims to be.
+    try:
+        body = json.loads(request.get_data(cache=True) or b"null")
+    except ValueError as error:
+        raise InvalidRequest([f"{client_name} callback failed: invalid JSON given"], 400) from error
+    if not isinstance(body, dict):
+        raise InvalidRequest([f"{client_name} callback failed: invalid JSON given"], 400)
+    return body
+
+
+def _receipt_fields(data: Mapping[str, Any], fields: tuple[str, ...]) -> dict[str, str]:
+    """Keep the fields the receipt task needs, as strings; the recipient's number is left behind."""
+    return {field: str(data[field]).strip() for field in fields if data.get(field) is not None}
+
+
+def _check_receipt(
+    receipt: Mapping[str, str], *, client_name: str, required: tuple[str, ...], reference_field: str
+) -> None:
+    missing = [f"{client_name} callback failed: {field} missing" for field in required if not receipt.get(field)]
+    if missing:
+        raise InvalidRequest(missing, 400)
+    try:
+        uuid.UUID(receipt[reference_field])
+    except ValueError as error:
+        raise InvalidRequest(
+            [f"{client_name} callback with invalid reference {receipt[reference_field]}"], 400
+        ) from error

@@ -1,0 +1,215 @@
+"""POST /notifications/sms/mmg and /notifications/sms/firetext: validation, basic auth, and queueing."""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from collections.abc import Iterator
+from unittest.mock import MagicMock, patch
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from kombu.exceptions import OperationalError
+
+from app.celery.process_receipt_tasks import process_sms_receipt
+from app.dao.notifications_dao import dao_get_notification_status_by_id
+from app.notification_status import NotificationStatus
+from tests.factories import create_notification
+from tests.receipts.payloads import FIXTURES, firetext_receipt, mmg_receipt
+
+NOTIFICATION_ID = "3d1ce039-5476-414c-99b2-fac1e6add62c"
+
+
+@pytest.fixture
+def send_task(notify_api: Flask) -> Iterator[MagicMock]:
+    with patch.object(notify_api.extensions["celery"], "send_task") as mock:
+        yield mock
+
+
+@pytest.fixture
+def receipt_basic_auth(notify_api: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(notify_api.config, "RECEIPT_BASIC_AUTH_USERNAME", "provider")
+    monkeypatch.setitem(notify_api.config, "RECEIPT_BASIC_AUTH_PASSWORD", "receipt-password")
+
+
+def _basic(username: str, password: str) -> dict[str, str]:
+    return {"Authorization": "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()}
+
+
+def test_mmg_receipt_is_queued_without_the_recipient_and_answered_200(
+    client: FlaskClient, send_task: MagicMock
+) -> None:
+    response = client.post("/notifications/sms/mmg", data=(FIXTURES / "mmg_receipt_delivered.json").read_bytes())
+
+    assert (response.status_code, response.get_json()) == (200, {"result": "success"})
+    send_task.assert_called_once_with(
+        "process_sms_receipt",
+        args=[
+            "mmg",
+            {
+                "CID": NOTIFICATION_ID,
+                "status": "3",
+                "substatus": "5",
+                "reference": "mmg-ref-10101",
+                "deliverytime": "2026-11-20 16:01:07",
+            },
+        ],
+        queue="receipts",
+    )
+
+
+def test_mmg_receipt_body_is_parsed_as_json_whatever_its_content_type(
+    client: FlaskClient, send_task: MagicMock
+) -> None:
+    response = client.post(
+        "/notifications/sms/mmg", data=json.dumps(mmg_receipt("delivered")), content_type="text/plain"
+    )
+
+    assert (response.status_code, send_task.call_count) == (200, 1)
+
+
+def test_firetext_receipt_is_queued_without_the_recipient_and_answered_200(
+    client: FlaskClient, send_task: MagicMock
+) -> None:
+    response = client.post(
+        "/notifications/sms/firetext",
+        data=(FIXTURES / "firetext_receipt_declined_code101.form").read_text().strip(),
+        content_type="application/x-www-form-urlencoded",
+    )
+
+    assert (response.status_code, response.get_json()) == (200, {"result": "success"})
+    send_task.assert_called_once_with(
+        "process_sms_receipt",
+        args=[
+            "firetext",
+            {"reference": NOTIFICATION_ID, "status": "1", "code": "101", "time": "2026-11-20 15:17:00"},
+        ],
+        queue="receipts",
+    )
+
+
+@pytest.mark.parametrize(
+    ("removed", "messages"),
+    [
+        (["CID"], ["MMG callback failed: CID missing"]),
+        (["status"], ["MMG callback failed: status missing"]),
+        (["status", "CID"], ["MMG callback failed: status missing", "MMG callback failed: CID missing"]),
+    ],
+    ids=["no-cid", "no-status", "neither"],
+)
+def test_mmg_receipt_missing_a_field_is_refused(
+    client: FlaskClient, send_task: MagicMock, removed: list[str], messages: list[str]
+) -> None:
+    receipt = {key: value for key, value in mmg_receipt("delivered").items() if key not in removed}
+
+    response = client.post("/notifications/sms/mmg", json=receipt)
+
+    assert (response.status_code, response.get_json(), send_task.call_count) == (
+        400,
+        {"result": "error", "message": messages},
+        0,
+    )
+
+
+@pytest.mark.parametrize(
+    ("blanked", "messages"),
+    [
+        (["reference"], ["Firetext callback failed: reference missing"]),
+        (["status"], ["Firetext callback failed: status missing"]),
+        (
+            ["status", "reference"],
+            ["Firetext callback failed: status missing", "Firetext callback failed: reference missing"],
+        ),
+    ],
+    ids=["no-reference", "no-status", "neither"],
+)
+def test_firetext_receipt_missing_a_field_is_refused(
+    client: FlaskClient, send_task: MagicMock, blanked: list[str], messages: list[str]
+) -> None:
+    receipt = firetext_receipt("delivered", **dict.fromkeys(blanked, ""))
+
+    response = client.post("/notifications/sms/firetext", data=receipt)
+
+    assert (response.status_code, response.get_json(), send_task.call_count) == (
+        400,
+        {"result": "error", "message": messages},
+        0,
+    )
+
+
+def test_firetext_receipt_with_a_reference_that_is_not_ours_is_refused(
+    client: FlaskClient, send_task: MagicMock
+) -> None:
+    response = client.post("/notifications/sms/firetext", data=firetext_receipt("delivered", reference="send-sms-code"))
+
+    assert (response.status_code, response.get_json()) == (
+        400,
+        {"result": "error", "message": ["Firetext callback with invalid reference send-sms-code"]},
+    )
+
+
+@pytest.mark.parametrize("body", [b"not json", b"[1, 2]", b""], ids=["not-json", "a-list", "empty"])
+def test_mmg_receipt_that_is_not_a_json_object_is_refused(
+    client: FlaskClient, send_task: MagicMock, body: bytes
+) -> None:
+    response = client.post("/notifications/sms/mmg", data=body, content_type="application/json")
+
+    assert (response.status_code, response.get_json()) == (
+        400,
+        {"result": "error", "message": ["MMG callback failed: invalid JSON given"]},
+    )
+
+
+def test_receipt_is_not_acknowledged_when_the_broker_cannot_take_it(client: FlaskClient, send_task: MagicMock) -> None:
+    send_task.side_effect = OperationalError("broker down")
+
+    response = client.post("/notifications/sms/mmg", json=mmg_receipt("delivered"))
+
+    assert (response.status_code, response.get_json()) == (
+        503,
+        {"result": "error", "message": ["mmg receipt could not be queued; try again later"]},
+    )
+
+
+def test_receipt_without_credentials_is_accepted_when_no_basic_auth_is_configured(
+    client: FlaskClient, send_task: MagicMock
+) -> None:
+    response = client.post("/notifications/sms/firetext", data=firetext_receipt("delivered"))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected_status"),
+    [({}, 401), (_basic("provider", "wrong"), 403), (_basic("someone", "receipt-password"), 403)],
+    ids=["missing", "wrong-password", "wrong-username"],
+)
+def test_receipt_with_missing_or_wrong_basic_auth_is_refused(
+    client: FlaskClient, send_task: MagicMock, receipt_basic_auth: None, headers: dict[str, str], expected_status: int
+) -> None:
+    response = client.post("/notifications/sms/mmg", json=mmg_receipt("delivered"), headers=headers)
+
+    assert (response.status_code, response.get_json()["result"], send_task.call_count) == (expected_status, "error", 0)
+
+
+def test_receipt_with_the_configured_basic_auth_is_accepted(
+    client: FlaskClient, send_task: MagicMock, receipt_basic_auth: None
+) -> None:
+    response = client.post(
+        "/notifications/sms/mmg", json=mmg_receipt("delivered"), headers=_basic("provider", "receipt-password")
+    )
+
+    assert (response.status_code, send_task.call_count) == (200, 1)
+
+
+def test_queued_mmg_receipt_delivers_the_notification_when_its_task_runs(
+    client: FlaskClient, send_task: MagicMock
+) -> None:
+    notification = create_notification(status=NotificationStatus.SENDING, notification_id=uuid.uuid4())
+    client.post("/notifications/sms/mmg", json=mmg_receipt("delivered", CID=str(notification.id)))
+
+    process_sms_receipt(*send_task.call_args.kwargs["args"])
+
+    assert dao_get_notification_status_by_id(notification.id) == NotificationStatus.DELIVERED
