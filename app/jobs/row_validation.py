@@ -1,0 +1,151 @@
+"""Validate every row of a recipient file against the template and the sender's rules, all before anything is stored.
+
+Each problem becomes one message naming the row (numbered as a spreadsheet shows it) and, where there is one, the
+column: `Row 7: phone number: Not a UK mobile number`. The messages after the colon are the ones a single send gets.
+A valid row is reduced to what a notification needs, so processing the job later does no validation again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from app.jobs.columns import FileColumns
+from app.jobs.errors import MAX_REPORTED_PROBLEMS, JobFileError
+from app.jobs.recipient_file import FileRow, RecipientFile
+from app.models import TemplateType
+from app.recipients.email_addresses import normalise_email_address, validate_email_address
+from app.recipients.errors import InvalidRecipientError
+from app.recipients.guest_list import normalise_recipient_for_comparison
+from app.recipients.phone_numbers import validate_phone_number
+from app.templating.email import email_body_byte_count, email_too_long_message, fill_email_body, is_email_too_long
+from app.templating.placeholders import missing_personalisation_message
+from app.templating.sms import is_sms_too_long, render_sms, sms_too_long_message
+
+TRIAL_MODE_MESSAGE = (
+    "Can’t send to this recipient when service is in trial mode – see "
+    "https://www.notifications.service.gov.uk/trial-mode"
+)
+TEAM_KEY_MESSAGE = "Can’t send to this recipient using a team-only API key"
+
+
+@dataclass(frozen=True)
+class SendingRules:
+    """Who may receive, and what the template says."""
+
+    template_type: str
+    template_content: str
+    can_send_international: bool
+    # None: anyone may receive. Otherwise the normalised recipients allowed, and why others are refused.
+    allowed_recipients: frozenset[str] | None = None
+    refusal_message: str = TRIAL_MODE_MESSAGE
+
+
+@dataclass(frozen=True)
+class PreparedRow:
+    """A valid row: the recipient as given and normalised, SMS billing facts, and the personalisation values."""
+
+    to: str
+    normalised_to: str
+    phone_prefix: str | None
+    rate_multiplier: int | None
+    is_international: bool
+    values: list[str]
+
+
+@dataclass
+class PreparedRows:
+    columns: list[str]  # personalisation keys, in the order of each row's values
+    rows: list[PreparedRow] = field(default_factory=list)
+
+    @property
+    def international_count(self) -> int:
+        return sum(1 for row in self.rows if row.is_international)
+
+
+def normalised_recipients(allowed: Iterable[str]) -> frozenset[str]:
+    """Normalise a guest list (team members included) for comparing with normalised recipients."""
+    return frozenset(normalise_recipient_for_comparison(recipient) for recipient in allowed)
+
+
+def validate_rows(recipient_file: RecipientFile, columns: FileColumns, rules: SendingRules) -> PreparedRows:
+    """Validate every row; return them prepared, or raise JobFileError with every problem found (reported capped)."""
+    prepared = PreparedRows(columns=[column.name for column in columns.personalisation])
+    problems: list[str] = []
+    total_problems = 0
+    for row in recipient_file.rows:
+        row_problems = list(_row_problems(row, columns, rules, prepared))
+        total_problems += len(row_problems)
+        if len(problems) < MAX_REPORTED_PROBLEMS:
+            problems.extend(row_problems)
+    if total_problems:
+        raise JobFileError(problems, total=total_problems)
+    return prepared
+
+
+def _row_problems(row: FileRow, columns: FileColumns, rules: SendingRules, prepared: PreparedRows) -> Iterator[str]:
+    recipient_cell = row.cells[columns.recipient_index]
+    try:
+        recipient = _prepare_recipient(recipient_cell, rules)
+    except InvalidRecipientError as error:
+        recipient = None
+        yield f"Row {row.number}: {columns.recipient_name}: {error.message}"
+    values = [row.cells[column.index] for column in columns.personalisation]
+    missing = [
+        column.name
+        for column, value in zip(columns.personalisation, values, strict=True)
+        if not column.is_optional and not value.strip()
+    ]
+    if missing:
+        yield f"Row {row.number}: {missing_personalisation_message(missing)}"
+    else:
+        too_long = _too_long_message(rules, dict(zip(prepared.columns, values, strict=True)))
+        if too_long:
+            yield f"Row {row.number}: {too_long}"
+    if recipient is not None and not missing:
+        prepared.rows.append(_with_values(recipient, values))
+
+
+def _prepare_recipient(cell: str, rules: SendingRules) -> PreparedRow:
+    if rules.template_type == TemplateType.SMS:
+        number = validate_phone_number(cell, allow_international=rules.can_send_international)
+        recipient = PreparedRow(
+            to=cell.strip(),
+            normalised_to=number.normalised,
+            phone_prefix=number.country_prefix,
+            rate_multiplier=number.rate_multiplier,
+            is_international=number.is_international,
+            values=[],
+        )
+    else:
+        address = validate_email_address(cell)
+        recipient = PreparedRow(
+            to=address,
+            normalised_to=normalise_email_address(address),
+            phone_prefix=None,
+            rate_multiplier=None,
+            is_international=False,
+            values=[],
+        )
+    if rules.allowed_recipients is not None and recipient.normalised_to not in rules.allowed_recipients:
+        raise InvalidRecipientError(rules.refusal_message)
+    return recipient
+
+
+def _too_long_message(rules: SendingRules, personalisation: dict[str, str]) -> str | None:
+    if rules.template_type == TemplateType.SMS:
+        character_count = render_sms(rules.template_content, personalisation).character_count
+        return sms_too_long_message(character_count) if is_sms_too_long(character_count) else None
+    byte_count = email_body_byte_count(fill_email_body(rules.template_content, personalisation))
+    return email_too_long_message(byte_count) if is_email_too_long(byte_count) else None
+
+
+def _with_values(recipient: PreparedRow, values: list[str]) -> PreparedRow:
+    return PreparedRow(
+        to=recipient.to,
+        normalised_to=recipient.normalised_to,
+        phone_prefix=recipient.phone_prefix,
+        rate_multiplier=recipient.rate_multiplier,
+        is_international=recipient.is_international,
+        values=values,
+    )

@@ -1,0 +1,1 @@
+"""Data retention: personal data is kept for the service's retention period, then removed (nightly)."""
