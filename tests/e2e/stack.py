@@ -1,0 +1,130 @@
+"""Start Herald's processes the way `make run` does (API under gunicorn, Celery worker and beat, the provider
+simulator) against the test session's database and Redis, for whole-stack tests."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_http(url: str, timeout_seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout_seconds
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url, timeout=1).status_code < 500:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.1)
+    raise TimeoutError(f"{url} did not answer within {timeout_seconds} s")
+
+
+class HeraldStack:
+    """The API, worker, beat and simulator as child processes; `stop()` ends every one of them."""
+
+    def __init__(self, *, database_url: str, redis_url: str, log_dir: Path, extra_env: Mapping[str, str] = ()) -> None:
+        self.api_port = free_port()
+        self.simulator_port = free_port()
+        self.api_url = f"http://127.0.0.1:{self.api_port}"
+        self.simulator_url = f"http://127.0.0.1:{self.simulator_port}"
+        self.log_dir = log_dir
+        self.environment = {
+            **os.environ,
+            "NOTIFY_ENVIRONMENT": "development",
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "PORT": str(self.api_port),
+            "API_HOST_NAME": self.api_url,
+            "GUNICORN_WORKERS": "2",
+            "MMG_URL": f"{self.simulator_url}/mmg",
+            "FIRETEXT_URL": f"{self.simulator_url}/firetext",
+            "SES_ENDPOINT_URL": f"{self.simulator_url}/ses",
+            "AWS_ACCESS_KEY_ID": "simulator",
+            "AWS_SECRET_ACCESS_KEY": "simulator",
+            "SNS_TRUSTED_CERT_URL_PREFIXES": f"{self.simulator_url}/",
+            "SIMULATOR_PORT": str(self.simulator_port),
+            "SIMULATOR_HERALD_URL": self.api_url,
+            "API_KEY_CACHE_SECONDS": "1",
+            "PYTHONUNBUFFERED": "1",
+            **dict(extra_env),
+        }
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+
+    def _commands(self) -> dict[str, list[str]]:
+        celery = [str(BIN / "celery"), "-A", "run_celery"]
+        return {
+            "simulator": [str(BIN / "python"), "-m", "app.simulator"],
+            "api": [str(BIN / "gunicorn"), "-c", "gunicorn_config.py", "application:app"],
+            "worker": celery
+            + [
+                "worker",
+                "--loglevel",
+                "INFO",
+                "--pool",
+                "threads",
+                "--concurrency",
+                "8",
+                "--without-mingle",
+                "--without-gossip",
+                "--queues",
+                "send-sms,send-email,research-mode,retry,receipts,jobs,periodic,callbacks",
+            ],
+        }
+
+    def start(self, *, with_beat: bool = False) -> HeraldStack:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        commands = self._commands()
+        if with_beat:
+            commands["beat"] = [
+                str(BIN / "celery"),
+                "-A",
+                "run_celery",
+                "beat",
+                "--schedule",
+                str(self.log_dir / "celerybeat-schedule"),
+            ]
+        for name, command in commands.items():
+            log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - closed when the process ends
+            self.processes[name] = subprocess.Popen(
+                command, cwd=ROOT, env=self.environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        wait_for_http(f"{self.api_url}/_status")
+        wait_for_http(f"{self.simulator_url}/_simulator/health")
+        return self
+
+    def stop_process(self, name: str, sig: int = signal.SIGTERM) -> None:
+        process = self.processes.get(name)
+        if process is None or process.poll() is not None:
+            return
+        os.killpg(process.pid, sig)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+    def stop(self) -> None:
+        for name in list(self.processes):
+            self.stop_process(name)
+
+    def logs(self) -> str:
+        return "\n".join(
+            f"--- {path.name}\n{path.read_text(errors='replace')}" for path in sorted(self.log_dir.glob("*.log"))
+        )
