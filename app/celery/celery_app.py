@@ -7,9 +7,11 @@ from typing import Any
 from celery import Celery, Task
 from celery.schedules import crontab
 from flask import Flask
-from kombu import Queue
+from kombu import Exchange, Queue
 
 from app.celery.queues import QueueNames, TaskNames, all_queues
+
+TASK_EXCHANGE = Exchange("herald", type="direct")
 
 TASK_MODULES = (
     "app.celery.process_receipt_tasks",
@@ -118,8 +120,11 @@ def celery_settings(config: dict[str, Any]) -> dict[str, Any]:
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": config.get("CELERY_PREFETCH_MULTIPLIER", 4),
-        "task_default_queue": "periodic",
-        "task_queues": [Queue(name) for name in all_queues()],
+        # One direct exchange; each queue is bound by its own name, so a message reaches exactly one queue.
+        "task_default_queue": QueueNames.PERIODIC.value,
+        "task_default_exchange": TASK_EXCHANGE.name,
+        "task_default_routing_key": QueueNames.PERIODIC.value,
+        "task_queues": [Queue(name, TASK_EXCHANGE, routing_key=name) for name in all_queues()],
         "task_create_missing_queues": True,
         "worker_hijack_root_logger": False,
         # Task modules a worker imports at start-up (the API enqueues by name and needs none of them).
