@@ -101,10 +101,15 @@ class HeraldStack:
                 str(self.log_dir / "celerybeat-schedule"),
             ]
         for name, command in commands.items():
-            log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - closed when the process ends
-            self.processes[name] = subprocess.Popen(
-                command, cwd=ROOT, env=self.environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-            )
+            with open(self.log_dir / f"{name}.log", "ab") as log:  # the child keeps its own descriptor
+                self.processes[name] = subprocess.Popen(
+                    command,
+                    cwd=ROOT,
+                    env=self.environment,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
         wait_for_http(f"{self.api_url}/_status")
         wait_for_http(f"{self.simulator_url}/_simulator/health")
         return self

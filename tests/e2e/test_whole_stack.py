@@ -1,0 +1,247 @@
+"""The whole stack as `make run` starts it — API under gunicorn, a real Celery worker on a real Redis broker, the
+provider simulator speaking MMG, Firetext and SES — driven with GOV.UK Notify's official Python client."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from flask import Flask
+from notifications_python_client import NotificationsAPIClient
+
+from app.dao.service_callback_dao import dao_save_service_callback
+from app.models import CallbackType
+from tests.e2e.live_service import LiveService, create_live_service
+from tests.e2e.stack import HeraldStack
+from tests.reliability.redis_server import RedisServer
+
+pytestmark = pytest.mark.e2e
+
+FINAL_STATUSES = {"delivered", "permanent-failure", "temporary-failure", "technical-failure"}
+
+
+@pytest.fixture(scope="module")
+def stack(notify_api: Flask, tmp_path_factory: pytest.TempPathFactory) -> Iterator[HeraldStack]:
+    # The stack gets a Redis of its own: the test session's Redis is flushed between tests, which would also wipe
+    # the broker's queue bindings under a running worker.
+    broker_directory = Path(tempfile.mkdtemp(prefix="herald-e2e-"))  # short: a unix socket path has 108 bytes
+    broker = RedisServer(broker_directory).start()
+    herald = HeraldStack(
+        database_url=notify_api.config["DATABASE_URL"],
+        redis_url=broker.url,
+        log_dir=tmp_path_factory.mktemp("whole-stack"),
+        extra_env={"SIMULATOR_RECEIPT_DELAY_MS": "20,200", "LOG_JSON": "1"},
+    )
+    try:
+        herald.start()
+        yield herald
+    finally:
+        herald.stop()
+        broker.kill()
+        shutil.rmtree(broker_directory, ignore_errors=True)
+
+
+@pytest.fixture
+def simulator(stack: HeraldStack) -> Iterator[str]:
+    """The simulator's base URL; its behaviour is back to the start-up settings after each test."""
+    yield stack.simulator_url
+    requests.delete(f"{stack.simulator_url}/_simulator/config", timeout=5).raise_for_status()
+
+
+@pytest.fixture
+def live_service(notify_db_session: None) -> LiveService:
+    return create_live_service()
+
+
+@pytest.fixture
+def notify_client(stack: HeraldStack, live_service: LiveService) -> Iterator[NotificationsAPIClient]:
+    client = NotificationsAPIClient(live_service.key_string, base_url=stack.api_url)
+    yield client
+    client.request_session.close()
+
+
+def wait_for_final_status(
+    client: NotificationsAPIClient, notification_id: str, stack: HeraldStack, timeout_seconds: float = 20.0
+) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout_seconds
+    while time.monotonic() < deadline:
+        notification = client.get_notification_by_id(notification_id)
+        if notification["status"] in FINAL_STATUSES:
+            return notification
+        time.sleep(0.1)
+    pytest.fail(f"notification {notification_id} is still {notification['status']!r}:\n{stack.logs()[-6000:]}")
+
+
+def simulator_messages(simulator_url: str, **filters: str) -> list[dict[str, Any]]:
+    response = requests.get(f"{simulator_url}/_simulator/messages", params=filters, timeout=5)
+    response.raise_for_status()
+    return response.json()["messages"]
+
+
+def send_sms(client: NotificationsAPIClient, service: LiveService, phone_number: str) -> str:
+    sent = client.send_sms_notification(
+        phone_number, str(service.sms_template.id), personalisation={"name": "Ada", "code": "4821"}
+    )
+    return sent["id"]
+
+
+def send_email(client: NotificationsAPIClient, service: LiveService, email_address: str) -> str:
+    sent = client.send_email_notification(
+        email_address, str(service.email_template.id), personalisation={"name": "Ada", "body": "All well."}
+    )
+    return sent["id"]
+
+
+def test_an_sms_is_delivered_through_a_provider(
+    stack: HeraldStack, simulator: str, notify_client: NotificationsAPIClient, live_service: LiveService
+) -> None:
+    notification_id = send_sms(notify_client, live_service, "07700 900123")
+
+    notification = wait_for_final_status(notify_client, notification_id, stack)
+
+    assert notification["status"] == "delivered"
+    [message] = simulator_messages(simulator, reference=notification_id)
+    assert message["provider"] in {"mmg", "firetext"}
+    assert "Hello Ada, your code is 4821" in json.dumps(message)
+
+
+def test_an_email_is_delivered_through_ses(
+    stack: HeraldStack, simulator: str, notify_client: NotificationsAPIClient, live_service: LiveService
+) -> None:
+    notification_id = send_email(notify_client, live_service, "ada@example.com")
+
+    notification = wait_for_final_status(notify_client, notification_id, stack)
+
+    assert notification["status"] == "delivered"
+    [message] = simulator_messages(simulator, provider="ses", to="ada@example.com")
+    assert "Hi Ada" in json.dumps(message)
+
+
+@pytest.mark.parametrize(
+    ("phone_number", "final_status"),
+    [("07700 900003", "temporary-failure"), ("07700 900002", "permanent-failure")],
+)
+def test_magic_sms_recipients_reach_their_failure_status(
+    stack: HeraldStack,
+    simulator: str,
+    notify_client: NotificationsAPIClient,
+    live_service: LiveService,
+    phone_number: str,
+    final_status: str,
+) -> None:
+    notification_id = send_sms(notify_client, live_service, phone_number)
+
+    assert wait_for_final_status(notify_client, notification_id, stack)["status"] == final_status
+
+
+@pytest.mark.parametrize(
+    ("email_address", "final_status"),
+    [("temp-fail@simulator.notify", "temporary-failure"), ("perm-fail@simulator.notify", "permanent-failure")],
+)
+def test_magic_email_recipients_reach_their_failure_status(
+    stack: HeraldStack,
+    simulator: str,
+    notify_client: NotificationsAPIClient,
+    live_service: LiveService,
+    email_address: str,
+    final_status: str,
+) -> None:
+    notification_id = send_email(notify_client, live_service, email_address)
+
+    assert wait_for_final_status(notify_client, notification_id, stack)["status"] == final_status
+
+
+def mmg_outage_answers(simulator_url: str) -> int:
+    response = requests.get(f"{simulator_url}/_simulator/stats", timeout=5)
+    response.raise_for_status()
+    return int(response.json()["mmg"]["requests"].get("outage", 0))
+
+
+def test_an_outage_at_one_sms_provider_fails_over_to_the_other(
+    stack: HeraldStack, simulator: str, notify_client: NotificationsAPIClient, live_service: LiveService
+) -> None:
+    requests.post(f"{simulator}/_simulator/config", json={"mmg": {"outage": True}}, timeout=5).raise_for_status()
+    outages_before = mmg_outage_answers(simulator)
+
+    # SMS providers are chosen at random by weight: send until a send has met the outage (almost always the first
+    # or second; twenty misses in a row would be a one-in-a-million draw).
+    notification_ids: list[str] = []
+    while len(notification_ids) < 20:
+        notification_ids.append(send_sms(notify_client, live_service, f"07700 9001{len(notification_ids):02d}"))
+        wait_for_final_status(notify_client, notification_ids[-1], stack)
+        if mmg_outage_answers(simulator) > outages_before:
+            break
+
+    notifications = [notify_client.get_notification_by_id(each) for each in notification_ids]
+    assert mmg_outage_answers(simulator) > outages_before
+    assert {notification["status"] for notification in notifications} == {"delivered"}
+    accepted_by = {
+        message["provider"] for each in notification_ids for message in simulator_messages(simulator, reference=each)
+    }
+    assert accepted_by == {"firetext"}
+
+
+class CallbackReceiver:
+    """A service's callback endpoint: records every POST it is sent, answers 200."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[dict[str, str], bytes]] = []
+        self.arrived = threading.Event()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - the http.server spelling
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.received.append((dict(self.headers), body))
+                receiver.arrived.set()
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - quiet
+                return
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/delivery-status"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> CallbackReceiver:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_the_service_is_told_the_delivery_status_at_its_callback_url(
+    stack: HeraldStack, simulator: str, notify_client: NotificationsAPIClient, live_service: LiveService
+) -> None:
+    with CallbackReceiver() as receiver:
+        _, signing_secret = dao_save_service_callback(
+            live_service.service.id,
+            callback_type=CallbackType.DELIVERY_STATUS,
+            url=receiver.url,
+            bearer_token="service-callback-token-0123456789",
+        )
+        notification_id = send_sms(notify_client, live_service, "07700 900456")
+        assert wait_for_final_status(notify_client, notification_id, stack)["status"] == "delivered"
+
+        assert receiver.arrived.wait(timeout=15), stack.logs()[-6000:]
+        [(headers, body)] = receiver.received
+
+    payload = json.loads(body)
+    assert (payload["id"], payload["status"], payload["to"]) == (notification_id, "delivered", "07700 900456")
+    assert headers["Authorization"] == "Bearer service-callback-token-0123456789"
+    expected_signature = hmac.new(signing_secret.encode(), body, hashlib.sha256).hexdigest()
+    assert headers["X-Herald-Signature"] == f"sha256={expected_signature}"
