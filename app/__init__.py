@@ -8,11 +8,13 @@ from typing import Any
 from flask import Flask, g, request
 
 from app.celery.celery_app import make_celery
+from app.clients.statsd_client import build_statsd_client, set_statsd_client
 from app.encryption import init_encryption
 from app.errors import register_error_handlers
 from app.extensions import db, migrate
 from app.logging_setup import configure_logging
 from app.redis_store import init_redis
+from app.request_metrics import register_request_metrics
 from config import load_config
 
 
@@ -23,12 +25,16 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         raise RuntimeError("DATABASE_URL is not set (`make run` starts an embedded PostgreSQL and sets it)")
     configure_logging(app)
+    # One client per process, installed before anything can emit: the API and the Celery worker (run_celery.py
+    # builds this app) both send what STATSD_ENABLED/HOST/PORT say, prefixed by NOTIFY_ENVIRONMENT.
+    set_statsd_client(build_statsd_client(app.config))
     init_encryption(app.config["ENCRYPTION_KEYS"], app.config["SECRET_KEY"])
     db.init_app(app)
     migrate.init_app(app, db, directory=_migrations_directory())
     init_redis(app)
     make_celery(app)
     register_error_handlers(app)
+    register_request_metrics(app)
     _register_request_id(app)
     register_blueprints(app)
     register_commands(app)

@@ -56,6 +56,7 @@ class StatsdClient:
         if self._client is not None:
             self._client.close()
             self._client = None
+        self.is_enabled = False
 
 
 def statsd_prefix(notify_environment: str) -> str:
