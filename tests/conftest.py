@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.services_under_test import ServicesUnderTest, database_url_named
+from tests.services_under_test import ServicesUnderTest, database_url_named, redis_url_for_worker
 
 ROOT = Path(__file__).resolve().parent.parent
 KEEP_TABLES = {"alembic_version", "provider_details", "provider_details_history"}
@@ -34,7 +34,9 @@ def notify_api(test_services: ServicesUnderTest, worker_id: str) -> Iterator[Fla
         connection.execute(f'CREATE DATABASE "{database}"')
     database_url = database_url_named(test_services.server_url, database)
     os.environ["DATABASE_URL"] = database_url
-    os.environ["REDIS_URL"] = test_services.redis_url or ""
+    os.environ["REDIS_URL"] = redis_url_for_worker(
+        test_services.redis_url or "", worker_id, embedded=test_services.redis_is_embedded
+    )
     os.environ["NOTIFY_ENVIRONMENT"] = "test"
     from flask_migrate import upgrade
 

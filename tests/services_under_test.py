@@ -17,6 +17,7 @@ class ServicesUnderTest:
         self._embedded: Any = None
         self.server_url: str | None = None
         self.redis_url: str | None = None
+        self.redis_is_embedded = False
 
     def start(self) -> None:
         if self.server_url:
@@ -28,6 +29,7 @@ class ServicesUnderTest:
         if not self.server_url:
             embedded._postgres, self.server_url = start_embedded_postgres(ROOT / ".data" / "test-postgres")
         self.redis_url = os.environ.get("REDIS_URL")
+        self.redis_is_embedded = not self.redis_url
         if not self.redis_url:
             run_dir = ROOT / ".data" / "test-redis" / f"{os.getpid()}-{uuid.uuid4().hex[:6]}"
             embedded._redis, self.redis_url = start_embedded_redis(run_dir)
@@ -44,3 +46,14 @@ def database_url_named(server_url: str, database: str) -> str:
 
     parts = urlsplit(server_url)
     return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+def redis_url_for_worker(redis_url: str, worker_id: str, *, embedded: bool) -> str:
+    """A configured Redis server is shared by every pytest-xdist worker, and each worker flushes its database
+    between tests: give each worker a database number of its own (1, 2, …; 0 is left to `make run`)."""
+    if embedded or not redis_url.startswith(("redis://", "rediss://")):
+        return redis_url
+    from urllib.parse import urlsplit, urlunsplit
+
+    number = int(worker_id[2:]) + 1 if worker_id.startswith("gw") else 1
+    return urlunsplit(urlsplit(redis_url)._replace(path=f"/{number % 16}"))
