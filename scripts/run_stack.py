@@ -92,6 +92,24 @@ Ctrl-C stops everything.
     )
 
 
+def wait_until_answering(url: str, children: dict[str, subprocess.Popen[bytes]], timeout_seconds: float = 60) -> bool:
+    """True once ``url`` answers 200; False if a child exits first or it never does (the main loop then stops)."""
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + timeout_seconds
+    while time.monotonic() < deadline and all(process.poll() is None for process in children.values()):
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:
+                if response.status == 200:
+                    return True
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.2)
+    print(f"{url} did not answer", file=sys.stderr)
+    return False
+
+
 def stop_children(children: dict[str, subprocess.Popen[bytes]]) -> None:
     for process in children.values():
         if process.poll() is None:
@@ -125,7 +143,12 @@ def main() -> int:
         for name, command in child_commands().items():
             # Own process group: Ctrl-C reaches only us, and we stop the children in order.
             children[name] = subprocess.Popen(command, env=environment, cwd=ROOT, start_new_session=True)
-        print_welcome(environment)
+        if wait_until_answering(f"{environment['API_HOST_NAME']}/_status", children) and wait_until_answering(
+            f"http://127.0.0.1:{environment['SIMULATOR_PORT']}/_simulator/health", children
+        ):
+            print_welcome(environment)
+        else:
+            stopping = True
         while not stopping:
             for name, process in children.items():
                 if process.poll() is not None:
