@@ -7,19 +7,23 @@ from celery import shared_task
 from app.celery.queues import TaskNames
 from app.jobs import process_job as processing
 from app.jobs import scheduled_jobs
+from app.statsd_decorators import statsd
 
 
 @shared_task(name=TaskNames.PROCESS_JOB)
+@statsd(namespace="tasks")
 def process_job(job_id: str) -> None:
     """Create the job's notifications and queue them for delivery; does nothing unless it can claim the job."""
     processing.process_job(job_id)
 
 
 @shared_task(name=TaskNames.RUN_SCHEDULED_JOBS)
+@statsd(namespace="tasks")
 def run_scheduled_jobs() -> int:
     return scheduled_jobs.run_scheduled_jobs()
 
 
 @shared_task(name=TaskNames.RESUME_STALLED_JOBS)
+@statsd(namespace="tasks")
 def resume_stalled_jobs() -> int:
     return scheduled_jobs.resume_stalled_jobs()

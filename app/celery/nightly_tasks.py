@@ -7,24 +7,29 @@ from celery import shared_task
 from app.celery.queues import TaskNames
 from app.notifications.idempotency import delete_expired_idempotency_records
 from app.retention import delete_expired
+from app.statsd_decorators import statsd
 
 
 @shared_task(name=TaskNames.DELETE_NOTIFICATIONS_OLDER_THAN_RETENTION)
+@statsd(namespace="tasks")
 def delete_notifications_older_than_retention() -> int:
     removed = delete_expired.delete_notifications_older_than_retention()
     return removed.moved_to_history + removed.test_notifications_deleted
 
 
 @shared_task(name=TaskNames.DELETE_INBOUND_SMS_OLDER_THAN_RETENTION)
+@statsd(namespace="tasks")
 def delete_inbound_sms_older_than_retention() -> int:
     return delete_expired.delete_inbound_sms_older_than_retention()
 
 
 @shared_task(name=TaskNames.ARCHIVE_JOBS_OLDER_THAN_RETENTION)
+@statsd(namespace="tasks")
 def archive_jobs_older_than_retention() -> int:
     return delete_expired.archive_jobs_older_than_retention()
 
 
 @shared_task(name=TaskNames.DELETE_EXPIRED_IDEMPOTENCY_KEYS)
+@statsd(namespace="tasks")
 def delete_expired_idempotency_keys() -> int:
     return delete_expired_idempotency_records()

@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 from app.celery.queues import QueueNames, TaskNames
 from app.receipts import ses_receipts, sms_receipts
 from app.receipts.errors import InvalidReceiptError, ReceiptForUnknownNotificationError
+from app.statsd_decorators import statsd
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +49,7 @@ def _retry(task: Task, error: Exception | None = None) -> Exception:
 
 
 @shared_task(bind=True, name=TaskNames.PROCESS_SMS_RECEIPT, max_retries=RECEIPT_MAX_RETRIES)
+@statsd(namespace="tasks")
 def process_sms_receipt(self: Task, provider: str, receipt: dict[str, Any]) -> None:
     """Apply an MMG or Firetext receipt; ``receipt`` holds the provider's fields as it sent them."""
     process = SMS_RECEIPT_PROCESSORS.get(provider)
@@ -58,6 +60,7 @@ def process_sms_receipt(self: Task, provider: str, receipt: dict[str, Any]) -> N
 
 
 @shared_task(bind=True, name=TaskNames.PROCESS_SES_RECEIPT, max_retries=RECEIPT_MAX_RETRIES)
+@statsd(namespace="tasks")
 def process_ses_receipt(self: Task, ses_event: dict[str, Any]) -> None:
     """Apply a SES event (the decoded SNS `Message`: Delivery, Bounce or Complaint)."""
     _process_or_retry(self, lambda: ses_receipts.process_ses_receipt(ses_event), provider="ses")

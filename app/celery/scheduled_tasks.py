@@ -6,23 +6,28 @@ from celery import shared_task
 
 from app.celery.queues import TaskNames
 from app.delivery import provider_priorities, safety_nets
+from app.statsd_decorators import statsd
 
 
 @shared_task(name=TaskNames.REQUEUE_CREATED_NOTIFICATIONS)
+@statsd(namespace="tasks")
 def requeue_created_notifications() -> int:
     return safety_nets.requeue_created_notifications()
 
 
 @shared_task(name=TaskNames.REQUEUE_STALE_SENDING_CLAIMS)
+@statsd(namespace="tasks")
 def requeue_stale_sending_claims() -> int:
     return safety_nets.requeue_stale_sending_claims()
 
 
 @shared_task(name=TaskNames.TIMEOUT_SENDING_NOTIFICATIONS)
+@statsd(namespace="tasks")
 def timeout_sending_notifications() -> int:
     return safety_nets.timeout_sending_notifications()
 
 
 @shared_task(name=TaskNames.TEND_PROVIDERS_BACK_TO_MIDDLE)
+@statsd(namespace="tasks")
 def tend_providers_back_to_middle() -> list[str]:
     return provider_priorities.tend_sms_providers_to_resting_points()

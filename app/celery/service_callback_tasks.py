@@ -12,6 +12,7 @@ from app.callbacks.delivery_status import send_delivery_status
 from app.callbacks.inbound_sms import send_inbound_sms
 from app.callbacks.sender import CallbackRejectedError, CallbackRetryableError
 from app.celery.queues import QueueNames, TaskNames
+from app.statsd_decorators import statsd
 
 logger = logging.getLogger(__name__)
 
@@ -52,15 +53,18 @@ def _send_or_retry(task: Task, send: Callable[[], int | None], row_id: str, *, i
 
 
 @shared_task(bind=True, name=TaskNames.SEND_DELIVERY_STATUS_TO_SERVICE, max_retries=CALLBACK_MAX_RETRIES)
+@statsd(namespace="tasks")
 def send_delivery_status_to_service(self: Task, notification_id: str) -> None:
     _send_or_retry(self, lambda: send_delivery_status(notification_id), notification_id, id_field="notification_id")
 
 
 @shared_task(bind=True, name=TaskNames.SEND_COMPLAINT_TO_SERVICE, max_retries=CALLBACK_MAX_RETRIES)
+@statsd(namespace="tasks")
 def send_complaint_to_service(self: Task, complaint_id: str) -> None:
     _send_or_retry(self, lambda: send_complaint(complaint_id), complaint_id, id_field="complaint_id")
 
 
 @shared_task(bind=True, name=TaskNames.SEND_INBOUND_SMS_TO_SERVICE, max_retries=CALLBACK_MAX_RETRIES)
+@statsd(namespace="tasks")
 def send_inbound_sms_to_service(self: Task, inbound_sms_id: str) -> None:
     _send_or_retry(self, lambda: send_inbound_sms(inbound_sms_id), inbound_sms_id, id_field="inbound_sms_id")

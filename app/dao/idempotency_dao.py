@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from app.extensions import db
 from app.models import IdempotencyRecord, Notification
+from app.statsd_decorators import statsd
 
 
 def _claim_statement(
@@ -45,6 +46,7 @@ def _claim_statement(
     ).returning(IdempotencyRecord.idempotency_key)
 
 
+@statsd(namespace="dao")
 def dao_create_notification_with_idempotency_record(
     notification: Notification,
     *,

@@ -11,6 +11,7 @@ from sqlalchemy import and_, delete, func, or_, select, text, update
 from app.dao.row_picking import picked_once
 from app.extensions import db
 from app.models import Job, JobStatus, Notification
+from app.statsd_decorators import statsd
 
 FINAL_JOB_STATUSES = (
     JobStatus.FINISHED,
@@ -115,6 +116,7 @@ _INSERT_JOB_NOTIFICATIONS = text(
 )
 
 
+@statsd(namespace="dao")
 def dao_insert_job_notifications(batch: JobNotificationBatch) -> list[uuid.UUID]:
     """Insert a batch of a job's notifications (status `created`), skipping rows already there (unique
     `(job_id, job_row_number)`), and note the job's progress time; commits. Returns the ids this call inserted, so
@@ -130,6 +132,7 @@ def dao_insert_job_notifications(batch: JobNotificationBatch) -> list[uuid.UUID]
     return list(inserted)
 
 
+@statsd(namespace="dao")
 def dao_get_job_resume_row(job_id: uuid.UUID) -> int:
     """The first row a resumed run must insert: the one after the last inserted row when every row before it is
     there (one run inserts its batches in order), else 0 (go over everything again; inserted rows are skipped)."""

@@ -16,10 +16,12 @@ from sqlalchemy.dialects.postgresql import insert
 from app.dao.row_picking import picked_once
 from app.extensions import db
 from app.models import KeyType, Notification, NotificationHistory
+from app.statsd_decorators import statsd
 
 HISTORY_COLUMNS = tuple(column.name for column in NotificationHistory.__table__.columns)
 
 
+@statsd(namespace="dao")
 def dao_move_notifications_to_history(service_id: uuid.UUID, *, created_before: datetime, limit: int) -> int:
     """Move up to ``limit`` of the service's notifications (test keys aside) created before ``created_before`` into
     history in one statement; commits. Returns how many left `notifications` (fewer than ``limit``: none are left).
@@ -54,6 +56,7 @@ def dao_move_notifications_to_history(service_id: uuid.UUID, *, created_before: 
     return int(moved_count)
 
 
+@statsd(namespace="dao")
 def dao_delete_test_notifications(service_id: uuid.UUID, *, created_before: datetime, limit: int) -> int:
     """Delete up to ``limit`` of the service's test-key notifications created before ``created_before``; commits.
     Returns how many were deleted."""

@@ -18,6 +18,7 @@ from app.clock import utc_now
 from app.extensions import db
 from app.models import Notification
 from app.notification_status import NotificationStatus, allowed_previous_statuses
+from app.statsd_decorators import statsd
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ def _unrecorded_claim() -> ColumnElement[bool]:
     return (Notification.status == NotificationStatus.SENDING) & Notification.sent_at.is_(None)
 
 
+@statsd(namespace="dao")
 def dao_reclaim_stale_sending_notification(
     notification_id: uuid.UUID | str, *, claimed_at: datetime, stale_claims_before: datetime, **values: Any
 ) -> Notification | None:
@@ -72,6 +74,7 @@ def dao_reclaim_stale_sending_notification(
     return reclaimed
 
 
+@statsd(namespace="dao")
 def dao_release_sending_claim(notification_id: uuid.UUID | str, *, claimed_at: datetime) -> bool:
     """Hand a claim back (`sending -> created`) so a retry may claim it; only the claim made at ``claimed_at``.
 
@@ -93,6 +96,7 @@ def dao_release_sending_claim(notification_id: uuid.UUID | str, *, claimed_at: d
     return released
 
 
+@statsd(namespace="dao")
 def dao_record_notification_sent(notification_id: uuid.UUID | str, *, sent_at: datetime, reference: str | None) -> bool:
     """Record that a provider accepted the notification; the first answer recorded wins. Status unchanged. Commits.
 
@@ -110,6 +114,7 @@ def dao_record_notification_sent(notification_id: uuid.UUID | str, *, sent_at: d
     return recorded
 
 
+@statsd(namespace="dao")
 def dao_touch_created_notification(notification_id: uuid.UUID | str) -> None:
     """Mark a `created` notification as looked after now (its task will retry it), so the safety net that queues
     forgotten notifications leaves it alone for a while. Commits."""
@@ -122,6 +127,7 @@ def dao_touch_created_notification(notification_id: uuid.UUID | str) -> None:
     db.session.commit()
 
 
+@statsd(namespace="dao")
 def dao_touch_created_notifications_to_requeue(*, untouched_since: datetime, limit: int) -> list[NotificationToQueue]:
     """Pick up to ``limit`` `created` notifications nobody touched since ``untouched_since``; mark them touched.
 
@@ -151,6 +157,7 @@ def dao_touch_created_notifications_to_requeue(*, untouched_since: datetime, lim
     return [NotificationToQueue(*row) for row in rows]
 
 
+@statsd(namespace="dao")
 def dao_release_stale_sending_claims(*, claimed_before: datetime, limit: int) -> list[NotificationToQueue]:
     """Hand back up to ``limit`` claims older than ``claimed_before`` with no provider answer (`sending -> created`).
 
@@ -179,6 +186,7 @@ def dao_release_stale_sending_claims(*, claimed_before: datetime, limit: int) ->
     return [NotificationToQueue(*row) for row in rows]
 
 
+@statsd(namespace="dao")
 def dao_timeout_sending_notifications(*, created_before: datetime, limit: int) -> Sequence[Notification]:
     """Move up to ``limit`` `sending`/`pending` notifications created before ``created_before`` to
     `temporary-failure` (no receipt came). Commits; returns the rows changed."""
@@ -205,6 +213,7 @@ def dao_timeout_sending_notifications(*, created_before: datetime, limit: int) -
     return rows
 
 
+@statsd(namespace="dao")
 def dao_fail_unsent_notifications(*, created_before: datetime, limit: int) -> Sequence[Notification]:
     """Move up to ``limit`` notifications still `created` from before ``created_before`` to `technical-failure`:
     every attempt to hand them over failed (or crashed its worker). Commits; returns the rows changed."""

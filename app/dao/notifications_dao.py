@@ -14,8 +14,10 @@ from app.clock import utc_now
 from app.extensions import db
 from app.models import Notification, TemplateHistory
 from app.notification_status import NotificationStatus, allowed_previous_statuses
+from app.statsd_decorators import statsd
 
 
+@statsd(namespace="dao")
 def dao_create_notification(notification: Notification) -> Notification:
     """Insert one notification (status `created`) and commit: one INSERT, no history write."""
     notification.status = notification.status or NotificationStatus.CREATED
@@ -24,26 +26,31 @@ def dao_create_notification(notification: Notification) -> Notification:
     return notification
 
 
+@statsd(namespace="dao")
 def dao_get_notification_by_id(notification_id: uuid.UUID | str) -> Notification:
     return db.session.execute(select(Notification).where(Notification.id == notification_id)).scalar_one()
 
 
+@statsd(namespace="dao")
 def dao_get_notification_by_reference(reference: str) -> Notification:
     """The notification a provider knows by ``reference`` (SES's MessageId); raises NoResultFound."""
     return db.session.execute(select(Notification).where(Notification.reference == reference)).scalar_one()
 
 
+@statsd(namespace="dao")
 def dao_get_notification_status_by_id(notification_id: uuid.UUID | str) -> str:
     """Read the status straight from the row (never from the session's copy, which may be stale)."""
     return db.session.execute(select(Notification.status).where(Notification.id == notification_id)).scalar_one()
 
 
+@statsd(namespace="dao")
 def dao_get_notification_by_id_for_service(service_id: uuid.UUID, notification_id: uuid.UUID | str) -> Notification:
     return db.session.execute(
         select(Notification).where(Notification.id == notification_id, Notification.service_id == service_id)
     ).scalar_one()
 
 
+@statsd(namespace="dao")
 def dao_delete_notification_by_id(notification_id: uuid.UUID | str) -> None:
     db.session.execute(delete(Notification).where(Notification.id == notification_id))
     db.session.commit()
@@ -56,6 +63,7 @@ def _guard(target: NotificationStatus, only_from: Iterable[str] | None) -> list[
     return sorted(allowed)
 
 
+@statsd(namespace="dao")
 def dao_update_notification_status_by_id(
     notification_id: uuid.UUID | str,
     status: NotificationStatus,
@@ -81,6 +89,7 @@ def dao_update_notification_status_by_id(
     return updated
 
 
+@statsd(namespace="dao")
 def dao_update_notification_status_by_reference(
     reference: str,
     status: NotificationStatus,
@@ -101,6 +110,7 @@ def dao_update_notification_status_by_reference(
     return updated
 
 
+@statsd(namespace="dao")
 def dao_create_notifications(notifications: Sequence[Notification]) -> None:
     """Insert many notifications in one round trip and commit (bulk sends, test data)."""
     for notification in notifications:
@@ -117,6 +127,7 @@ def _page_cursor(service_id: uuid.UUID, older_than_id: uuid.UUID | str) -> tuple
     return None if created_at is None else (created_at, uuid.UUID(str(older_than_id)))
 
 
+@statsd(namespace="dao")
 def dao_list_notifications_with_template_for_service(
     service_id: uuid.UUID,
     *,
@@ -169,6 +180,7 @@ _NOTIFICATION_COLUMNS = tuple(
 )
 
 
+@statsd(namespace="dao")
 def dao_create_notification_autocommit(notification: Notification) -> None:
     """Insert one new notification (every column as set on ``notification``) as a single autocommitted statement on
     a connection of its own: one round trip, no BEGIN/COMMIT, no ORM unit of work. The API's hot path uses it; the

@@ -17,6 +17,7 @@ from sqlalchemy import Date, cast, func, select, union_all
 
 from app.extensions import db
 from app.models import KeyType, Notification, NotificationHistory
+from app.statsd_decorators import statsd
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class DailyStatusCount:
     count: int
 
 
+@statsd(namespace="dao")
 def dao_list_job_statistics(job_id: uuid.UUID | str) -> list[StatusCount]:
     """How many of the job's notifications are in each status, ordered by status."""
     per_table = [
@@ -48,6 +50,7 @@ def dao_list_job_statistics(job_id: uuid.UUID | str) -> list[StatusCount]:
     return [StatusCount(status=status, count=int(count)) for status, count in rows]
 
 
+@statsd(namespace="dao")
 def dao_list_service_daily_statistics(
     service_id: uuid.UUID | str, *, created_since: datetime
 ) -> list[DailyStatusCount]:
