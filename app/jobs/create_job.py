@@ -26,7 +26,7 @@ from app.dao.templates_dao import dao_get_template_by_id
 from app.errors import BadRequestError
 from app.jobs.columns import match_columns
 from app.jobs.contents import encode_job_contents
-from app.jobs.daily_allowance import check_daily_allowance, daily_limits_of, job_limit_shares
+from app.jobs.daily_allowance import check_daily_allowance, job_limit_shares
 from app.jobs.queueing import enqueue_process_job
 from app.jobs.recipient_file import RecipientFile, read_csv_text, read_row_lists
 from app.jobs.row_validation import (
@@ -37,6 +37,7 @@ from app.jobs.row_validation import (
     normalised_recipients,
     validate_rows,
 )
+from app.limits.daily import daily_limits_for
 from app.models import Job, JobStatus, KeyType, ServicePermissionType, Template, TemplateType
 from app.redis_store import redis_client
 from app.serialised_models import SerialisedService
@@ -157,7 +158,7 @@ def _restricted(rules: SendingRules, service: SerialisedService, message: str) -
 
 def _limit_shares(sender: JobSender, template_type: str, prepared: PreparedRows) -> list[Any]:
     return job_limit_shares(
-        daily_limits_of(sender.service, trial_daily_limit=current_app.config["TRIAL_DAILY_LIMIT"]),
+        daily_limits_for(sender.service, trial_daily_limit=current_app.config["TRIAL_DAILY_LIMIT"]),
         notification_type=template_type,
         key_type=sender.key_type,
         row_count=len(prepared.rows),

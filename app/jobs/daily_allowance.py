@@ -1,7 +1,6 @@
 """A job's share of the service's daily limits, on the same Redis counters single sends count on.
 
-Counters are keyed `<service_id>-<limit name>-<yyyy-mm-dd>-count` (UTC day, kept 24 hours): `sms`, `email`, and
-`international_sms` for numbers outside the UK (which count against `sms` too). A job takes its whole share in one
+The counters and the limits are those of `app/limits/daily.py`. A job takes its whole share in one
 step when it starts, all or nothing, so two jobs cannot both squeeze into the last of the allowance and a job that
 does not fit sends nothing (`sending limits exceeded`). Test keys are not counted. If Redis cannot be reached the
 limits fail open, with a warning, as they do for single sends.
@@ -17,13 +16,10 @@ from datetime import date
 import redis
 
 from app.errors import TooManyRequestsError
+from app.limits.daily import COUNTER_TTL_SECONDS, INTERNATIONAL_SMS, DailyLimits, daily_count_key
 from app.models import KeyType, NotificationType
-from app.serialised_models import SerialisedService
 
 logger = logging.getLogger(__name__)
-
-COUNTER_TTL_SECONDS = 24 * 60 * 60
-INTERNATIONAL_SMS = "international_sms"
 
 # KEYS: counters; ARGV: ttl, then (amount, limit) per counter. Adds nothing and returns the 1-based index of the first
 # counter that would pass its limit, or adds every amount and returns 0.
@@ -49,39 +45,12 @@ return 0
 
 
 @dataclass(frozen=True)
-class DailyLimits:
-    sms: int
-    email: int
-    international_sms: int
-
-
-@dataclass(frozen=True)
 class LimitShare:
     """How much of one daily limit a job takes."""
 
     name: str
     amount: int
     limit: int
-
-
-def daily_limits_of(service: SerialisedService, *, trial_daily_limit: int) -> DailyLimits:
-    """The service's limits for a day; a trial service has at most ``trial_daily_limit`` of each."""
-    limits = DailyLimits(
-        sms=service.sms_message_limit,
-        email=service.email_message_limit,
-        international_sms=service.international_sms_message_limit,
-    )
-    if not service.restricted:
-        return limits
-    return DailyLimits(
-        sms=min(limits.sms, trial_daily_limit),
-        email=min(limits.email, trial_daily_limit),
-        international_sms=min(limits.international_sms, trial_daily_limit),
-    )
-
-
-def daily_count_key(service_id: uuid.UUID | str, limit_name: str, day: date) -> str:
-    return f"{service_id}-{limit_name}-{day:%Y-%m-%d}-count"
 
 
 def job_limit_shares(

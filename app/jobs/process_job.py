@@ -46,8 +46,9 @@ from app.dao.templates_dao import dao_get_template_history_by_id_and_version
 from app.delivery.queueing import deliver_queue, deliver_task_name
 from app.encryption import encryptor
 from app.jobs.contents import decode_job_contents
-from app.jobs.daily_allowance import daily_limits_of, job_limit_shares, reserve_daily_allowance
+from app.jobs.daily_allowance import job_limit_shares, reserve_daily_allowance
 from app.jobs.row_validation import PreparedRows
+from app.limits.daily import daily_limits_for
 from app.models import Job, JobStatus, NotificationType
 from app.redis_store import redis_client
 
@@ -172,7 +173,7 @@ def _reply_to_text(service_id: uuid.UUID, notification_type: str, reply_to_id: u
 def _reserve_daily_allowance(claimed: ClaimedJob) -> bool:
     service = dao_get_serialised_service(claimed.service_id)
     shares = job_limit_shares(
-        daily_limits_of(service, trial_daily_limit=current_app.config["TRIAL_DAILY_LIMIT"]),
+        daily_limits_for(service, trial_daily_limit=current_app.config["TRIAL_DAILY_LIMIT"]),
         notification_type=claimed.notification_type,
         key_type=claimed.key_type,
         row_count=len(claimed.contents.rows),

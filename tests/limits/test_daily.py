@@ -6,7 +6,6 @@ import uuid
 from collections.abc import Callable
 from datetime import date
 
-from app.jobs.daily_allowance import daily_count_key as jobs_daily_count_key
 from app.limits.daily import DailyLimits, daily_count_key, daily_limits_for
 from app.serialised_models import SerialisedService
 
@@ -31,11 +30,3 @@ def test_counter_key_names_the_service_type_and_utc_day() -> None:
     key = daily_count_key(service_id, "international_sms", date(2026, 3, 1))
 
     assert key == "7f9ddcad-8ee4-4f8a-9c8e-4c0a8a2bcb36-international_sms-2026-03-01-count"
-
-
-def test_single_sends_and_bulk_jobs_count_on_the_same_counters() -> None:
-    service_id = uuid.uuid4()
-
-    assert daily_count_key(service_id, "sms", date(2026, 3, 1)) == jobs_daily_count_key(
-        service_id, "sms", date(2026, 3, 1)
-    )
