@@ -10,6 +10,7 @@ from flask import Flask
 from kombu import Exchange, Queue
 
 from app.celery.queues import QueueNames, TaskNames, all_queues
+from app.celery.task_metrics import connect_task_metrics
 
 TASK_EXCHANGE = Exchange("herald", type="direct")
 
@@ -149,5 +150,6 @@ def make_celery(app: Flask) -> Celery:
     celery = Celery(app.import_name, task_cls=FlaskTask)
     celery.conf.update(celery_settings(app.config))
     celery.set_default()
+    connect_task_metrics()
     app.extensions["celery"] = celery
     return celery
