@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, select
 
@@ -113,89 +113,61 @@ def dao_replace_guest_list(service_id: uuid.UUID, entries: Iterable[tuple[str, s
     db.session.commit()
 
 
+SenderModel = type[ServiceSmsSender] | type[ServiceEmailReplyTo]
+SenderT = TypeVar("SenderT", ServiceSmsSender, ServiceEmailReplyTo)
+
+
+def _active(model: SenderModel, service_id: uuid.UUID, *conditions: Any) -> Any:
+    return select(model).where(model.service_id == service_id, model.archived.is_(False), *conditions)
+
+
 def dao_list_sms_senders(service_id: uuid.UUID) -> Sequence[ServiceSmsSender]:
-    return (
-        db.session.execute(
-            select(ServiceSmsSender)
-            .where(ServiceSmsSender.service_id == service_id, ServiceSmsSender.archived.is_(False))
-            .order_by(ServiceSmsSender.created_at)
-        )
-        .scalars()
-        .all()
-    )
+    statement = _active(ServiceSmsSender, service_id).order_by(ServiceSmsSender.created_at)
+    return db.session.execute(statement).scalars().all()
 
 
 def dao_get_sms_sender_by_id(service_id: uuid.UUID, sms_sender_id: uuid.UUID | str) -> ServiceSmsSender:
-    return db.session.execute(
-        select(ServiceSmsSender).where(
-            ServiceSmsSender.service_id == service_id,
-            ServiceSmsSender.id == sms_sender_id,
-            ServiceSmsSender.archived.is_(False),
-        )
-    ).scalar_one()
+    return db.session.execute(_active(ServiceSmsSender, service_id, ServiceSmsSender.id == sms_sender_id)).scalar_one()
 
 
 def dao_get_default_sms_sender(service_id: uuid.UUID) -> ServiceSmsSender | None:
-    return db.session.execute(
-        select(ServiceSmsSender).where(
-            ServiceSmsSender.service_id == service_id,
-            ServiceSmsSender.is_default.is_(True),
-            ServiceSmsSender.archived.is_(False),
-        )
-    ).scalar_one_or_none()
+    statement = _active(ServiceSmsSender, service_id, ServiceSmsSender.is_default.is_(True))
+    return db.session.execute(statement).scalar_one_or_none()
 
 
 def dao_create_sms_sender(service_id: uuid.UUID, *, sms_sender: str, is_default: bool) -> ServiceSmsSender:
-    if is_default:
-        _clear_default(ServiceSmsSender, service_id)
-    sender = ServiceSmsSender(service_id=service_id, sms_sender=sms_sender, is_default=is_default)
+    return _add_sender(ServiceSmsSender(service_id=service_id, sms_sender=sms_sender, is_default=is_default))
+
+
+def dao_list_email_reply_tos(service_id: uuid.UUID) -> Sequence[ServiceEmailReplyTo]:
+    statement = _active(ServiceEmailReplyTo, service_id).order_by(ServiceEmailReplyTo.created_at)
+    return db.session.execute(statement).scalars().all()
+
+
+def dao_get_email_reply_to_by_id(service_id: uuid.UUID, reply_to_id: uuid.UUID | str) -> ServiceEmailReplyTo:
+    statement = _active(ServiceEmailReplyTo, service_id, ServiceEmailReplyTo.id == reply_to_id)
+    return db.session.execute(statement).scalar_one()
+
+
+def dao_get_default_email_reply_to(service_id: uuid.UUID) -> ServiceEmailReplyTo | None:
+    statement = _active(ServiceEmailReplyTo, service_id, ServiceEmailReplyTo.is_default.is_(True))
+    return db.session.execute(statement).scalar_one_or_none()
+
+
+def dao_create_email_reply_to(service_id: uuid.UUID, *, email_address: str, is_default: bool) -> ServiceEmailReplyTo:
+    return _add_sender(ServiceEmailReplyTo(service_id=service_id, email_address=email_address, is_default=is_default))
+
+
+def _add_sender(sender: SenderT) -> SenderT:
+    """Store a new SMS sender or reply-to address; a new default takes over from the old one."""
+    if sender.is_default:
+        _clear_default(type(sender), sender.service_id)
     db.session.add(sender)
     db.session.commit()
     return sender
 
 
-def dao_list_email_reply_tos(service_id: uuid.UUID) -> Sequence[ServiceEmailReplyTo]:
-    return (
-        db.session.execute(
-            select(ServiceEmailReplyTo)
-            .where(ServiceEmailReplyTo.service_id == service_id, ServiceEmailReplyTo.archived.is_(False))
-            .order_by(ServiceEmailReplyTo.created_at)
-        )
-        .scalars()
-        .all()
-    )
-
-
-def dao_get_email_reply_to_by_id(service_id: uuid.UUID, reply_to_id: uuid.UUID | str) -> ServiceEmailReplyTo:
-    return db.session.execute(
-        select(ServiceEmailReplyTo).where(
-            ServiceEmailReplyTo.service_id == service_id,
-            ServiceEmailReplyTo.id == reply_to_id,
-            ServiceEmailReplyTo.archived.is_(False),
-        )
-    ).scalar_one()
-
-
-def dao_get_default_email_reply_to(service_id: uuid.UUID) -> ServiceEmailReplyTo | None:
-    return db.session.execute(
-        select(ServiceEmailReplyTo).where(
-            ServiceEmailReplyTo.service_id == service_id,
-            ServiceEmailReplyTo.is_default.is_(True),
-            ServiceEmailReplyTo.archived.is_(False),
-        )
-    ).scalar_one_or_none()
-
-
-def dao_create_email_reply_to(service_id: uuid.UUID, *, email_address: str, is_default: bool) -> ServiceEmailReplyTo:
-    if is_default:
-        _clear_default(ServiceEmailReplyTo, service_id)
-    reply_to = ServiceEmailReplyTo(service_id=service_id, email_address=email_address, is_default=is_default)
-    db.session.add(reply_to)
-    db.session.commit()
-    return reply_to
-
-
-def _clear_default(model: type[ServiceSmsSender] | type[ServiceEmailReplyTo], service_id: uuid.UUID) -> None:
+def _clear_default(model: SenderModel, service_id: uuid.UUID) -> None:
     for row in db.session.execute(
         select(model).where(model.service_id == service_id, model.is_default.is_(True))
     ).scalars():
