@@ -9,6 +9,7 @@ from kombu.exceptions import OperationalError
 from sqlalchemy.exc import NoResultFound
 
 from app.callbacks.inbound_sms import enqueue_inbound_sms_callback
+from app.clients.statsd_client import get_statsd_client
 from app.dao.inbound_numbers_dao import dao_get_active_inbound_number
 from app.dao.inbound_sms_dao import dao_create_inbound_sms
 from app.dao.services_dao import dao_list_service_permissions
@@ -37,6 +38,7 @@ def receive_inbound_sms(
         logger.warning(
             "Inbound SMS to number %s, which no service owns; dropped", notify_number, extra={"provider": provider}
         )
+        get_statsd_client().incr(f"inbound.{provider}.failed")
         return None
     service_id = inbound_number.service_id
     if ServicePermissionType.INBOUND_SMS not in dao_list_service_permissions(service_id):
@@ -45,6 +47,7 @@ def receive_inbound_sms(
             service_id,
             extra={"service_id": service_id, "provider": provider},
         )
+        get_statsd_client().incr(f"inbound.{provider}.failed")
         return None
     inbound_sms = dao_create_inbound_sms(
         service_id=service_id,
@@ -56,6 +59,7 @@ def receive_inbound_sms(
         provider_date=provider_date,
     )
     logger.info("Inbound SMS %s stored", inbound_sms.id, extra={"service_id": service_id, "provider": provider})
+    get_statsd_client().incr(f"inbound.{provider}.successful")
     _queue_callback(inbound_sms)
     return inbound_sms
 

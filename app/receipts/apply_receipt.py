@@ -1,4 +1,9 @@
-"""Apply a receipt's outcome through the status machine, then tell the metrics and the service about it."""
+"""Apply a receipt's outcome through the status machine, then tell the metrics and the service about it.
+
+Each applied receipt counts `callback.<provider>.<status>`; a final one also times `callback.<provider>.elapsed-time`,
+from handing the notification to the provider (sent_at) to applying the receipt. Duplicate and late receipts change
+nothing and count nothing.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,8 @@ import logging
 from collections.abc import Callable
 
 from app.callbacks.delivery_status import enqueue_delivery_status_callback
+from app.clients.statsd_client import get_statsd_client
+from app.clock import utc_now
 from app.dao.notifications_dao import dao_get_notification_status_by_id, dao_update_notification_status_by_id
 from app.models import Notification
 from app.notification_status import RECEIPT_UPDATABLE_STATUSES, NotificationStatus, is_final, is_transition_allowed
@@ -81,5 +88,13 @@ def _after_status_change(notification: Notification, *, previous: str, outcome: 
             "notification_status": outcome.status,
         },
     )
+    _count_receipt(notification, status=outcome.status, provider=provider)
     if is_final(outcome.status):
         enqueue_delivery_status_callback(notification)
+
+
+def _count_receipt(notification: Notification, *, status: str, provider: str) -> None:
+    statsd = get_statsd_client()
+    statsd.incr(f"callback.{provider}.{status}")
+    if is_final(status) and notification.sent_at is not None:
+        statsd.timing_with_dates(f"callback.{provider}.elapsed-time", utc_now(), notification.sent_at)
