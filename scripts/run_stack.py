@@ -110,6 +110,21 @@ def wait_until_answering(url: str, children: dict[str, subprocess.Popen[bytes]],
     return False
 
 
+RESTART_LIMIT = 5
+RESTART_WINDOW_SECONDS = 60.0
+
+
+def may_restart(restart_times: list[float]) -> bool:
+    """A child that dies is started again (a worker can exit when its broker connection drops), but one that dies
+    RESTART_LIMIT times within a minute is broken: then Herald stops rather than loop."""
+    now = time.monotonic()
+    restart_times[:] = [moment for moment in restart_times if now - moment < RESTART_WINDOW_SECONDS]
+    if len(restart_times) >= RESTART_LIMIT:
+        return False
+    restart_times.append(now)
+    return True
+
+
 def stop_children(children: dict[str, subprocess.Popen[bytes]]) -> None:
     for process in children.values():
         if process.poll() is None:
@@ -140,7 +155,8 @@ def main() -> int:
     try:
         run_once(flask + ["db", "upgrade"], environment)
         run_once(flask + ["seed-demo"], environment)
-        for name, command in child_commands().items():
+        commands = child_commands()
+        for name, command in commands.items():
             # Own process group: Ctrl-C reaches only us, and we stop the children in order.
             children[name] = subprocess.Popen(command, env=environment, cwd=ROOT, start_new_session=True)
         if wait_until_answering(f"{environment['API_HOST_NAME']}/_status", children) and wait_until_answering(
@@ -149,11 +165,17 @@ def main() -> int:
             print_welcome(environment)
         else:
             stopping = True
+        restarts: dict[str, list[float]] = {name: [] for name in children}
         while not stopping:
-            for name, process in children.items():
-                if process.poll() is not None:
+            for name, process in list(children.items()):
+                if process.poll() is None or stopping:
+                    continue
+                if not may_restart(restarts[name]):
                     print(f"{name} exited with status {process.returncode}; stopping Herald", file=sys.stderr)
                     stopping = True
+                    continue
+                print(f"{name} exited with status {process.returncode}; starting it again", file=sys.stderr)
+                children[name] = subprocess.Popen(commands[name], env=environment, cwd=ROOT, start_new_session=True)
             time.sleep(0.5)
     finally:
         stop_children(children)
