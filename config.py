@@ -80,6 +80,8 @@ def _base_settings() -> dict[str, Any]:
     s["CELERY_QUEUE_PREFIX"] = _env("CELERY_QUEUE_PREFIX", "")
     # Longer than the longest countdown (5 minutes) so an unacknowledged message is never redelivered early.
     s["CELERY_VISIBILITY_TIMEOUT_SECONDS"] = _env_int("CELERY_VISIBILITY_TIMEOUT_SECONDS", 310 + 60)
+    # Messages each worker process reserves beyond the one it runs (times its concurrency).
+    s["CELERY_PREFETCH_MULTIPLIER"] = _env_int("CELERY_PREFETCH_MULTIPLIER", 4)
     s["AWS_REGION"] = _env("AWS_REGION", "eu-west-1")
     s["AWS_ACCESS_KEY_ID"] = _env("AWS_ACCESS_KEY_ID")
     s["AWS_SECRET_ACCESS_KEY"] = _env("AWS_SECRET_ACCESS_KEY")

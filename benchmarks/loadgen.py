@@ -38,8 +38,12 @@ class RequestTemplate:
     def bytes(self) -> bytes:
         now = time.monotonic()
         if not self._cached or now - self._cached_at > 5:
-            headers = [f"{self._method} {self._path} HTTP/1.1", f"Host: {self.host}:{self.port}",
-                       "Content-Type: application/json", f"Content-Length: {len(self._body)}"]
+            headers = [
+                f"{self._method} {self._path} HTTP/1.1",
+                f"Host: {self.host}:{self.port}",
+                "Content-Type: application/json",
+                f"Content-Length: {len(self._body)}",
+            ]
             if self._header_factory is not None:
                 headers.append(self._header_factory())  # type: ignore[operator]
             self._cached = ("\r\n".join(headers) + "\r\n\r\n").encode() + self._body
@@ -74,10 +78,31 @@ async def _read_response(reader: asyncio.StreamReader) -> int:
     return status
 
 
-async def _connection(template: RequestTemplate, deadline: float, latencies: list[float], statuses: Counter) -> None:
+class Pacer:
+    """Hands out send times at a fixed overall rate (open loop): a slow answer delays its own connection only."""
+
+    def __init__(self, rate_per_second: float | None, started: float) -> None:
+        self._interval = 1 / rate_per_second if rate_per_second else 0.0
+        self._next = started
+
+    async def wait(self) -> None:
+        if not self._interval:
+            return
+        send_at, self._next = self._next, self._next + self._interval
+        delay = send_at - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+
+async def _connection(
+    template: RequestTemplate, deadline: float, latencies: list[float], statuses: Counter, pacer: Pacer
+) -> None:
     reader, writer = await asyncio.open_connection(template.host, template.port)
     try:
-        while time.monotonic() < deadline:
+        while True:
+            await pacer.wait()
+            if time.monotonic() >= deadline:
+                break
             started = time.perf_counter()
             writer.write(template.bytes())
             await writer.drain()
@@ -90,12 +115,16 @@ async def _connection(template: RequestTemplate, deadline: float, latencies: lis
         writer.close()
 
 
-async def run_load(template: RequestTemplate, *, connections: int, seconds: float) -> dict[str, object]:
+async def run_load(
+    template: RequestTemplate, *, connections: int, seconds: float, rate_per_second: float | None = None
+) -> dict[str, object]:
+    """Keep ``connections`` busy for ``seconds``; with ``rate_per_second`` send at that overall rate instead."""
     latencies: list[float] = []
     statuses: Counter = Counter()
     started = time.monotonic()
     deadline = started + seconds
-    await asyncio.gather(*(_connection(template, deadline, latencies, statuses) for _ in range(connections)))
+    pacer = Pacer(rate_per_second, started)
+    await asyncio.gather(*(_connection(template, deadline, latencies, statuses, pacer) for _ in range(connections)))
     elapsed = time.monotonic() - started
     ordered = sorted(latencies)
     ok = sum(count for status, count in statuses.items() if isinstance(status, int) and status < 400)
@@ -133,10 +162,13 @@ def main() -> int:
     parser.add_argument("--api-key", help="sign a fresh Notify-style JWT with this key")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--rate", type=float, help="send at this many requests a second overall (default: flat out)")
     arguments = parser.parse_args()
     header_factory = _jwt_header_factory(arguments.api_key) if arguments.api_key else None
     template = RequestTemplate(arguments.method, arguments.url, arguments.body.encode(), header_factory)
-    result = asyncio.run(run_load(template, connections=arguments.connections, seconds=arguments.seconds))
+    result = asyncio.run(
+        run_load(template, connections=arguments.connections, seconds=arguments.seconds, rate_per_second=arguments.rate)
+    )
     print(json.dumps(result))
     return 0
 

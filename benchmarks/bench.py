@@ -1,0 +1,516 @@
+"""`make bench`: how fast Herald accepts, delivers and records notifications on this machine, in one run, one table.
+
+1. API accept rate: the load generator (its own process) POSTs /v2/notifications/sms with fresh JWTs over many
+   keep-alive connections to Herald under gunicorn_config.py, then the same load to the no-work baseline app under
+   the same gunicorn settings.
+2. End to end: notifications offered at a fixed rate through the API, delivered by a Celery worker to the provider
+   simulator, receipts sent back by the simulator; latencies from the notifications table's timestamps.
+3. Receipts: MMG receipts for notifications in `sending`, queued while the worker is stopped, applied by the worker.
+4. The limit checks (rate limit + daily limit, one Redis round trip) timed in-process at 0 and 1 M rows.
+
+Runs against its own embedded PostgreSQL and Redis under .data/bench (a fresh `herald_bench` database each run), so
+it never touches a running `make run`. Logs of the child processes go to .data/bench/logs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import platform
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.stack import BenchStack  # noqa: E402
+
+BENCH_DIR = ROOT / ".data" / "bench"
+BENCH_DATABASE = "herald_bench"
+PHONE_NUMBER = "07700900123"  # delivered by the simulator; not a smoke-test number
+HIGH_LIMIT = 1_000_000_000
+
+
+@dataclass(frozen=True)
+class Seeded:
+    service_id: uuid.UUID
+    template_id: uuid.UUID
+    api_key: str
+
+
+def main() -> int:
+    arguments = _arguments()
+    logging.disable(logging.INFO)
+    started = time.monotonic()
+    services, database_url = _start_services()
+    stack = BenchStack(
+        database_url=database_url,
+        redis_url=services.redis_url,
+        log_dir=BENCH_DIR / "logs",
+        extra_env={"SIMULATOR_RECEIPT_DELAY_MS": "0,50"},
+    )
+    try:
+        rows = run(arguments, stack)
+    finally:
+        stack.stop_all()
+        services.stop()
+    print(_table(rows, arguments, time.monotonic() - started))
+    if arguments.json:
+        Path(arguments.json).write_text(json.dumps(rows, indent=2) + "\n")
+    return 0
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--accept-seconds", type=float, default=12)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--e2e-rate", type=float, default=300, help="notifications a second offered end to end")
+    parser.add_argument("--e2e-seconds", type=float, default=20)
+    parser.add_argument("--receipts", type=int, default=10_000)
+    parser.add_argument("--rows", type=int, default=1_000_000, help="rows in the table for the second limit check")
+    parser.add_argument("--limit-checks", type=int, default=5_000)
+    parser.add_argument("--worker-pool", default=os.environ.get("CELERY_POOL", "threads"))
+    parser.add_argument("--worker-concurrency", type=int, default=int(os.environ.get("CELERY_CONCURRENCY", "16")))
+    parser.add_argument("--prefetch", type=int, default=int(os.environ.get("CELERY_PREFETCH_MULTIPLIER", "4")))
+    parser.add_argument("--only", help="comma-separated phases: accept,e2e,receipts,limits")
+    parser.add_argument("--json", help="also write the measurements to this file")
+    parser.add_argument("--profile", action="store_true", help="py-spy the API during the accept run (.data/bench)")
+    return parser.parse_args()
+
+
+def _start_services() -> tuple[Any, str]:
+    import psycopg
+
+    from app.embedded_services import ensure_services
+
+    services = ensure_services(BENCH_DIR, environ={})  # always our own servers, whatever the environment says
+    with psycopg.connect(services.database_url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
+    database_url = urlunsplit(urlsplit(services.database_url)._replace(path=f"/{BENCH_DATABASE}"))
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["REDIS_URL"] = services.redis_url
+    return services, database_url
+
+
+def run(arguments: argparse.Namespace, stack: BenchStack) -> dict[str, Any]:
+    from flask_migrate import upgrade
+
+    from app import create_app
+
+    phases = set((arguments.only or "accept,e2e,receipts,limits").split(","))
+    app = create_app({"LOG_JSON": False, "LOG_LEVEL": "WARNING"})
+    rows: dict[str, Any] = {"load_before": os.getloadavg()[0]}
+    with app.app_context():
+        _progress("migrating")
+        upgrade()
+        app.extensions["redis"].flushdb()
+        seeded = _seed()
+        if "limits" in phases:
+            rows["limits_0"] = measure_limit_checks(seeded.service_id, arguments.limit_checks)
+        _progress("starting the API")
+        stack.start_api()
+        if "accept" in phases:
+            _progress("accept: Herald, then baseline")
+            rows.update(measure_accept(stack, seeded, arguments))
+            app.extensions["redis"].delete("send-sms")  # those tasks are not part of the end-to-end run
+        _progress("starting simulator and worker")
+        stack.start_simulator()
+        stack.start_worker(
+            pool=arguments.worker_pool, concurrency=arguments.worker_concurrency, prefetch_multiplier=arguments.prefetch
+        )
+        if "e2e" in phases:
+            _progress("end to end")
+            rows["e2e"] = measure_end_to_end(stack, seeded, arguments)
+        if "receipts" in phases:
+            _progress("receipts")
+            rows["receipts"] = measure_receipts(stack, seeded, arguments)
+        stack.stop_all()
+        if "limits" in phases:
+            _progress("inserting rows")
+            rows["rows_inserted"] = insert_rows(seeded, arguments.rows)
+            rows["limits_1m"] = measure_limit_checks(seeded.service_id, arguments.limit_checks)
+    rows["load_after"] = os.getloadavg()[0]
+    return rows
+
+
+def _seed() -> Seeded:
+    """A live service whose limits never refuse the benchmark, with a live key, an SMS template and a sender."""
+    from app.admin.api_keys.rest import full_key_string
+    from app.admin.services.management import create_service
+    from app.dao.api_key_dao import dao_create_api_key
+    from app.dao.services_dao import dao_create_sms_sender
+    from app.dao.templates_dao import dao_create_template
+    from app.extensions import db
+
+    service = create_service(
+        name="Herald benchmark",
+        restricted=False,
+        permissions=["sms", "email"],
+        rate_limit=HIGH_LIMIT,
+        sms_message_limit=HIGH_LIMIT,
+        email_message_limit=HIGH_LIMIT,
+    )
+    dao_create_sms_sender(service.id, sms_sender="HERALD", is_default=True)
+    template = dao_create_template(
+        service.id, name="bench", template_type="sms", content="Hello ((name)), your code is ((code)).", subject=None
+    )
+    api_key = full_key_string(dao_create_api_key(service.id, name="bench", key_type="normal"))
+    db.session.commit()
+    return Seeded(service_id=service.id, template_id=template.id, api_key=api_key)
+
+
+def _send_body(seeded: Seeded) -> str:
+    personalisation = {"name": "Ada", "code": "123456"}
+    return json.dumps(
+        {"phone_number": PHONE_NUMBER, "template_id": str(seeded.template_id), "personalisation": personalisation}
+    )
+
+
+def _loadgen(
+    url: str,
+    *,
+    seconds: float,
+    connections: int,
+    api_key: str | None = None,
+    body: str = "{}",
+    rate: float | None = None,
+) -> dict[str, Any]:
+    command = [sys.executable, str(ROOT / "benchmarks" / "loadgen.py"), "--url", url, "--body", body]
+    command += ["--connections", str(connections), "--seconds", str(seconds)]
+    if api_key:
+        command += ["--api-key", api_key]
+    if rate:
+        command += ["--rate", str(rate)]
+    completed = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT)
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def measure_accept(stack: BenchStack, seeded: Seeded, arguments: argparse.Namespace) -> dict[str, Any]:
+    """Herald first (its key caches warmed by a short run), then the baseline with the identical load."""
+    body = _send_body(seeded)
+    herald_url = f"{stack.api_url}/v2/notifications/sms"
+    _loadgen(herald_url, seconds=2, connections=arguments.connections, api_key=seeded.api_key, body=body)
+    profiler = _start_profiler(stack, "api", arguments.accept_seconds) if arguments.profile else None
+    herald = _loadgen(
+        herald_url,
+        seconds=arguments.accept_seconds,
+        connections=arguments.connections,
+        api_key=seeded.api_key,
+        body=body,
+    )
+    if profiler is not None:
+        profiler.wait()
+    stack.start_baseline()
+    baseline_url = f"{stack.baseline_url}/v2/notifications/sms"
+    _loadgen(baseline_url, seconds=2, connections=arguments.connections, api_key=seeded.api_key, body=body)
+    baseline = _loadgen(
+        baseline_url,
+        seconds=arguments.accept_seconds,
+        connections=arguments.connections,
+        api_key=seeded.api_key,
+        body=body,
+    )
+    stack.stop("baseline")
+    return {"accept_herald": herald, "accept_baseline": baseline}
+
+
+def _start_profiler(stack: BenchStack, name: str, seconds: float) -> subprocess.Popen[bytes]:
+    """py-spy (if installed) samples the named process and its children; collapsed stacks in .data/bench."""
+    command = [
+        str(Path(sys.executable).parent / "py-spy"),
+        "record",
+        "--subprocesses",
+        "--nonblocking",
+        "--format",
+        "raw",
+        "--duration",
+        str(int(seconds)),
+        "--pid",
+        str(stack.processes[name].pid),
+        "--output",
+        str(BENCH_DIR / f"profile-{name}.txt"),
+    ]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _wait_until(condition: Callable[[], bool], timeout_seconds: float) -> bool:
+    deadline = time.monotonic() + timeout_seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.25)
+    return False
+
+
+def _execute(sql: str) -> None:
+    from sqlalchemy import text
+
+    from app.extensions import db
+
+    db.session.execute(text(sql))
+    db.session.commit()
+
+
+def _progress(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def _scalar(sql: str, **parameters: Any) -> Any:
+    from sqlalchemy import text
+
+    from app.extensions import db
+
+    value = db.session.execute(text(sql), parameters).scalar()
+    db.session.commit()
+    return value
+
+
+def measure_end_to_end(stack: BenchStack, seeded: Seeded, arguments: argparse.Namespace) -> dict[str, Any]:
+    """Offer notifications at a fixed rate; wait until every one accepted is delivered; read the timestamps."""
+    from sqlalchemy import text
+
+    from app.extensions import db
+
+    since = _scalar("SELECT now()")
+    load = _loadgen(
+        f"{stack.api_url}/v2/notifications/sms",
+        seconds=arguments.e2e_seconds,
+        connections=32,
+        api_key=seeded.api_key,
+        body=_send_body(seeded),
+        rate=arguments.e2e_rate,
+    )
+    accepted = int(load["ok"])
+    pending_sql = "SELECT count(*) FROM notifications WHERE created_at >= :since AND notification_status <> 'delivered'"
+    is_drained = _wait_until(lambda: _scalar(pending_sql, since=since) == 0, timeout_seconds=60)
+    timings = db.session.execute(
+        text(
+            """
+            SELECT count(*) AS delivered,
+                   extract(epoch FROM max(updated_at) - min(created_at)) AS span_seconds,
+                   percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY sent_at - created_at) AS sent,
+                   percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY updated_at - created_at) AS done
+            FROM notifications WHERE created_at >= :since AND notification_status = 'delivered'
+            """
+        ),
+        {"since": since},
+    ).one()
+    db.session.commit()
+    return {
+        "offered_rate": arguments.e2e_rate,
+        "accepted": accepted,
+        "accept": load,
+        "delivered": timings.delivered,
+        "is_drained": is_drained,
+        "rate": round(timings.delivered / float(timings.span_seconds), 1) if timings.span_seconds else 0.0,
+        "sent_ms": [round(value.total_seconds() * 1000, 1) for value in timings.sent or []],
+        "delivered_ms": [round(value.total_seconds() * 1000, 1) for value in timings.done or []],
+    }
+
+
+def measure_receipts(stack: BenchStack, seeded: Seeded, arguments: argparse.Namespace) -> dict[str, Any]:
+    """Queue one MMG `delivered` receipt per `sending` notification with the worker stopped, then time the worker
+    applying them (first to last `updated_at`)."""
+    from flask import current_app
+    from sqlalchemy import text
+
+    from app.celery.queues import QueueNames, TaskNames
+    from app.extensions import db
+
+    stack.stop("worker")
+    batch = str(uuid.uuid4())[:8]
+    _insert_notifications(seeded, arguments.receipts, status="sending", client_reference=batch)
+    ids = (
+        db.session.execute(text("SELECT id FROM notifications WHERE client_reference = :batch"), {"batch": batch})
+        .scalars()
+        .all()
+    )
+    db.session.commit()
+    celery = current_app.extensions["celery"]
+    with celery.producer_or_acquire() as producer:
+        for notification_id in ids:
+            receipt = {
+                "CID": str(notification_id),
+                "status": "3",
+                "substatus": "5",
+                "reference": "bench",
+                "deliverytime": "2026-01-01 00:00:00",
+            }
+            celery.send_task(
+                TaskNames.PROCESS_SMS_RECEIPT, args=["mmg", receipt], queue=QueueNames.RECEIPTS, producer=producer
+            )
+    stack.start_worker(
+        pool=arguments.worker_pool, concurrency=arguments.worker_concurrency, prefetch_multiplier=arguments.prefetch
+    )
+    pending_sql = (
+        "SELECT count(*) FROM notifications WHERE client_reference = :batch AND notification_status <> 'delivered'"
+    )
+    is_drained = _wait_until(lambda: _scalar(pending_sql, batch=batch) == 0, timeout_seconds=90)
+    span = db.session.execute(
+        text(
+            "SELECT count(*), extract(epoch FROM max(updated_at) - min(updated_at)) FROM notifications"
+            " WHERE client_reference = :batch AND notification_status = 'delivered'"
+        ),
+        {"batch": batch},
+    ).one()
+    db.session.commit()
+    applied, seconds = int(span[0]), float(span[1] or 0)
+    return {
+        "queued": len(ids),
+        "applied": applied,
+        "is_drained": is_drained,
+        "rate": round((applied - 1) / seconds, 1) if seconds else 0.0,
+    }
+
+
+def _insert_notifications(seeded: Seeded, count: int, *, status: str, client_reference: str) -> None:
+    """INSERT … SELECT generate_series: ``count`` SMS notifications created today for the benchmark service."""
+    from sqlalchemy import text
+
+    from app.extensions import db
+
+    db.session.execute(
+        text(
+            """
+            INSERT INTO notifications (id, "to", normalised_to, service_id, template_id, template_version,
+                key_type, billable_units, notification_type, created_at, sent_at, updated_at, notification_status,
+                sent_by, client_reference, international, personalisation)
+            SELECT gen_random_uuid(), '07700900123', '447700900123', :service_id, :template_id, 1,
+                'normal', 1, 'sms', now() - (n % 3600) * interval '1 second', now(), now(), :status,
+                'mmg', :client_reference, false, NULL
+            FROM generate_series(1, :count) AS n
+            """
+        ),
+        {
+            "service_id": seeded.service_id,
+            "template_id": seeded.template_id,
+            "status": status,
+            "client_reference": client_reference,
+            "count": count,
+        },
+    )
+    db.session.commit()
+
+
+def insert_rows(seeded: Seeded, count: int) -> dict[str, Any]:
+    started = time.perf_counter()
+    _insert_notifications(seeded, count, status="delivered", client_reference="bench-rows")
+    _execute("ANALYZE notifications")
+    total = _scalar("SELECT count(*) FROM notifications")
+    return {"inserted": count, "total": total, "seconds": round(time.perf_counter() - started, 1)}
+
+
+def measure_limit_checks(service_id: uuid.UUID, count: int) -> dict[str, Any]:
+    """Time `admit_send_for` (token bucket + daily counter in one EVALSHA) as the API calls it, ``count`` times."""
+    from app.authentication.auth import _load_credentials
+    from app.notifications.prepare_notification import ApiCaller
+    from app.notifications.send_notification import admit_send_for
+
+    credentials = _load_credentials(service_id)
+    caller = ApiCaller(service=credentials.service, api_key_id=credentials.api_keys[0].id, key_type="normal")
+    durations_ms: list[float] = []
+    for _ in range(200):  # warm up: the script is loaded, the connection is open
+        admit_send_for(caller, "sms").keep()
+    for _ in range(count):
+        started = time.perf_counter()
+        allowance = admit_send_for(caller, "sms")
+        durations_ms.append((time.perf_counter() - started) * 1000)
+        allowance.keep()
+    durations_ms.sort()
+    return {
+        "checks": count,
+        "p50_ms": round(durations_ms[len(durations_ms) // 2], 3),
+        "p99_ms": round(durations_ms[int(len(durations_ms) * 0.99)], 3),
+        "max_ms": round(durations_ms[-1], 3),
+    }
+
+
+def _git_commit() -> str:
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def _table(rows: dict[str, Any], arguments: argparse.Namespace, seconds: float) -> str:
+    lines = [
+        f"Herald benchmark — commit {_git_commit()}, {os.cpu_count()} CPUs, Python {platform.python_version()},"
+        f" load {rows['load_before']:.2f} → {rows['load_after']:.2f}, {seconds:.0f} s",
+        "",
+        f"| {'measure':<58} | {'value':>12} | {'p50 ms':>8} | {'p95 ms':>8} | {'p99 ms':>8} | {'target':<22} |",
+        f"|{'-' * 60}|{'-' * 14}:|{'-' * 9}:|{'-' * 9}:|{'-' * 9}:|{'-' * 24}|",
+    ]
+
+    def row(measure: str, value: str, p50: Any = "", p95: Any = "", p99: Any = "", target: str = "") -> None:
+        lines.append(f"| {measure:<58} | {value:>12} | {p50!s:>8} | {p95!s:>8} | {p99!s:>8} | {target:<22} |")
+
+    if "accept_herald" in rows:
+        herald, baseline = rows["accept_herald"], rows["accept_baseline"]
+        ratio = herald["rate"] / baseline["rate"] if baseline["rate"] else 0.0
+        errors = herald["errors"]
+        row(
+            f"1. API accept, Herald (req/s, {arguments.connections} conns, {errors} errors)",
+            f"{herald['rate']:,.0f}",
+            herald["p50_ms"],
+            herald["p95_ms"],
+            herald["p99_ms"],
+            ">= 1,000/s",
+        )
+        row(
+            "   API accept, no-work baseline (req/s)",
+            f"{baseline['rate']:,.0f}",
+            baseline["p50_ms"],
+            baseline["p95_ms"],
+            baseline["p99_ms"],
+        )
+        row("   Herald / baseline", f"{ratio:.0%}", target=">= 25%")
+    if "e2e" in rows:
+        e2e = rows["e2e"]
+        sent, done = e2e["sent_ms"] or ["", "", ""], e2e["delivered_ms"] or ["", "", ""]
+        drained = "" if e2e["is_drained"] else ", NOT all delivered"
+        row(
+            f"2. End to end: delivered/s ({e2e['delivered']:,} of {e2e['accepted']:,} at {e2e['offered_rate']:.0f}/s"
+            f"{drained})",
+            f"{e2e['rate']:,.0f}",
+            target=">= 300/s",
+        )
+        row("   created → sent", "", *sent, target="p99 < 2,000 ms")
+        row("   created → delivered", "", *done)
+    if "receipts" in rows:
+        receipts = rows["receipts"]
+        row(f"3. Receipts applied/s ({receipts['applied']:,} of {receipts['queued']:,})", f"{receipts['rate']:,.0f}")
+    if "limits_0" in rows:
+        for key, label in (
+            ("limits_0", "0 rows"),
+            ("limits_1m", f"{rows.get('rows_inserted', {}).get('total', 0):,} rows"),
+        ):
+            if key in rows:
+                limits = rows[key]
+                row(
+                    f"4. Limit checks, one EVALSHA ({label})",
+                    f"{limits['checks']:,}",
+                    limits["p50_ms"],
+                    "",
+                    limits["p99_ms"],
+                    "p99 < 2 ms",
+                )
+        if "rows_inserted" in rows:
+            inserted = rows["rows_inserted"]
+            row(f"   (INSERT … SELECT generate_series of {inserted['inserted']:,} rows, s)", f"{inserted['seconds']}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

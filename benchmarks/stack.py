@@ -1,0 +1,119 @@
+"""Start the processes the benchmark measures (gunicorn API, Celery worker, provider simulator), each on a free port
+with its output in a log file, the way `make run` starts them."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+QUEUES = "send-sms,send-email,research-mode,retry,receipts,jobs,periodic,callbacks"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_http(url: str, timeout_seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout_seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:
+                if response.status < 500:
+                    return
+        except urllib.error.HTTPError as error:
+            if error.code < 500:
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise TimeoutError(f"{url} did not answer within {timeout_seconds} s")
+
+
+class BenchStack:
+    """Child processes by name; each runs in its own process group so `stop` ends it and all of its workers."""
+
+    def __init__(self, *, database_url: str, redis_url: str, log_dir: Path, extra_env: Mapping[str, str]) -> None:
+        self.api_port, self.baseline_port, self.simulator_port = free_port(), free_port(), free_port()
+        self.api_url = f"http://127.0.0.1:{self.api_port}"
+        self.baseline_url = f"http://127.0.0.1:{self.baseline_port}"
+        self.simulator_url = f"http://127.0.0.1:{self.simulator_port}"
+        self.log_dir = log_dir
+        self.environment = {
+            **os.environ,
+            "NOTIFY_ENVIRONMENT": "development",
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "PORT": str(self.api_port),
+            "API_HOST_NAME": self.api_url,
+            "MMG_URL": f"{self.simulator_url}/mmg",
+            "FIRETEXT_URL": f"{self.simulator_url}/firetext",
+            "SES_ENDPOINT_URL": f"{self.simulator_url}/ses",
+            "AWS_ACCESS_KEY_ID": "simulator",
+            "AWS_SECRET_ACCESS_KEY": "simulator",
+            "SNS_TRUSTED_CERT_URL_PREFIXES": f"{self.simulator_url}/",
+            "SIMULATOR_PORT": str(self.simulator_port),
+            "SIMULATOR_HERALD_URL": self.api_url,
+            "SIMULATOR_LOG_LEVEL": "WARNING",
+            "PYTHONUNBUFFERED": "1",
+            **dict(extra_env),
+        }
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+
+    def _start(self, name: str, command: list[str], environment: Mapping[str, str] | None = None) -> None:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - the child keeps it; closed when it ends
+        self.processes[name] = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=dict(environment or self.environment),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def start_api(self) -> None:
+        self._start("api", [str(BIN / "gunicorn"), "-c", "gunicorn_config.py", "application:app"])
+        wait_for_http(f"{self.api_url}/_status")
+
+    def start_baseline(self) -> None:
+        environment = {**self.environment, "PORT": str(self.baseline_port)}
+        command = [str(BIN / "gunicorn"), "-c", "gunicorn_config.py", "benchmarks.baseline_app:app"]
+        self._start("baseline", command, environment)
+        wait_for_http(f"{self.baseline_url}/")
+
+    def start_simulator(self) -> None:
+        self._start("simulator", [str(BIN / "python"), "-m", "app.simulator"])
+        wait_for_http(f"{self.simulator_url}/_simulator/health")
+
+    def start_worker(self, *, pool: str, concurrency: int, prefetch_multiplier: int) -> None:
+        environment = {**self.environment, "CELERY_PREFETCH_MULTIPLIER": str(prefetch_multiplier)}
+        command = [str(BIN / "celery"), "-A", "run_celery", "worker", "--loglevel", "INFO", "--pool", pool]
+        command += ["--concurrency", str(concurrency), "--without-mingle", "--without-gossip", "--queues", QUEUES]
+        self._start("worker", command, environment)
+
+    def stop(self, name: str) -> None:
+        process = self.processes.pop(name, None)
+        if process is None or process.poll() is not None:
+            return
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+    def stop_all(self) -> None:
+        for name in list(self.processes):
+            self.stop(name)
