@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import logging
 import time
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 import jwt
@@ -40,19 +42,32 @@ def _bearer_token() -> str:
     return header[7:].strip()
 
 
-def _unverified_claims(token: str) -> dict[str, Any]:
-    try:
-        return jwt.decode(token, options={"verify_signature": False})
-    except jwt.PyJWTError as error:
-        raise AuthError(GENERIC_INVALID_TOKEN) from error
+@dataclass(frozen=True)
+class _ParsedToken:
+    """A JWT split and decoded once: the claims are not trusted until a key's signature matches."""
+
+    header: dict[str, Any]
+    claims: dict[str, Any]
+    signing_input: bytes
+    signature: bytes
+
+    def is_signed_with(self, secret: str) -> bool:
+        expected = hmac.new(secret.encode(), self.signing_input, hashlib.sha256).digest()
+        return hmac.compare_digest(expected, self.signature)
 
 
-def _check_algorithm(token: str) -> None:
+def _parsed_token(token: str) -> _ParsedToken:
+    """Decode the header and claims once (PyJWT, signature not checked yet). Raises AuthError for a malformed token."""
     try:
-        algorithm = jwt.get_unverified_header(token).get("alg")
+        decoded = jwt.api_jwt.decode_complete(token, options={"verify_signature": False})
     except jwt.PyJWTError as error:
         raise AuthError(GENERIC_INVALID_TOKEN) from error
-    if algorithm != "HS256":
+    signing_input = token.rpartition(".")[0].encode()
+    return _ParsedToken(decoded["header"], decoded["payload"], signing_input, decoded["signature"])
+
+
+def _check_algorithm(token: _ParsedToken) -> None:
+    if token.header.get("alg") != "HS256":
         raise AuthError("Invalid token: algorithm used is not HS256")
 
 
@@ -62,26 +77,6 @@ def _check_issued_at(claims: dict[str, Any], skew_seconds: int) -> None:
         raise AuthError(GENERIC_INVALID_TOKEN)
     if abs(time.time() - issued_at) > skew_seconds:
         raise _ClockSkewError
-
-
-def _signature_matches(token: str, secret: str) -> dict[str, Any] | None:
-    """Return the claims when ``secret`` signed ``token``, None when it did not."""
-    try:
-        return jwt.decode(
-            token,
-            key=secret,
-            algorithms=["HS256"],
-            options={
-                "verify_exp": False,
-                "verify_iat": False,
-                "verify_nbf": False,
-                "require": ["iss", "iat"],
-            },
-        )
-    except jwt.InvalidSignatureError:
-        return None
-    except jwt.PyJWTError as error:
-        raise AuthError(GENERIC_INVALID_TOKEN) from error
 
 
 def _load_credentials(service_id: uuid.UUID) -> ServiceCredentials:
@@ -113,31 +108,32 @@ def _service_credentials(issuer: Any) -> ServiceCredentials:
     return credentials
 
 
-def _matching_key(token: str, api_keys: tuple[SerialisedApiKey, ...]) -> tuple[SerialisedApiKey, dict[str, Any]]:
+def _matching_key(token: _ParsedToken, api_keys: tuple[SerialisedApiKey, ...]) -> SerialisedApiKey:
     skew_seconds = current_app.config["TOKEN_CLOCK_SKEW_SECONDS"]
     for api_key in api_keys:
-        claims = _signature_matches(token, api_key.secret)
-        if claims is None:
+        if not token.is_signed_with(api_key.secret):
             continue
         try:
-            _check_issued_at(claims, skew_seconds)
+            _check_issued_at(token.claims, skew_seconds)
         except _ClockSkewError as error:
             raise AuthError(CLOCK_SKEW_MESSAGE) from error
         if api_key.is_revoked:
             raise AuthError("Invalid token: API key revoked")
-        return api_key, claims
+        return api_key
     raise AuthError("Invalid token: API key not found")
 
 
 def requires_auth() -> None:
-    """before_request hook of the public API: authenticate a service API key or raise AuthError."""
-    token = _bearer_token()
-    claims = _unverified_claims(token)
-    if "iss" not in claims or claims["iss"] in (None, ""):
+    """before_request hook of the public API: authenticate a service API key or raise AuthError.
+
+    The token is decoded once; its issuer names the service, whose keys (cached) are tried in turn.
+    """
+    token = _parsed_token(_bearer_token())
+    if token.claims.get("iss") in (None, ""):
         raise AuthError("Invalid token: iss field not provided")
-    credentials = _service_credentials(claims["iss"])
+    credentials = _service_credentials(token.claims["iss"])
     _check_algorithm(token)
-    api_key, _ = _matching_key(token, credentials.api_keys)
+    api_key = _matching_key(token, credentials.api_keys)
     g.api_user = api_key
     g.service_id = credentials.service.id
     g.authenticated_service = credentials.service
