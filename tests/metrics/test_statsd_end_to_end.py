@@ -61,7 +61,7 @@ class UdpCollector:
             lines = list(self._lines)
         found = set()
         for line in lines:
-            match = re.fullmatch(r"(.+):-?[\d.]+\|(c|ms|g)", line)
+            match = re.fullmatch(r"(.+):[+-]?[\d.]+\|(c|ms|g)", line)
             assert match, line
             name = match.group(1)
             assert name.startswith(PREFIX), line
