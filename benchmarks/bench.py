@@ -79,9 +79,10 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--drain-seconds", type=float, default=25, help="longest wait for the worker to finish")
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows in the table for the second limit check")
     parser.add_argument("--limit-checks", type=int, default=5_000)
+    # The worker settings that delivered the most per second here (RESULTS.md); `make run` starts 16 threads.
     parser.add_argument("--worker-pool", default=os.environ.get("CELERY_POOL", "threads"))
-    parser.add_argument("--worker-concurrency", type=int, default=int(os.environ.get("CELERY_CONCURRENCY", "16")))
-    parser.add_argument("--prefetch", type=int, default=int(os.environ.get("CELERY_PREFETCH_MULTIPLIER", "4")))
+    parser.add_argument("--worker-concurrency", type=int, default=int(os.environ.get("CELERY_CONCURRENCY", "32")))
+    parser.add_argument("--prefetch", type=int, default=int(os.environ.get("CELERY_PREFETCH_MULTIPLIER", "8")))
     parser.add_argument("--only", help="comma-separated phases: accept,e2e,receipts,limits")
     parser.add_argument("--json", help="also write the measurements to this file")
     parser.add_argument("--profile", action="store_true", help="py-spy the API during the accept run (.data/bench)")
