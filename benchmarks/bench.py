@@ -75,7 +75,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--e2e-rate", type=float, default=300, help="notifications a second offered end to end")
     parser.add_argument("--e2e-seconds", type=float, default=15)
-    parser.add_argument("--receipts", type=int, default=5_000)
+    parser.add_argument("--receipts", type=int, default=3_000)
     parser.add_argument("--drain-seconds", type=float, default=25, help="longest wait for the worker to finish")
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows in the table for the second limit check")
     parser.add_argument("--limit-checks", type=int, default=5_000)
@@ -171,11 +171,11 @@ def _seed() -> Seeded:
     return Seeded(service_id=service.id, template_id=template.id, api_key=api_key)
 
 
-def _send_body(seeded: Seeded) -> str:
+def _send_body(seeded: Seeded, reference: str = "bench-accept") -> str:
+    """The POST body; ``reference`` becomes the rows' client_reference, so a phase finds exactly its own rows."""
     personalisation = {"name": "Ada", "code": "123456"}
-    return json.dumps(
-        {"phone_number": PHONE_NUMBER, "template_id": str(seeded.template_id), "personalisation": personalisation}
-    )
+    body = {"phone_number": PHONE_NUMBER, "template_id": str(seeded.template_id), "personalisation": personalisation}
+    return json.dumps({**body, "reference": reference})
 
 
 def _loadgen(
@@ -283,21 +283,27 @@ def measure_end_to_end(stack: BenchStack, seeded: Seeded, arguments: argparse.Na
 
     from app.extensions import db
 
-    since = _scalar("SELECT now()")
+    batch = f"bench-e2e-{uuid.uuid4().hex[:8]}"
     profiler = _start_profiler(stack, "worker", arguments.e2e_seconds) if arguments.profile else None
     load = _loadgen(
         f"{stack.api_url}/v2/notifications/sms",
         seconds=arguments.e2e_seconds,
         connections=32,
         api_key=seeded.api_key,
-        body=_send_body(seeded),
+        body=_send_body(seeded, batch),
         rate=arguments.e2e_rate,
     )
     accepted = int(load["ok"])
     if profiler is not None:
         profiler.wait()
-    pending_sql = "SELECT count(*) FROM notifications WHERE created_at >= :since AND notification_status <> 'delivered'"
-    is_drained = _wait_until(lambda: _scalar(pending_sql, since=since) == 0, timeout_seconds=arguments.drain_seconds)
+    pending_sql = (
+        "SELECT count(*) FROM notifications WHERE service_id = :service_id AND client_reference = :batch"
+        " AND notification_status <> 'delivered'"
+    )
+    is_drained = _wait_until(
+        lambda: _scalar(pending_sql, service_id=seeded.service_id, batch=batch) == 0,
+        timeout_seconds=arguments.drain_seconds,
+    )
     timings = db.session.execute(
         text(
             """
@@ -305,14 +311,18 @@ def measure_end_to_end(stack: BenchStack, seeded: Seeded, arguments: argparse.Na
                    extract(epoch FROM max(updated_at) - min(created_at)) AS span_seconds,
                    percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY sent_at - created_at) AS sent,
                    percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY updated_at - created_at) AS done
-            FROM notifications WHERE created_at >= :since AND notification_status = 'delivered'
+            FROM notifications WHERE service_id = :service_id AND client_reference = :batch
+                AND notification_status = 'delivered'
             """
         ),
-        {"since": since},
+        {"service_id": seeded.service_id, "batch": batch},
     ).one()
     statuses = db.session.execute(
-        text("SELECT notification_status, count(*) FROM notifications WHERE created_at >= :since GROUP BY 1"),
-        {"since": since},
+        text(
+            "SELECT notification_status, count(*) FROM notifications"
+            " WHERE service_id = :service_id AND client_reference = :batch GROUP BY 1"
+        ),
+        {"service_id": seeded.service_id, "batch": batch},
     ).all()
     db.session.commit()
     return {
@@ -423,10 +433,12 @@ def insert_rows(seeded: Seeded, count: int) -> dict[str, Any]:
 def measure_limit_checks(service_id: uuid.UUID, count: int) -> dict[str, Any]:
     """Time `admit_send_for` (token bucket + daily counter in one EVALSHA) as the API calls it, ``count`` times."""
     from app.authentication.auth import _load_credentials
+    from app.extensions import db
     from app.notifications.prepare_notification import ApiCaller
     from app.notifications.send_notification import admit_send_for
 
     credentials = _load_credentials(service_id)
+    db.session.commit()  # no transaction left open while the checks run
     caller = ApiCaller(service=credentials.service, api_key_id=credentials.api_keys[0].id, key_type="normal")
     durations_ms: list[float] = []
     for _ in range(200):  # warm up: the script is loaded, the connection is open
