@@ -82,7 +82,7 @@ def _arguments() -> argparse.Namespace:
         help="a second, 10 s run at a rate the worker keeps up with (0: none)",
     )
     parser.add_argument("--receipts", type=int, default=3_000)
-    parser.add_argument("--drain-seconds", type=float, default=25, help="longest wait for the worker to finish")
+    parser.add_argument("--drain-seconds", type=float, default=20, help="longest wait for the worker to finish")
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows in the table for the second limit check")
     parser.add_argument("--limit-checks", type=int, default=5_000)
     # The worker settings that delivered the most per second here (RESULTS.md); `make run` starts 16 threads.
