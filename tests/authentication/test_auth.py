@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import time
 import uuid
 
@@ -156,3 +158,14 @@ def test_requires_admin_auth_rejects_a_service_key(notify_api: Flask, notify_db_
         requires_admin_auth()
 
     assert error.value.status_code == 403
+
+
+def test_requires_auth_rejects_claims_changed_after_signing(notify_api: Flask, notify_db_session: None) -> None:
+    api_key = create_api_key()
+    header, _payload, signature = create_jwt_token(api_key.secret, str(api_key.service_id)).split(".")
+    forged_claims = {"iss": str(api_key.service_id), "iat": int(time.time()), "forged": True}
+    forged_payload = base64.urlsafe_b64encode(json.dumps(forged_claims).encode()).rstrip(b"=").decode()
+
+    error = _auth_error(notify_api, f"Bearer {header}.{forged_payload}.{signature}")
+
+    assert error.message == "Invalid token: API key not found"
