@@ -101,7 +101,21 @@ class BenchStack:
         environment = {**self.environment, "CELERY_PREFETCH_MULTIPLIER": str(prefetch_multiplier)}
         command = [str(BIN / "celery"), "-A", "run_celery", "worker", "--loglevel", "INFO", "--pool", pool]
         command += ["--concurrency", str(concurrency), "--without-mingle", "--without-gossip", "--queues", QUEUES]
+        log_path = self.log_dir / "worker.log"
+        log_offset = log_path.stat().st_size if log_path.exists() else 0
         self._start("worker", command, environment)
+        self._wait_for_log_line(log_path, log_offset, b" ready.")
+
+    def _wait_for_log_line(self, log_path: Path, offset: int, marker: bytes, timeout_seconds: float = 30.0) -> None:
+        """Wait until ``marker`` appears in the log after ``offset`` (Celery logs "celery@host ready." at start)."""
+        deadline = time.monotonic() + timeout_seconds
+        while time.monotonic() < deadline:
+            with open(log_path, "rb") as log:
+                log.seek(offset)
+                if marker in log.read():
+                    return
+            time.sleep(0.1)
+        raise TimeoutError(f"{log_path.name} did not show {marker!r} within {timeout_seconds} s")
 
     def stop(self, name: str) -> None:
         process = self.processes.pop(name, None)
