@@ -97,21 +97,25 @@ def dao_release_sending_claim(notification_id: uuid.UUID | str, *, claimed_at: d
 
 
 @statsd(namespace="dao")
-def dao_record_notification_sent(notification_id: uuid.UUID | str, *, sent_at: datetime, reference: str | None) -> bool:
+def dao_record_notification_sent(
+    notification_id: uuid.UUID | str, *, sent_at: datetime, reference: str | None
+) -> str | None:
     """Record that a provider accepted the notification; the first answer recorded wins. Status unchanged. Commits.
 
-    `updated_at` is left alone: a receipt may already have made the notification final, and its callback reports
-    `updated_at` as the completion time.
+    Returns the notification's status as the write left it (usually `sending`; a fast receipt may already have made
+    it final), or None when an answer was already recorded. `updated_at` is left alone: a receipt may already have
+    made the notification final, and its callback reports `updated_at` as the completion time.
     """
     statement = (
         update(Notification)
         .where(Notification.id == notification_id, Notification.sent_at.is_(None))
         .values(sent_at=sent_at, reference=reference)
+        .returning(Notification.status)
         .execution_options(synchronize_session=False)
     )
-    recorded = db.session.execute(statement).rowcount == 1
+    status = db.session.execute(statement).scalar_one_or_none()
     db.session.commit()
-    return recorded
+    return status
 
 
 @statsd(namespace="dao")

@@ -63,14 +63,21 @@ def release_claim(claim: SendingClaim) -> bool:
     return dao_release_sending_claim(claim.notification_id, claimed_at=claim.claimed_at)
 
 
-def record_provider_answer(claim: SendingClaim, *, reference: str | None) -> datetime:
-    """Store when the provider accepted the notification and its reference for it; returns `sent_at`."""
+@dataclass(frozen=True)
+class RecordedAnswer:
+    sent_at: datetime
+    status: str | None  # the status the write saw; None when another answer had been recorded first
+
+
+def record_provider_answer(claim: SendingClaim, *, reference: str | None) -> RecordedAnswer:
+    """Store when the provider accepted the notification and its reference for it."""
     sent_at = utc_now()
-    if not dao_record_notification_sent(claim.notification_id, sent_at=sent_at, reference=reference):
+    status = dao_record_notification_sent(claim.notification_id, sent_at=sent_at, reference=reference)
+    if status is None:
         logger.warning(
             "Notification %s already had a provider answer recorded; %s's answer not stored",
             claim.notification_id,
             claim.provider,
             extra={"notification_id": claim.notification_id, "provider": claim.provider},
         )
-    return sent_at
+    return RecordedAnswer(sent_at=sent_at, status=status)

@@ -10,9 +10,8 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from app.dao.services_dao import dao_get_default_email_reply_to, dao_get_default_sms_sender
-from app.dao.templates_dao import dao_get_template_history_by_id_and_version
-from app.models import KeyType, Notification, Service
+from app.delivery.send_context import ServiceForSending, template_version_for_sending
+from app.models import KeyType, Notification
 from app.recipients.phone_numbers import validate_phone_number
 from app.templating.email import render_email
 from app.templating.sms import render_sms
@@ -49,12 +48,12 @@ class OutgoingEmail:
     headers: dict[str, str] = field(repr=False)
 
 
-def build_outgoing_sms(notification: Notification, service: Service, *, default_sender: str) -> OutgoingSms:
+def build_outgoing_sms(notification: Notification, service: ServiceForSending, *, default_sender: str) -> OutgoingSms:
     """Render the SMS (service-name prefix when the service asks for it) and look up where it is going.
 
     The sender is the one stored on the notification, else the service's default, else ``default_sender``.
     """
-    template = dao_get_template_history_by_id_and_version(notification.template_id, notification.template_version)
+    template = template_version_for_sending(notification.template_id, notification.template_version)
     rendered = render_sms(
         template.content, notification.personalisation, prefix=service.name if service.prefix_sms else None
     )
@@ -68,14 +67,14 @@ def build_outgoing_sms(notification: Notification, service: Service, *, default_
         has_delivery_receipts=recipient.has_delivery_receipts,
         fragment_count=rendered.fragment_count,
         to=recipient.normalised,
-        sender=notification.reply_to_text or _default_sms_sender(service) or default_sender,
+        sender=notification.reply_to_text or service.default_sms_sender or default_sender,
         body=rendered.body,
     )
 
 
-def build_outgoing_email(notification: Notification, service: Service, *, email_domain: str) -> OutgoingEmail:
+def build_outgoing_email(notification: Notification, service: ServiceForSending, *, email_domain: str) -> OutgoingEmail:
     """Render the email (HTML and plain text) with its From, reply-to and unsubscribe headers."""
-    template = dao_get_template_history_by_id_and_version(notification.template_id, notification.template_version)
+    template = template_version_for_sending(notification.template_id, notification.template_version)
     rendered = render_email(template.subject or "", template.content, notification.personalisation)
     return OutgoingEmail(
         notification_id=notification.id,
@@ -86,7 +85,7 @@ def build_outgoing_email(notification: Notification, service: Service, *, email_
         from_address=email_from_address(
             service.custom_email_sender_name or service.name, service.email_sender_local_part, email_domain
         ),
-        reply_to=notification.reply_to_text or _default_email_reply_to(service),
+        reply_to=notification.reply_to_text or service.default_email_reply_to,
         subject=rendered.subject,
         plain_text=rendered.plain_text,
         html=rendered.html,
@@ -106,13 +105,3 @@ def unsubscribe_headers(unsubscribe_link: str | None) -> dict[str, str]:
     if not unsubscribe_link:
         return {}
     return {"List-Unsubscribe": f"<{unsubscribe_link}>", "List-Unsubscribe-Post": ONE_CLICK_UNSUBSCRIBE}
-
-
-def _default_sms_sender(service: Service) -> str | None:
-    sender = dao_get_default_sms_sender(service.id)
-    return sender.sms_sender if sender else None
-
-
-def _default_email_reply_to(service: Service) -> str | None:
-    reply_to = dao_get_default_email_reply_to(service.id)
-    return reply_to.email_address if reply_to else None

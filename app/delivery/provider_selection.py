@@ -1,13 +1,15 @@
-"""Choose the provider for one send: SMS split at random by priority weight, moving off a provider that just failed."""
+"""Choose the provider for one send: SMS split at random by priority weight, moving off a provider that just failed.
+
+Weights come from `send_context.provider_options`, at most a second old."""
 
 from __future__ import annotations
 
 import random
 from collections.abc import Sequence
 
-from app.dao.provider_details_dao import dao_list_provider_details
 from app.delivery.errors import NoActiveProviderError
-from app.models import NotificationType, ProviderDetails
+from app.delivery.send_context import ProviderOption, provider_options
+from app.models import NotificationType
 
 
 def choose_sms_provider(*, international: bool, excluded: str | None = None) -> str:
@@ -18,7 +20,7 @@ def choose_sms_provider(*, international: bool, excluded: str | None = None) -> 
     """
     candidates = [
         provider
-        for provider in dao_list_provider_details(NotificationType.SMS)
+        for provider in provider_options(NotificationType.SMS)
         if provider.active and (provider.supports_international or not international)
     ]
     return _choose_weighted(candidates, excluded=excluded, notification_type=NotificationType.SMS)
@@ -26,11 +28,11 @@ def choose_sms_provider(*, international: bool, excluded: str | None = None) -> 
 
 def choose_email_provider(*, excluded: str | None = None) -> str:
     """Pick an active email provider (SES today), weighted by priority like SMS."""
-    candidates = [provider for provider in dao_list_provider_details(NotificationType.EMAIL) if provider.active]
+    candidates = [provider for provider in provider_options(NotificationType.EMAIL) if provider.active]
     return _choose_weighted(candidates, excluded=excluded, notification_type=NotificationType.EMAIL)
 
 
-def _choose_weighted(candidates: Sequence[ProviderDetails], *, excluded: str | None, notification_type: str) -> str:
+def _choose_weighted(candidates: Sequence[ProviderOption], *, excluded: str | None, notification_type: str) -> str:
     if not candidates:
         raise NoActiveProviderError(notification_type)
     preferred = [provider for provider in candidates if provider.identifier != excluded] or list(candidates)

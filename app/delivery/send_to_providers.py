@@ -28,7 +28,6 @@ from app.dao.notifications_dao import (
     dao_get_notification_status_by_id,
     dao_update_notification_status_by_id,
 )
-from app.dao.services_dao import dao_get_service_by_id
 from app.delivery.claims import SendingClaim, claim_notification_for_sending, record_provider_answer, release_claim
 from app.delivery.errors import DeliveryRetryableError, NotificationTechnicalFailureException
 from app.delivery.outgoing import OutgoingEmail, OutgoingSms, build_outgoing_email, build_outgoing_sms
@@ -40,8 +39,9 @@ from app.delivery.research_mode import (
     enqueue_simulated_sms_receipt,
     fake_provider_reference,
 )
+from app.delivery.send_context import ServiceForSending, service_for_sending
 from app.extensions import db
-from app.models import Notification, NotificationType, Service
+from app.models import Notification, NotificationType
 from app.notification_status import NotificationStatus
 from app.recipients.errors import InvalidRecipientError
 
@@ -153,8 +153,8 @@ def _hand_over(
         _give_back(claim, error, notification_type)
     except ProviderPermanentError as error:
         return _fail_for_good(claim, S.TECHNICAL_FAILURE, f"the provider refused it: {error}", logging.ERROR)
-    sent_at = record_provider_answer(claim, reference=reference)
-    get_statsd_client().timing_with_dates(f"{notification_type}.total-time", sent_at, created_at)
+    recorded = record_provider_answer(claim, reference=reference)
+    get_statsd_client().timing_with_dates(f"{notification_type}.total-time", recorded.sent_at, created_at)
     logger.info(
         "Notification %s handed to %s",
         claim.notification_id,
@@ -166,7 +166,8 @@ def _hand_over(
         updated = dao_update_notification_status_by_id(claim.notification_id, S.SENT, only_from=[S.SENDING])
         if updated is not None:
             enqueue_delivery_status_callback(updated)
-    return dao_get_notification_status_by_id(claim.notification_id)
+            return updated.status
+    return recorded.status or dao_get_notification_status_by_id(claim.notification_id)
 
 
 def _give_back(claim: SendingClaim, error: ProviderRetryableError, notification_type: str) -> NoReturn:
@@ -203,8 +204,8 @@ def _is_claimable(notification: Notification) -> bool:
     return notification.status == S.CREATED or (notification.status == S.SENDING and notification.sent_at is None)
 
 
-def _active_service(notification: Notification) -> Service:
-    service = dao_get_service_by_id(notification.service_id)
+def _active_service(notification: Notification) -> ServiceForSending:
+    service = service_for_sending(notification.service_id)
     if not service.active:
         _fail_unsendable(
             notification,
@@ -214,7 +215,7 @@ def _active_service(notification: Notification) -> Service:
     return service
 
 
-def _build_sms(notification: Notification, service: Service) -> OutgoingSms:
+def _build_sms(notification: Notification, service: ServiceForSending) -> OutgoingSms:
     try:
         return build_outgoing_sms(notification, service, default_sender=current_app.config["FROM_NUMBER"])
     except InvalidRecipientError as error:  # stored before today's rules, or written around the API

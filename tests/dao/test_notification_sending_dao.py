@@ -108,11 +108,11 @@ def test_releasing_after_the_answer_was_recorded_changes_nothing(notify_db_sessi
 
 def test_the_first_recorded_answer_wins(notify_db_session: None) -> None:
     notification = _claimed_notification(NOW)
-    dao_record_notification_sent(notification.id, sent_at=NOW, reference="first")
+    first = dao_record_notification_sent(notification.id, sent_at=NOW, reference="first")
 
-    recorded = dao_record_notification_sent(notification.id, sent_at=NOW + timedelta(seconds=1), reference="second")
+    second = dao_record_notification_sent(notification.id, sent_at=NOW + timedelta(seconds=1), reference="second")
 
-    assert recorded is False
+    assert (first, second) == (S.SENDING, None)
     assert (_reload(notification).reference, _reload(notification).sent_at) == ("first", NOW)
 
 
@@ -120,8 +120,9 @@ def test_recording_an_answer_keeps_a_status_a_fast_receipt_already_set(notify_db
     notification = _claimed_notification(NOW)
     dao_update_notification_status_by_id(notification.id, S.DELIVERED)
 
-    dao_record_notification_sent(notification.id, sent_at=NOW, reference="ref-1")
+    status = dao_record_notification_sent(notification.id, sent_at=NOW, reference="ref-1")
 
+    assert status == S.DELIVERED
     assert (_reload(notification).status, _reload(notification).reference) == (S.DELIVERED, "ref-1")
 
 

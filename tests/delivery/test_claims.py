@@ -88,7 +88,8 @@ def test_recording_the_answer_stores_reference_and_sent_at(notify_db_session: No
     claim = claim_notification_for_sending(notification.id, provider="mmg", billable_units=1)
     assert claim is not None
 
-    sent_at = record_provider_answer(claim, reference="mmg-1")
+    recorded = record_provider_answer(claim, reference="mmg-1")
 
     row = dao_get_notification_by_id(notification.id)
-    assert (row.reference, row.sent_at, sent_at) == ("mmg-1", NOW, NOW)
+    assert (row.reference, row.sent_at) == ("mmg-1", NOW)
+    assert (recorded.sent_at, recorded.status) == (NOW, "sending")

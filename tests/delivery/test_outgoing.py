@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from app.dao.services_dao import dao_get_service_by_id
 from app.dao.templates_dao import dao_update_template
 from app.delivery.outgoing import (
     OutgoingEmail,
@@ -14,6 +13,7 @@ from app.delivery.outgoing import (
     email_from_address,
     unsubscribe_headers,
 )
+from app.delivery.send_context import service_for_sending
 from app.extensions import db
 from app.models import Notification
 from tests.factories import (
@@ -33,12 +33,12 @@ def _with(notification: Notification, **columns: object) -> Notification:
 
 
 def _sms(notification: Notification) -> OutgoingSms:
-    return build_outgoing_sms(notification, dao_get_service_by_id(notification.service_id), default_sender="HERALD")
+    return build_outgoing_sms(notification, service_for_sending(notification.service_id), default_sender="HERALD")
 
 
 def _email(notification: Notification) -> OutgoingEmail:
     return build_outgoing_email(
-        notification, dao_get_service_by_id(notification.service_id), email_domain="mail.herald.example"
+        notification, service_for_sending(notification.service_id), email_domain="mail.herald.example"
     )
 
 

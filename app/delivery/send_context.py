@@ -1,0 +1,115 @@
+"""What a send needs besides the notification itself — its service, its template version, the providers — as plain
+snapshots cached in-process, so that most sends read only the notification row from the database.
+
+- A template version never changes once written: cached until the process ends (bounded).
+- A service and its default SMS sender and reply-to address: cached for SEND_CACHE_SECONDS, so a service that is
+  deactivated stops sending within that long.
+- Provider weights and switches: cached for at most PROVIDER_CACHE_SECONDS, so an operator's change or a burst of
+  errors moves traffic within a second. A failed attempt's retry avoids the failed provider whatever the cache says.
+
+The values are frozen dataclasses, never ORM rows: they outlive the session that loaded them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from functools import lru_cache
+
+from flask import current_app
+
+from app.dao.provider_details_dao import dao_list_provider_details
+from app.dao.services_dao import dao_get_default_email_reply_to, dao_get_default_sms_sender, dao_get_service_by_id
+from app.dao.templates_dao import dao_get_template_history_by_id_and_version
+from app.notifications.ttl_cache import TtlCache
+
+PROVIDER_CACHE_SECONDS = 1.0
+TEMPLATE_VERSIONS_KEPT = 4096
+SERVICE_CACHE_EXTENSION = "herald_services_for_sending"
+PROVIDER_CACHE_EXTENSION = "herald_providers_for_sending"
+
+
+@dataclass(frozen=True)
+class ServiceForSending:
+    id: uuid.UUID
+    name: str
+    active: bool
+    prefix_sms: bool
+    custom_email_sender_name: str | None
+    email_sender_local_part: str
+    default_sms_sender: str | None
+    default_email_reply_to: str | None
+
+
+@dataclass(frozen=True)
+class TemplateVersion:
+    content: str
+    subject: str | None
+
+
+@dataclass(frozen=True)
+class ProviderOption:
+    identifier: str
+    priority: int
+    active: bool
+    supports_international: bool
+
+
+def service_for_sending(service_id: uuid.UUID) -> ServiceForSending:
+    """The service as a send sees it; raises NoResultFound for an unknown id."""
+    return _cache(SERVICE_CACHE_EXTENSION, current_app.config["SEND_CACHE_SECONDS"]).get(
+        service_id, lambda: _load_service(service_id)
+    )
+
+
+def template_version_for_sending(template_id: uuid.UUID, version: int) -> TemplateVersion:
+    return _template_version(template_id, version)
+
+
+def provider_options(notification_type: str) -> tuple[ProviderOption, ...]:
+    """Every provider of ``notification_type`` (active or not), with its weight."""
+    ttl_seconds = min(current_app.config["SEND_CACHE_SECONDS"], PROVIDER_CACHE_SECONDS)
+    return _cache(PROVIDER_CACHE_EXTENSION, ttl_seconds).get(
+        notification_type, lambda: _load_providers(notification_type)
+    )
+
+
+def _cache(extension: str, ttl_seconds: float) -> TtlCache:  # type: ignore[type-arg]
+    cache = current_app.extensions.get(extension)
+    if cache is None:
+        cache = current_app.extensions[extension] = TtlCache(ttl_seconds)
+    return cache
+
+
+def _load_service(service_id: uuid.UUID) -> ServiceForSending:
+    service = dao_get_service_by_id(service_id)
+    sms_sender = dao_get_default_sms_sender(service_id)
+    reply_to = dao_get_default_email_reply_to(service_id)
+    return ServiceForSending(
+        id=service.id,
+        name=service.name,
+        active=service.active,
+        prefix_sms=service.prefix_sms,
+        custom_email_sender_name=service.custom_email_sender_name,
+        email_sender_local_part=service.email_sender_local_part,
+        default_sms_sender=sms_sender.sms_sender if sms_sender else None,
+        default_email_reply_to=reply_to.email_address if reply_to else None,
+    )
+
+
+@lru_cache(maxsize=TEMPLATE_VERSIONS_KEPT)
+def _template_version(template_id: uuid.UUID, version: int) -> TemplateVersion:
+    template = dao_get_template_history_by_id_and_version(template_id, version)
+    return TemplateVersion(content=template.content, subject=template.subject)
+
+
+def _load_providers(notification_type: str) -> tuple[ProviderOption, ...]:
+    return tuple(
+        ProviderOption(
+            identifier=provider.identifier,
+            priority=provider.priority,
+            active=provider.active,
+            supports_international=provider.supports_international,
+        )
+        for provider in dao_list_provider_details(notification_type)
+    )
