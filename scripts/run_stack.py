@@ -38,6 +38,8 @@ def stack_environment(database_url: str, redis_url: str) -> dict[str, str]:
         "SIMULATOR_PORT": simulator_port,
         "SIMULATOR_HERALD_URL": f"http://127.0.0.1:{port}",
         "PYTHONUNBUFFERED": "1",
+        # The worker settings `make bench` measured best on 2 cores (benchmarks/RESULTS.md).
+        "CELERY_PREFETCH_MULTIPLIER": "8",
     }
     environment = {**defaults, **os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "PORT": port}
     return environment
@@ -59,7 +61,7 @@ def child_commands() -> dict[str, list[str]]:
             "--pool",
             os.environ.get("CELERY_POOL", "threads"),
             "--concurrency",
-            os.environ.get("CELERY_CONCURRENCY", "16"),
+            os.environ.get("CELERY_CONCURRENCY", "32"),
             "--queues",
             os.environ.get("CELERY_QUEUES", ",".join(_queues())),
         ],
