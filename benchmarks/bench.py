@@ -85,7 +85,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--drain-seconds", type=float, default=20, help="longest wait for the worker to finish")
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows in the table for the second limit check")
     parser.add_argument("--limit-checks", type=int, default=5_000)
-    # The worker settings that delivered the most per second here (RESULTS.md); `make run` starts 16 threads.
+    # The worker settings that delivered the most per second here (RESULTS.md), as `make run` starts it.
     parser.add_argument("--worker-pool", default=os.environ.get("CELERY_POOL", "threads"))
     parser.add_argument("--worker-concurrency", type=int, default=int(os.environ.get("CELERY_CONCURRENCY", "32")))
     parser.add_argument("--prefetch", type=int, default=int(os.environ.get("CELERY_PREFETCH_MULTIPLIER", "8")))
