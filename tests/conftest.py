@@ -5,13 +5,18 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import psycopg
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.clients.statsd_listener import STATSD_PREFIX, StatsdListener
 from tests.services_under_test import ServicesUnderTest, database_url_named, redis_url_for_worker
+
+if TYPE_CHECKING:
+    from app.clients.statsd_client import StatsdClient
 
 ROOT = Path(__file__).resolve().parent.parent
 KEEP_TABLES = {"alembic_version", "provider_details", "provider_details_history"}
@@ -94,3 +99,24 @@ def notify_db_session(notify_api: Flask) -> Iterator[None]:
 @pytest.fixture
 def client(notify_api: Flask, notify_db_session: None) -> FlaskClient:
     return notify_api.test_client()
+
+
+@pytest.fixture
+def statsd_listener() -> Iterator[StatsdListener]:
+    """A real UDP socket collecting what a statsd client sends."""
+    listener = StatsdListener()
+    yield listener
+    listener.close()
+
+
+@pytest.fixture
+def installed_statsd_client(statsd_listener: StatsdListener) -> Iterator[StatsdClient]:
+    """An enabled client sending to ``statsd_listener``, installed as the process client for one test."""
+    from app.clients.statsd_client import StatsdClient, get_statsd_client, set_statsd_client
+
+    previous = get_statsd_client()
+    client = StatsdClient(enabled=True, host="127.0.0.1", port=statsd_listener.port, prefix=STATSD_PREFIX)
+    set_statsd_client(client)
+    yield client
+    set_statsd_client(previous)
+    client.close()

@@ -3,30 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 
 from app.clients.statsd_client import StatsdClient, get_statsd_client, set_statsd_client
 from app.statsd_decorators import statsd
 from tests.clients.statsd_listener import StatsdListener
-
-
-@pytest.fixture
-def statsd_listener() -> Iterator[StatsdListener]:
-    listener = StatsdListener()
-    yield listener
-    listener.close()
-
-
-@pytest.fixture
-def installed_statsd_client(statsd_listener: StatsdListener) -> Iterator[StatsdClient]:
-    previous = get_statsd_client()
-    client = StatsdClient(enabled=True, host="127.0.0.1", port=statsd_listener.port, prefix="test.notifications.api")
-    set_statsd_client(client)
-    yield client
-    set_statsd_client(previous)
-    client.close()
 
 
 @statsd(namespace="tasks")

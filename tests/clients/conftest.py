@@ -7,16 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from app.clients.statsd_client import StatsdClient
-from tests.clients.statsd_listener import StatsdListener
-
-STATSD_PREFIX = "test.notifications.api"
-
-
-@pytest.fixture
-def statsd_listener() -> Iterator[StatsdListener]:
-    listener = StatsdListener()
-    yield listener
-    listener.close()
+from tests.clients.statsd_listener import STATSD_PREFIX, StatsdListener
 
 
 @pytest.fixture

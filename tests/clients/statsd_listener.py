@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import socket
 
+STATSD_PREFIX = "test.notifications.api"
+
 
 class StatsdListener:
     def __init__(self) -> None:

@@ -14,9 +14,8 @@ from app.dao.inbound_numbers_dao import dao_assign_inbound_number
 from app.inbound_sms.receive import receive_inbound_sms
 from app.notification_status import NotificationStatus
 from app.receipts.sms_receipts import process_firetext_receipt, process_mmg_receipt
-from tests.clients.statsd_listener import StatsdListener
+from tests.clients.statsd_listener import STATSD_PREFIX, StatsdListener
 from tests.factories import create_notification, create_service
-from tests.metrics.conftest import STATSD_PREFIX
 from tests.receipts.payloads import firetext_receipt, mmg_receipt
 
 S = NotificationStatus

@@ -8,9 +8,8 @@ from flask.testing import FlaskClient
 
 from app.clients.statsd_client import StatsdClient
 from tests.auth_helpers import service_auth_header
-from tests.clients.statsd_listener import StatsdListener
+from tests.clients.statsd_listener import STATSD_PREFIX, StatsdListener
 from tests.factories import create_api_key, create_service, create_template
-from tests.metrics.conftest import STATSD_PREFIX
 
 
 def metrics_of(datagrams: list[str]) -> list[tuple[str, str]]:

@@ -15,8 +15,7 @@ from celery.app.task import Context
 
 from app.celery.task_metrics import ENQUEUED_AT_HEADER, connect_task_metrics, record_queue_time
 from app.clients.statsd_client import StatsdClient
-from tests.clients.statsd_listener import StatsdListener
-from tests.metrics.conftest import STATSD_PREFIX
+from tests.clients.statsd_listener import STATSD_PREFIX, StatsdListener
 
 
 @pytest.fixture
