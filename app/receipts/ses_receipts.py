@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.exc import NoResultFound
 
 from app.callbacks.complaints import enqueue_complaint_callback
+from app.clients.statsd_client import get_statsd_client
 from app.dao.complaints_dao import dao_create_complaint
 from app.dao.notifications_dao import dao_get_notification_by_reference
 from app.models import Notification
@@ -54,6 +55,7 @@ def record_ses_complaint(event: Mapping[str, Any], notification: Notification) -
         logger.warning("Duplicate SES complaint for notification %s ignored", notification.id, extra=fields)
         return
     logger.info("Complaint %s stored for notification %s", complaint.id, notification.id, extra=fields)
+    get_statsd_client().incr("callback.ses.complaint")
     enqueue_complaint_callback(complaint)
 
 

@@ -13,10 +13,11 @@ from app.clock import utc_now
 from app.dao.inbound_numbers_dao import dao_assign_inbound_number
 from app.inbound_sms.receive import receive_inbound_sms
 from app.notification_status import NotificationStatus
+from app.receipts.ses_receipts import process_ses_receipt
 from app.receipts.sms_receipts import process_firetext_receipt, process_mmg_receipt
 from tests.clients.statsd_listener import STATSD_PREFIX, StatsdListener
-from tests.factories import create_notification, create_service
-from tests.receipts.payloads import firetext_receipt, mmg_receipt
+from tests.factories import create_notification, create_service, create_template
+from tests.receipts.payloads import firetext_receipt, mmg_receipt, ses_event
 
 S = NotificationStatus
 
@@ -71,6 +72,23 @@ def test_a_duplicate_receipt_counts_nothing(
     process_mmg_receipt(mmg_receipt("delivered", CID=str(notification.id)))
 
     assert metrics_under("callback", statsd_listener.receive_all()) == []
+
+
+def test_an_ses_complaint_is_counted_once(
+    notify_db_session: None, installed_statsd_client: StatsdClient, statsd_listener: StatsdListener
+):
+    create_notification(
+        template=create_template(template_type="email"),
+        status=S.DELIVERED,
+        sent_at=utc_now(),
+        sent_by="ses",
+        reference="ses-message-1",
+    )
+
+    process_ses_receipt(ses_event("complaint", message_id="ses-message-1"))
+    process_ses_receipt(ses_event("complaint", message_id="ses-message-1"))  # SES repeats itself: stored once
+
+    assert metrics_under("callback", statsd_listener.receive_all()) == [("callback.ses.complaint", 1, "c")]
 
 
 def receive(notify_number: str) -> None:
