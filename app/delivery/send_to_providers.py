@@ -69,6 +69,7 @@ def send_sms_to_provider(notification_id: uuid.UUID | str, *, excluded_provider:
         claim,
         (lambda: None) if sms.is_research_mode else (lambda: _send_sms(provider, sms)),
         notification_type=NotificationType.SMS,
+        service_id=sms.service_id,
         created_at=sms.created_at,
         is_final_once_accepted=sms.is_international and not sms.has_delivery_receipts,
     )
@@ -99,6 +100,7 @@ def send_email_to_provider(notification_id: uuid.UUID | str, *, excluded_provide
         claim,
         (lambda: simulated_reference) if email.is_research_mode else (lambda: _send_email(provider, email)),
         notification_type=NotificationType.EMAIL,
+        service_id=email.service_id,
         created_at=email.created_at,
         is_final_once_accepted=False,
     )
@@ -136,6 +138,7 @@ def _hand_over(
     send: Callable[[], str | None],
     *,
     notification_type: str,
+    service_id: uuid.UUID,
     created_at: datetime,
     is_final_once_accepted: bool,
 ) -> str:
@@ -159,7 +162,7 @@ def _hand_over(
         "Notification %s handed to %s",
         claim.notification_id,
         claim.provider,
-        extra={"notification_id": claim.notification_id, "provider": claim.provider},
+        extra={"notification_id": claim.notification_id, "service_id": service_id, "provider": claim.provider},
     )
     if is_final_once_accepted:
         # International SMS to a network that sends no receipts: nothing more will ever be known.
