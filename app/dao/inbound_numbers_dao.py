@@ -24,7 +24,7 @@ def dao_assign_inbound_number(service_id: uuid.UUID, *, number: str, provider: s
     return inbound_number
 
 
-def dao_get_inbound_number_for_service(service_id: uuid.UUID) -> InboundNumber | None:
+def dao_find_inbound_number_for_service(service_id: uuid.UUID) -> InboundNumber | None:
     return db.session.execute(select(InboundNumber).where(InboundNumber.service_id == service_id)).scalar_one_or_none()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.dao.inbound_numbers_dao import dao_get_inbound_number_for_service
+from app.dao.inbound_numbers_dao import dao_find_inbound_number_for_service
 from app.dao.service_callback_dao import dao_list_service_callbacks
 from app.dao.services_dao import (
     dao_list_email_reply_tos,
@@ -28,7 +28,7 @@ def serialise_email_reply_to(reply_to: ServiceEmailReplyTo) -> dict[str, Any]:
 
 
 def serialise_service(service: Service) -> dict[str, Any]:
-    inbound_number = dao_get_inbound_number_for_service(service.id)
+    inbound_number = dao_find_inbound_number_for_service(service.id)
     return {
         "id": str(service.id),
         "name": service.name,
