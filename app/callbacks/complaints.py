@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from app.callbacks.dispatch import enqueue_callback_task, has_service_callback, send_service_callback
+from app.callbacks.dispatch import enqueue_callback_if_wanted, send_service_callback
 from app.callbacks.timestamps import format_callback_datetime
 from app.celery.queues import TaskNames
 from app.dao.complaints_dao import dao_get_complaint_by_id
@@ -25,10 +25,9 @@ def complaint_payload(complaint: Complaint, notification: Notification) -> dict[
 
 def enqueue_complaint_callback(complaint: Complaint) -> bool:
     """Queue the service's complaint callback; False (nothing queued) when the service has none."""
-    if not has_service_callback(complaint.service_id, CallbackType.COMPLAINT):
-        return False
-    enqueue_callback_task(TaskNames.SEND_COMPLAINT_TO_SERVICE, complaint.id)
-    return True
+    return enqueue_callback_if_wanted(
+        complaint.service_id, CallbackType.COMPLAINT, TaskNames.SEND_COMPLAINT_TO_SERVICE, complaint.id
+    )
 
 
 def send_complaint(complaint_id: uuid.UUID | str) -> int | None:

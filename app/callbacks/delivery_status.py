@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from app.callbacks.dispatch import enqueue_callback_task, has_service_callback, send_service_callback
+from app.callbacks.dispatch import enqueue_callback_if_wanted, send_service_callback
 from app.callbacks.timestamps import format_callback_datetime
 from app.celery.queues import TaskNames
 from app.dao.notifications_dao import dao_get_notification_by_id
@@ -37,10 +37,12 @@ def enqueue_delivery_status_callback(notification: Notification) -> bool:
     """
     if not is_final(notification.status):
         return False
-    if not has_service_callback(notification.service_id, CallbackType.DELIVERY_STATUS):
-        return False
-    enqueue_callback_task(TaskNames.SEND_DELIVERY_STATUS_TO_SERVICE, notification.id)
-    return True
+    return enqueue_callback_if_wanted(
+        notification.service_id,
+        CallbackType.DELIVERY_STATUS,
+        TaskNames.SEND_DELIVERY_STATUS_TO_SERVICE,
+        notification.id,
+    )
 
 
 def send_delivery_status(notification_id: uuid.UUID | str) -> int | None:

@@ -38,6 +38,17 @@ def enqueue_callback_task(task_name: TaskNames, row_id: uuid.UUID) -> None:
     current_app.extensions["celery"].send_task(task_name, args=[str(row_id)], queue=QueueNames.CALLBACKS)
 
 
+def enqueue_callback_if_wanted(
+    service_id: uuid.UUID, callback_type: str, task_name: TaskNames, row_id: uuid.UUID
+) -> bool:
+    """Queue ``task_name`` for ``row_id`` when the service has a callback of ``callback_type``; False when it has none.
+    Broker errors propagate."""
+    if not has_service_callback(service_id, callback_type):
+        return False
+    enqueue_callback_task(task_name, row_id)
+    return True
+
+
 def send_service_callback(service_id: uuid.UUID, callback_type: str, payload: Mapping[str, Any]) -> int | None:
     """POST ``payload`` to the service's callback of ``callback_type``; None when the service has none (any more).
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from app.callbacks.dispatch import enqueue_callback_task, has_service_callback, send_service_callback
+from app.callbacks.dispatch import enqueue_callback_if_wanted, send_service_callback
 from app.callbacks.timestamps import format_callback_datetime
 from app.celery.queues import TaskNames
 from app.dao.inbound_sms_dao import dao_get_inbound_sms_by_id
@@ -24,10 +24,9 @@ def inbound_sms_payload(inbound_sms: InboundSms) -> dict[str, Any]:
 
 def enqueue_inbound_sms_callback(inbound_sms: InboundSms) -> bool:
     """Queue the service's inbound-SMS callback; False (nothing queued) when the service has none."""
-    if not has_service_callback(inbound_sms.service_id, CallbackType.INBOUND_SMS):
-        return False
-    enqueue_callback_task(TaskNames.SEND_INBOUND_SMS_TO_SERVICE, inbound_sms.id)
-    return True
+    return enqueue_callback_if_wanted(
+        inbound_sms.service_id, CallbackType.INBOUND_SMS, TaskNames.SEND_INBOUND_SMS_TO_SERVICE, inbound_sms.id
+    )
 
 
 def send_inbound_sms(inbound_sms_id: uuid.UUID | str) -> int | None:
