@@ -13,7 +13,8 @@ import pytest
 import requests
 from flask import Flask
 
-from tests.e2e.stack import BIN, ROOT, free_port
+from app.local_processes import free_port
+from tests.e2e.stack import BIN, ROOT
 
 STARTUP_TIMEOUT_SECONDS = 30.0
 

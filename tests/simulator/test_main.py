@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -12,13 +11,9 @@ from pathlib import Path
 
 import requests
 
+from app.local_processes import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _wait_for_health(url: str, process: subprocess.Popen[bytes], timeout_seconds: float = 30.0) -> requests.Response:
@@ -32,7 +27,7 @@ def _wait_for_health(url: str, process: subprocess.Popen[bytes], timeout_seconds
 
 
 def test_module_runs_from_its_environment_and_stops_on_sigterm() -> None:
-    port = _free_port()
+    port = free_port()
     environment = {**os.environ, "SIMULATOR_PORT": str(port), "SIMULATOR_HERALD_URL": "http://127.0.0.1:9"}
     process = subprocess.Popen(
         [sys.executable, "-m", "app.simulator"],
