@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,6 +21,7 @@ from app.dao.services_dao import (
 from app.dao.templates_dao import dao_create_template
 from app.extensions import db
 from app.models import ApiKey, InboundSms, Notification, Service, ServiceEmailReplyTo, ServiceSmsSender, Template
+from app.serialised_models import SerialisedService
 
 
 def create_service(
@@ -178,3 +180,23 @@ def create_inbound_sms(
         inbound_sms.created_at = created_at
         db.session.commit()
     return inbound_sms
+
+
+def build_serialised_service(**settings: Any) -> SerialisedService:
+    """A live service's snapshot as the send path sees it, never stored; ``settings`` override the defaults."""
+    service = SerialisedService(
+        id=uuid.uuid4(),
+        name="Test service",
+        active=True,
+        restricted=False,
+        rate_limit=3000,
+        sms_message_limit=250_000,
+        email_message_limit=250_000,
+        international_sms_message_limit=100,
+        email_sender_local_part="test.service",
+        custom_email_sender_name=None,
+        prefix_sms=False,
+        permissions=frozenset({"sms", "email", "international_sms"}),
+        guest_list=frozenset(),
+    )
+    return replace(service, **settings)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -13,6 +11,7 @@ from flask import Flask
 
 from app.redis_store import make_redis_client
 from app.serialised_models import SerialisedService
+from tests.factories import build_serialised_service
 
 
 @pytest.fixture
@@ -29,21 +28,7 @@ def dead_redis() -> redis.Redis:
 @pytest.fixture
 def make_service() -> Callable[..., SerialisedService]:
     def make(**settings: Any) -> SerialisedService:
-        service = SerialisedService(
-            id=uuid.uuid4(),
-            name="Limited service",
-            active=True,
-            restricted=False,
-            rate_limit=3000,
-            sms_message_limit=250_000,
-            email_message_limit=250_000,
-            international_sms_message_limit=100,
-            email_sender_local_part="limited.service",
-            custom_email_sender_name=None,
-            prefix_sms=False,
-            permissions=frozenset({"sms", "email", "international_sms"}),
-            guest_list=frozenset(),
-        )
-        return replace(service, **settings)
+        defaults = {"name": "Limited service", "email_sender_local_part": "limited.service"}
+        return build_serialised_service(**{**defaults, **settings})
 
     return make

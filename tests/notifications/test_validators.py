@@ -10,26 +10,14 @@ import pytest
 from app.errors import BadRequestError, InvalidEmailError, InvalidPhoneError
 from app.notifications import validators
 from app.notifications.templates_for_sending import SendableTemplate
-from app.serialised_models import SerialisedService
 from app.templating.sms import render_sms
+from tests.factories import build_serialised_service
 
 TRIAL_MODE = "Can’t send to this recipient when service is in trial mode – see https://www.notifications.service.gov.uk/trial-mode"
 TEAM_KEY = "Can’t send to this recipient using a team-only API key"
 
-SERVICE = SerialisedService(
-    id=uuid.uuid4(),
-    name="Test service",
-    active=True,
-    restricted=False,
-    rate_limit=3000,
-    sms_message_limit=250_000,
-    email_message_limit=250_000,
-    international_sms_message_limit=100,
-    email_sender_local_part="test.service",
-    custom_email_sender_name=None,
-    prefix_sms=False,
-    permissions=frozenset({"sms", "email"}),
-    guest_list=frozenset({"07700 900456", "Team.Member@Example.com"}),
+SERVICE = build_serialised_service(
+    permissions=frozenset({"sms", "email"}), guest_list=frozenset({"07700 900456", "Team.Member@Example.com"})
 )
 SMS_TEMPLATE = SendableTemplate(
     id=uuid.uuid4(),
