@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,6 +12,7 @@ from app.errors import InvalidRequest
 from app.inbound_sms.provider_fields import UK_TIME, decode_mmg_message, parse_provider_time
 from app.inbound_sms.receive import receive_inbound_sms
 from app.receipts.basic_auth import check_basic_auth
+from app.receipts.request_body import json_object_body
 
 # The name starts with "receipts" so errors render in the admin envelope {"result": "error", "message": [...]}.
 receipts_inbound_sms = Blueprint("receipts_inbound_sms", __name__)
@@ -29,7 +29,7 @@ def check_inbound_sms_basic_auth() -> None:
 
 @receipts_inbound_sms.route("/notifications/sms/receive/mmg", methods=["POST"])
 def receive_mmg_inbound_sms() -> tuple[Response, int]:
-    data = _json_body()
+    data = json_object_body("MMG inbound SMS failed")
     _check_fields(data, ("MSISDN", "Number", "Message", "ID"), client_name="MMG")
     receive_inbound_sms(
         provider="mmg",
@@ -57,16 +57,6 @@ def receive_firetext_inbound_sms() -> tuple[Response, int]:
         provider_date=parse_provider_time(data.get("time"), naive_zone=UK_TIME),
     )
     return jsonify(status="ok"), 200
-
-
-def _json_body() -> Mapping[str, Any]:
-    try:
-        body = json.loads(request.get_data(cache=True) or b"null")
-    except ValueError as error:
-        raise InvalidRequest(["MMG inbound SMS failed: invalid JSON given"], 400) from error
-    if not isinstance(body, dict):
-        raise InvalidRequest(["MMG inbound SMS failed: invalid JSON given"], 400)
-    return body
 
 
 def _check_fields(data: Mapping[str, Any], fields: tuple[str, ...], *, client_name: str) -> None:

@@ -14,6 +14,7 @@ from app.celery.queues import TaskNames
 from app.clock import utc_now
 from app.errors import InvalidRequest
 from app.receipts.queueing import queue_receipt_task
+from app.receipts.request_body import json_object_body
 from app.receipts.ses_events import ses_event_for_queue
 from app.receipts.sns_signature import (
     SnsCertificateStore,
@@ -39,7 +40,7 @@ def receive_ses_sns_message() -> tuple[Response, int]:
     message_type = request.headers.get("x-amz-sns-message-type")
     if message_type not in SNS_MESSAGE_TYPES:
         raise InvalidRequest([f"{_FAILED}: invalid message type"], 400)
-    message = _sns_message()
+    message = json_object_body(_FAILED)
     if message.get("Type") != message_type:
         raise InvalidRequest([f"{_FAILED}: invalid message type"], 400)
     _verify(message)
@@ -52,17 +53,6 @@ def receive_ses_sns_message() -> tuple[Response, int]:
         return jsonify(result="success", message="SES-SNS unsubscribe confirmation noted"), 200
     queue_receipt_task(TaskNames.PROCESS_SES_RECEIPT, [ses_event_for_queue(_ses_event(message))], provider="ses")
     return jsonify(result="success", message="SES-SNS callback succeeded"), 200
-
-
-def _sns_message() -> dict[str, Any]:
-    # SNS posts JSON with Content-Type text/plain; parse the body whatever it claims to be.
-    try:
-        message = json.loads(request.get_data(cache=True) or b"null")
-    except ValueError as error:
-        raise InvalidRequest([f"{_FAILED}: invalid JSON given"], 400) from error
-    if not isinstance(message, dict):
-        raise InvalidRequest([f"{_FAILED}: invalid JSON given"], 400)
-    return message
 
 
 def certificate_store() -> SnsCertificateStore:

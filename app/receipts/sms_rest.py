@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import uuid
 from collections.abc import Mapping
@@ -15,6 +14,7 @@ from app.celery.queues import TaskNames
 from app.errors import InvalidRequest
 from app.receipts.basic_auth import check_basic_auth
 from app.receipts.queueing import queue_receipt_task
+from app.receipts.request_body import json_object_body
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ def check_receipt_basic_auth() -> None:
 
 @receipts_sms.route("/notifications/sms/mmg", methods=["POST"])
 def receive_mmg_receipt() -> tuple[Response, int]:
-    receipt = _receipt_fields(_json_body("MMG"), MMG_RECEIPT_FIELDS)
+    receipt = _receipt_fields(json_object_body("MMG callback failed"), MMG_RECEIPT_FIELDS)
     _check_receipt(receipt, client_name="MMG", required=("status", "CID"), reference_field="CID")
     queue_receipt_task(TaskNames.PROCESS_SMS_RECEIPT, ["mmg", receipt], provider="mmg")
     return jsonify(result="success"), 200
@@ -49,17 +49,6 @@ def receive_firetext_receipt() -> tuple[Response, int]:
     _check_receipt(receipt, client_name="Firetext", required=("status", "reference"), reference_field="reference")
     queue_receipt_task(TaskNames.PROCESS_SMS_RECEIPT, ["firetext", receipt], provider="firetext")
     return jsonify(result="success"), 200
-
-
-def _json_body(client_name: str) -> Mapping[str, Any]:
-    # MMG's Content-Type is not to be relied on: parse the body whatever it claims to be.
-    try:
-        body = json.loads(request.get_data(cache=True) or b"null")
-    except ValueError as error:
-        raise InvalidRequest([f"{client_name} callback failed: invalid JSON given"], 400) from error
-    if not isinstance(body, dict):
-        raise InvalidRequest([f"{client_name} callback failed: invalid JSON given"], 400)
-    return body
 
 
 def _receipt_fields(data: Mapping[str, Any], fields: tuple[str, ...]) -> dict[str, str]:

@@ -1,0 +1,22 @@
+"""The JSON object a provider POSTs to us. Providers' Content-Type headers are not to be relied on (SNS sends
+`text/plain`), so the body is parsed whatever it claims to be."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import request
+
+from app.errors import InvalidRequest
+
+
+def json_object_body(failure: str) -> dict[str, Any]:
+    """The request body as a JSON object; else InvalidRequest 400 `<failure>: invalid JSON given`."""
+    try:
+        body = json.loads(request.get_data(cache=True) or b"null")
+    except ValueError as error:
+        raise InvalidRequest([f"{failure}: invalid JSON given"], 400) from error
+    if not isinstance(body, dict):
+        raise InvalidRequest([f"{failure}: invalid JSON given"], 400)
+    return body
