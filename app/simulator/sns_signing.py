@@ -19,11 +19,16 @@ HASH_BY_SIGNATURE_VERSION: dict[str, type[hashes.HashAlgorithm]] = {"1": hashes.
 CERTIFICATE_LIFETIME = timedelta(days=3650)
 
 
-def generate_signing_identity(common_name: str = "sns.simulator.herald") -> tuple[rsa.RSAPrivateKey, bytes]:
-    """A fresh 2048-bit RSA key and its self-signed PEM certificate, valid from a day ago for ten years."""
+def generate_signing_identity(
+    common_name: str = "sns.simulator.herald",
+    *,
+    valid_from: datetime | None = None,
+    valid_until: datetime | None = None,
+) -> tuple[rsa.RSAPrivateKey, bytes]:
+    """A fresh 2048-bit RSA key and its self-signed PEM certificate, by default valid from a day ago for ten years."""
     private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-    valid_from = datetime.now(UTC) - timedelta(days=1)
+    valid_from = valid_from or datetime.now(UTC) - timedelta(days=1)
     certificate = (
         x509.CertificateBuilder()
         .subject_name(name)
@@ -31,7 +36,7 @@ def generate_signing_identity(common_name: str = "sns.simulator.herald") -> tupl
         .public_key(private_key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(valid_from)
-        .not_valid_after(valid_from + CERTIFICATE_LIFETIME)
+        .not_valid_after(valid_until or valid_from + CERTIFICATE_LIFETIME)
         .sign(private_key, hashes.SHA256())
     )
     return private_key, certificate.public_bytes(serialization.Encoding.PEM)

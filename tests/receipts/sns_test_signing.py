@@ -1,4 +1,7 @@
-"""Sign SNS messages the way SNS does, with a throwaway key and self-signed certificate made for the test run."""
+"""Sign SNS messages the way SNS does, with a throwaway key and self-signed certificate made for the test run.
+
+The canonical string and the signing are written here again on purpose: they are the oracle the verifier in
+`app/receipts/sns_signature.py` is tested against, so they must not share its code."""
 
 from __future__ import annotations
 
@@ -8,10 +11,10 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.x509.oid import NameOID
+
+from app.simulator.sns_signing import generate_signing_identity
 
 NOTIFICATION_KEYS = ("Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type")
 CONFIRMATION_KEYS = ("Message", "MessageId", "SubscribeURL", "Timestamp", "Token", "TopicArn", "Type")
@@ -32,19 +35,7 @@ def signing_identity(
     common_name: str = "sns.amazonaws.com", *, valid_from: datetime = LONG_AGO, valid_until: datetime = FAR_AHEAD
 ) -> SigningIdentity:
     """A key and its self-signed certificate (valid 2020-2099 unless told otherwise), one per argument set."""
-    private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(private_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(valid_from)
-        .not_valid_after(valid_until)
-        .sign(private_key, hashes.SHA256())
-    )
-    return SigningIdentity(private_key, certificate.public_bytes(serialization.Encoding.PEM))
+    return SigningIdentity(*generate_signing_identity(common_name, valid_from=valid_from, valid_until=valid_until))
 
 
 def canonical_string(message: dict[str, Any]) -> bytes:
