@@ -12,7 +12,7 @@ from flask import current_app
 from app.callbacks.sender import encode_callback_body, post_callback
 from app.celery.queues import QueueNames, TaskNames
 from app.dao.service_callback_dao import dao_find_service_callback
-from app.notifications.ttl_cache import TtlCache
+from app.notifications.ttl_cache import app_cache
 
 logger = logging.getLogger(__name__)
 
@@ -23,11 +23,7 @@ CALLBACK_CACHE_EXTENSION = "herald_service_callback_presence"
 def has_service_callback(service_id: uuid.UUID, callback_type: str) -> bool:
     """Whether the service has a callback of ``callback_type``; remembered for SEND_CACHE_SECONDS, so a callback set
     or removed takes effect within that long (the task itself always reads the current URL and token)."""
-    cache = current_app.extensions.get(CALLBACK_CACHE_EXTENSION)
-    if cache is None:
-        cache = current_app.extensions[CALLBACK_CACHE_EXTENSION] = TtlCache[bool](
-            current_app.config["SEND_CACHE_SECONDS"]
-        )
+    cache = app_cache(CALLBACK_CACHE_EXTENSION, current_app.config["SEND_CACHE_SECONDS"])
     return cache.get(
         (service_id, callback_type), lambda: dao_find_service_callback(service_id, callback_type) is not None
     )

@@ -21,7 +21,7 @@ from flask import current_app
 from app.dao.provider_details_dao import dao_list_provider_details
 from app.dao.services_dao import dao_get_default_email_reply_to, dao_get_default_sms_sender, dao_get_service_by_id
 from app.dao.templates_dao import dao_get_template_history_by_id_and_version
-from app.notifications.ttl_cache import TtlCache
+from app.notifications.ttl_cache import app_cache
 
 PROVIDER_CACHE_SECONDS = 1.0
 TEMPLATE_VERSIONS_KEPT = 4096
@@ -57,7 +57,7 @@ class ProviderOption:
 
 def service_for_sending(service_id: uuid.UUID) -> ServiceForSending:
     """The service as a send sees it; raises NoResultFound for an unknown id."""
-    return _cache(SERVICE_CACHE_EXTENSION, current_app.config["SEND_CACHE_SECONDS"]).get(
+    return app_cache(SERVICE_CACHE_EXTENSION, current_app.config["SEND_CACHE_SECONDS"]).get(
         service_id, lambda: _load_service(service_id)
     )
 
@@ -69,16 +69,9 @@ def template_version_for_sending(template_id: uuid.UUID, version: int) -> Templa
 def provider_options(notification_type: str) -> tuple[ProviderOption, ...]:
     """Every provider of ``notification_type`` (active or not), with its weight."""
     ttl_seconds = min(current_app.config["SEND_CACHE_SECONDS"], PROVIDER_CACHE_SECONDS)
-    return _cache(PROVIDER_CACHE_EXTENSION, ttl_seconds).get(
+    return app_cache(PROVIDER_CACHE_EXTENSION, ttl_seconds).get(
         notification_type, lambda: _load_providers(notification_type)
     )
-
-
-def _cache(extension: str, ttl_seconds: float) -> TtlCache:  # type: ignore[type-arg]
-    cache = current_app.extensions.get(extension)
-    if cache is None:
-        cache = current_app.extensions[extension] = TtlCache(ttl_seconds)
-    return cache
 
 
 def _load_service(service_id: uuid.UUID) -> ServiceForSending:

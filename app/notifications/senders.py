@@ -16,7 +16,7 @@ from flask import current_app
 from app.dao.services_dao import dao_list_email_reply_tos, dao_list_sms_senders
 from app.errors import BadRequestError
 from app.models import NotificationType
-from app.notifications.ttl_cache import TtlCache
+from app.notifications.ttl_cache import TtlCache, app_cache
 
 CACHE_EXTENSION = "herald_service_senders"
 SENDER_ID_FIELDS = {NotificationType.SMS.value: "sms_sender_id", NotificationType.EMAIL.value: "email_reply_to_id"}
@@ -30,11 +30,7 @@ class SenderOption:
 
 
 def _cache() -> TtlCache[tuple[SenderOption, ...]]:
-    cache = current_app.extensions.get(CACHE_EXTENSION)
-    if cache is None:
-        cache = TtlCache[tuple[SenderOption, ...]](current_app.config["SEND_CACHE_SECONDS"])
-        current_app.extensions[CACHE_EXTENSION] = cache
-    return cache
+    return app_cache(CACHE_EXTENSION, current_app.config["SEND_CACHE_SECONDS"])
 
 
 def _load(service_id: uuid.UUID, notification_type: str) -> tuple[SenderOption, ...]:

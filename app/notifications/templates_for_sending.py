@@ -16,7 +16,7 @@ from sqlalchemy.exc import NoResultFound
 from app.dao.templates_dao import dao_get_template_by_id
 from app.errors import BadRequestError
 from app.models import TemplateType
-from app.notifications.ttl_cache import TtlCache
+from app.notifications.ttl_cache import TtlCache, app_cache
 
 CACHE_EXTENSION = "herald_sendable_templates"
 
@@ -40,11 +40,7 @@ class SendableTemplate:
 
 
 def _cache() -> TtlCache[SendableTemplate]:
-    cache = current_app.extensions.get(CACHE_EXTENSION)
-    if cache is None:
-        cache = TtlCache[SendableTemplate](current_app.config["SEND_CACHE_SECONDS"])
-        current_app.extensions[CACHE_EXTENSION] = cache
-    return cache
+    return app_cache(CACHE_EXTENSION, current_app.config["SEND_CACHE_SECONDS"])
 
 
 def _load(service_id: uuid.UUID, template_id: uuid.UUID) -> SendableTemplate:

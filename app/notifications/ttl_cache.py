@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
+
+from flask import current_app
 
 Value = TypeVar("Value")
 
@@ -35,3 +37,11 @@ class TtlCache(Generic[Value]):
 
     def forget(self, key: Hashable) -> None:
         self._entries.pop(key, None)
+
+
+def app_cache(name: str, ttl_seconds: float) -> TtlCache[Any]:
+    """The current app's cache called ``name`` (one per process), made with ``ttl_seconds`` when first asked for."""
+    cache = current_app.extensions.get(name)
+    if cache is None:
+        cache = current_app.extensions[name] = TtlCache[Any](ttl_seconds)
+    return cache
