@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from app.delivery.send_context import ServiceForSending, template_version_for_sending
-from app.models import KeyType, Notification
+from app.models import KeyType, Notification, NotificationType
+from app.notifications.senders import reply_to_text_for
 from app.recipients.phone_numbers import validate_phone_number
 from app.templating.email import render_email
 from app.templating.sms import render_sms
@@ -67,7 +68,9 @@ def build_outgoing_sms(notification: Notification, service: ServiceForSending, *
         has_delivery_receipts=recipient.has_delivery_receipts,
         fragment_count=rendered.fragment_count,
         to=recipient.normalised,
-        sender=notification.reply_to_text or service.default_sms_sender or default_sender,
+        sender=notification.reply_to_text
+        or reply_to_text_for(service.id, NotificationType.SMS, None)
+        or default_sender,
         body=rendered.body,
     )
 
@@ -85,7 +88,7 @@ def build_outgoing_email(notification: Notification, service: ServiceForSending,
         from_address=email_from_address(
             service.custom_email_sender_name or service.name, service.email_sender_local_part, email_domain
         ),
-        reply_to=notification.reply_to_text or service.default_email_reply_to,
+        reply_to=notification.reply_to_text or reply_to_text_for(service.id, NotificationType.EMAIL, None),
         subject=rendered.subject,
         plain_text=rendered.plain_text,
         html=rendered.html,

@@ -2,8 +2,8 @@
 snapshots cached in-process, so that most sends read only the notification row from the database.
 
 - A template version never changes once written: cached until the process ends (bounded).
-- A service and its default SMS sender and reply-to address: cached for SEND_CACHE_SECONDS, so a service that is
-  deactivated stops sending within that long.
+- A service: cached for SEND_CACHE_SECONDS, so a service that is deactivated stops sending within that long. Its
+  default SMS sender and reply-to address come from the API's own cache of them (`app/notifications/senders.py`).
 - Provider weights and switches: cached for at most PROVIDER_CACHE_SECONDS, so an operator's change or a burst of
   errors moves traffic within a second. A failed attempt's retry avoids the failed provider whatever the cache says.
 
@@ -19,7 +19,7 @@ from functools import lru_cache
 from flask import current_app
 
 from app.dao.provider_details_dao import dao_list_provider_details
-from app.dao.services_dao import dao_get_default_email_reply_to, dao_get_default_sms_sender, dao_get_service_by_id
+from app.dao.services_dao import dao_get_service_by_id
 from app.dao.templates_dao import dao_get_template_history_by_id_and_version
 from app.notifications.ttl_cache import app_cache
 
@@ -37,8 +37,6 @@ class ServiceForSending:
     prefix_sms: bool
     custom_email_sender_name: str | None
     email_sender_local_part: str
-    default_sms_sender: str | None
-    default_email_reply_to: str | None
 
 
 @dataclass(frozen=True)
@@ -76,8 +74,6 @@ def provider_options(notification_type: str) -> tuple[ProviderOption, ...]:
 
 def _load_service(service_id: uuid.UUID) -> ServiceForSending:
     service = dao_get_service_by_id(service_id)
-    sms_sender = dao_get_default_sms_sender(service_id)
-    reply_to = dao_get_default_email_reply_to(service_id)
     return ServiceForSending(
         id=service.id,
         name=service.name,
@@ -85,8 +81,6 @@ def _load_service(service_id: uuid.UUID) -> ServiceForSending:
         prefix_sms=service.prefix_sms,
         custom_email_sender_name=service.custom_email_sender_name,
         email_sender_local_part=service.email_sender_local_part,
-        default_sms_sender=sms_sender.sms_sender if sms_sender else None,
-        default_email_reply_to=reply_to.email_address if reply_to else None,
     )
 
 
