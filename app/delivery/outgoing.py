@@ -10,10 +10,11 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from app.delivery.send_context import ServiceForSending, template_version_for_sending
+from app.delivery.send_context import template_version_for_sending
 from app.models import KeyType, Notification, NotificationType
 from app.notifications.senders import reply_to_text_for
 from app.recipients.phone_numbers import validate_phone_number
+from app.serialised_models import SerialisedService
 from app.templating.email import render_email
 from app.templating.sms import render_sms
 
@@ -49,7 +50,7 @@ class OutgoingEmail:
     headers: dict[str, str] = field(repr=False)
 
 
-def build_outgoing_sms(notification: Notification, service: ServiceForSending, *, default_sender: str) -> OutgoingSms:
+def build_outgoing_sms(notification: Notification, service: SerialisedService, *, default_sender: str) -> OutgoingSms:
     """Render the SMS (service-name prefix when the service asks for it) and look up where it is going.
 
     The sender is the one stored on the notification, else the service's default, else ``default_sender``.
@@ -75,7 +76,7 @@ def build_outgoing_sms(notification: Notification, service: ServiceForSending, *
     )
 
 
-def build_outgoing_email(notification: Notification, service: ServiceForSending, *, email_domain: str) -> OutgoingEmail:
+def build_outgoing_email(notification: Notification, service: SerialisedService, *, email_domain: str) -> OutgoingEmail:
     """Render the email (HTML and plain text) with its From, reply-to and unsubscribe headers."""
     template = template_version_for_sending(notification.template_id, notification.template_version)
     rendered = render_email(template.subject or "", template.content, notification.personalisation)

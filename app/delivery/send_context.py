@@ -7,7 +7,8 @@ snapshots cached in-process, so that most sends read only the notification row f
 - Provider weights and switches: cached for at most PROVIDER_CACHE_SECONDS, so an operator's change or a burst of
   errors moves traffic within a second. A failed attempt's retry avoids the failed provider whatever the cache says.
 
-The values are frozen dataclasses, never ORM rows: they outlive the session that loaded them.
+The values are frozen dataclasses (a service is the `SerialisedService` the API uses), never ORM rows: they
+outlive the session that loaded them.
 """
 
 from __future__ import annotations
@@ -19,24 +20,15 @@ from functools import lru_cache
 from flask import current_app
 
 from app.dao.provider_details_dao import dao_list_provider_details
-from app.dao.services_dao import dao_get_service_by_id
+from app.dao.services_dao import dao_get_serialised_service
 from app.dao.templates_dao import dao_get_template_history_by_id_and_version
 from app.notifications.ttl_cache import app_cache
+from app.serialised_models import SerialisedService
 
 PROVIDER_CACHE_SECONDS = 1.0
 TEMPLATE_VERSIONS_KEPT = 4096
 SERVICE_CACHE_EXTENSION = "herald_services_for_sending"
 PROVIDER_CACHE_EXTENSION = "herald_providers_for_sending"
-
-
-@dataclass(frozen=True)
-class ServiceForSending:
-    id: uuid.UUID
-    name: str
-    active: bool
-    prefix_sms: bool
-    custom_email_sender_name: str | None
-    email_sender_local_part: str
 
 
 @dataclass(frozen=True)
@@ -53,10 +45,10 @@ class ProviderOption:
     supports_international: bool
 
 
-def service_for_sending(service_id: uuid.UUID) -> ServiceForSending:
+def service_for_sending(service_id: uuid.UUID) -> SerialisedService:
     """The service as a send sees it; raises NoResultFound for an unknown id."""
     return app_cache(SERVICE_CACHE_EXTENSION, current_app.config["SEND_CACHE_SECONDS"]).get(
-        service_id, lambda: _load_service(service_id)
+        service_id, lambda: dao_get_serialised_service(service_id)
     )
 
 
@@ -69,18 +61,6 @@ def provider_options(notification_type: str) -> tuple[ProviderOption, ...]:
     ttl_seconds = min(current_app.config["SEND_CACHE_SECONDS"], PROVIDER_CACHE_SECONDS)
     return app_cache(PROVIDER_CACHE_EXTENSION, ttl_seconds).get(
         notification_type, lambda: _load_providers(notification_type)
-    )
-
-
-def _load_service(service_id: uuid.UUID) -> ServiceForSending:
-    service = dao_get_service_by_id(service_id)
-    return ServiceForSending(
-        id=service.id,
-        name=service.name,
-        active=service.active,
-        prefix_sms=service.prefix_sms,
-        custom_email_sender_name=service.custom_email_sender_name,
-        email_sender_local_part=service.email_sender_local_part,
     )
 
 

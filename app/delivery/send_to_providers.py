@@ -39,11 +39,12 @@ from app.delivery.research_mode import (
     enqueue_simulated_sms_receipt,
     fake_provider_reference,
 )
-from app.delivery.send_context import ServiceForSending, service_for_sending
+from app.delivery.send_context import service_for_sending
 from app.extensions import db
 from app.models import Notification, NotificationType
 from app.notification_status import NotificationStatus
 from app.recipients.errors import InvalidRecipientError
+from app.serialised_models import SerialisedService
 
 logger = logging.getLogger(__name__)
 
@@ -207,7 +208,7 @@ def _is_claimable(notification: Notification) -> bool:
     return notification.status == S.CREATED or (notification.status == S.SENDING and notification.sent_at is None)
 
 
-def _active_service(notification: Notification) -> ServiceForSending:
+def _active_service(notification: Notification) -> SerialisedService:
     service = service_for_sending(notification.service_id)
     if not service.active:
         _fail_unsendable(
@@ -218,7 +219,7 @@ def _active_service(notification: Notification) -> ServiceForSending:
     return service
 
 
-def _build_sms(notification: Notification, service: ServiceForSending) -> OutgoingSms:
+def _build_sms(notification: Notification, service: SerialisedService) -> OutgoingSms:
     try:
         return build_outgoing_sms(notification, service, default_sender=current_app.config["FROM_NUMBER"])
     except InvalidRecipientError as error:  # stored before today's rules, or written around the API
