@@ -32,12 +32,22 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.cpu_meter import CpuMeter, CpuReading  # noqa: E402
 from benchmarks.stack import BenchStack  # noqa: E402
 
 BENCH_DIR = ROOT / ".data" / "bench"
 BENCH_DATABASE = "herald_bench"
 PHONE_NUMBER = "07700900123"  # delivered by the simulator; not a smoke-test number
 HIGH_LIMIT = 1_000_000_000
+PROCESS_LABELS = {
+    "api": "API",
+    "baseline": "baseline",
+    "worker": "worker",
+    "simulator": "simulator",
+    "postgres": "PostgreSQL",
+    "redis": "Redis",
+    "loadgen": "load gen",
+}
 
 
 @dataclass(frozen=True)
@@ -57,6 +67,7 @@ def main() -> int:
         redis_url=services.redis_url,
         log_dir=BENCH_DIR / "logs",
         extra_env={"SIMULATOR_RECEIPT_DELAY_MS": "0,50"},
+        service_pids=_embedded_service_pids(),
     )
     try:
         rows = run(arguments, stack)
@@ -86,6 +97,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows in the table for the second limit check")
     parser.add_argument("--limit-checks", type=int, default=5_000)
     # The worker settings that delivered the most per second here (RESULTS.md), as `make run` starts it.
+    parser.add_argument("--worker-processes", type=int, default=int(os.environ.get("CELERY_WORKERS", "1")))
     parser.add_argument("--worker-pool", default=os.environ.get("CELERY_POOL", "threads"))
     parser.add_argument("--worker-concurrency", type=int, default=int(os.environ.get("CELERY_CONCURRENCY", "32")))
     parser.add_argument("--prefetch", type=int, default=int(os.environ.get("CELERY_PREFETCH_MULTIPLIER", "8")))
@@ -108,6 +120,28 @@ def _start_services() -> tuple[Any, str]:
     os.environ["DATABASE_URL"] = database_url
     os.environ["REDIS_URL"] = services.redis_url
     return services, database_url
+
+
+def _embedded_service_pids() -> dict[str, int]:
+    """PostgreSQL's postmaster (from its pid file) and the Redis server (from INFO), for the CPU accounting."""
+    import redis
+
+    postmaster_pid = int((BENCH_DIR / "postgres" / "postmaster.pid").read_text().split()[0])
+    redis_pid = int(redis.Redis.from_url(os.environ["REDIS_URL"]).info("server")["process_id"])
+    return {"postgres": postmaster_pid, "redis": redis_pid}
+
+
+def _cpu_meter(stack: BenchStack) -> CpuMeter:
+    return CpuMeter(stack.pids, time.monotonic)
+
+
+def _cpu_summary(reading: CpuReading, items: int) -> dict[str, Any]:
+    """CPU ms per item by process, the Celery workers counted together."""
+    per_item: dict[str, float] = {}
+    for name, ms in reading.per_item_ms(items).items():
+        process = "worker" if name.startswith("worker") else name
+        per_item[process] = per_item.get(process, 0.0) + ms
+    return {"ms": {name: round(ms, 3) for name, ms in per_item.items()}, "cores_busy": round(reading.cores_busy, 2)}
 
 
 def run(arguments: argparse.Namespace, stack: BenchStack) -> dict[str, Any]:
@@ -133,9 +167,7 @@ def run(arguments: argparse.Namespace, stack: BenchStack) -> dict[str, Any]:
             app.extensions["redis"].delete("send-sms")  # those tasks are not part of the end-to-end run
         _progress("starting simulator and worker")
         stack.start_simulator()
-        stack.start_worker(
-            pool=arguments.worker_pool, concurrency=arguments.worker_concurrency, prefetch_multiplier=arguments.prefetch
-        )
+        _start_workers(stack, arguments)
         if "e2e" in phases:
             _progress("end to end")
             # The light run first: after the heavy one the worker may still be working through a backlog.
@@ -152,6 +184,15 @@ def run(arguments: argparse.Namespace, stack: BenchStack) -> dict[str, Any]:
             rows["limits_1m"] = measure_limit_checks(seeded.service_id, arguments.limit_checks)
     rows["load_after"] = os.getloadavg()[0]
     return rows
+
+
+def _start_workers(stack: BenchStack, arguments: argparse.Namespace) -> None:
+    stack.start_workers(
+        processes=arguments.worker_processes,
+        pool=arguments.worker_pool,
+        concurrency=arguments.worker_concurrency,
+        prefetch_multiplier=arguments.prefetch,
+    )
 
 
 def _seed() -> Seeded:
@@ -212,6 +253,8 @@ def measure_accept(stack: BenchStack, seeded: Seeded, arguments: argparse.Namesp
     herald_url = f"{stack.api_url}/v2/notifications/sms"
     _loadgen(herald_url, seconds=2, connections=arguments.connections, api_key=seeded.api_key, body=body)
     profiler = _start_profiler(stack, "api", arguments.accept_seconds) if arguments.profile else None
+    meter = _cpu_meter(stack)
+    meter.start()
     herald = _loadgen(
         herald_url,
         seconds=arguments.accept_seconds,
@@ -219,11 +262,13 @@ def measure_accept(stack: BenchStack, seeded: Seeded, arguments: argparse.Namesp
         api_key=seeded.api_key,
         body=body,
     )
+    herald_cpu = meter.stop({"loadgen": herald["cpu_seconds"]})
     if profiler is not None:
         profiler.wait()
     stack.start_baseline()
     baseline_url = f"{stack.baseline_url}/v2/notifications/sms"
     _loadgen(baseline_url, seconds=2, connections=arguments.connections, api_key=seeded.api_key, body=body)
+    meter.start()
     baseline = _loadgen(
         baseline_url,
         seconds=arguments.accept_seconds,
@@ -231,8 +276,12 @@ def measure_accept(stack: BenchStack, seeded: Seeded, arguments: argparse.Namesp
         api_key=seeded.api_key,
         body=body,
     )
+    baseline_cpu = meter.stop({"loadgen": baseline["cpu_seconds"]})
     stack.stop("baseline")
-    return {"accept_herald": herald, "accept_baseline": baseline}
+    return {
+        "accept_herald": {**herald, "cpu": _cpu_summary(herald_cpu, int(herald["ok"]))},
+        "accept_baseline": {**baseline, "cpu": _cpu_summary(baseline_cpu, int(baseline["ok"]))},
+    }
 
 
 def _start_profiler(stack: BenchStack, name: str, seconds: float) -> subprocess.Popen[bytes]:
@@ -296,6 +345,8 @@ def measure_end_to_end(
 
     batch = f"bench-e2e-{uuid.uuid4().hex[:8]}"
     profiler = _start_profiler(stack, "worker", seconds) if arguments.profile else None
+    meter = _cpu_meter(stack)
+    meter.start()
     load = _loadgen(
         f"{stack.api_url}/v2/notifications/sms",
         seconds=seconds,
@@ -315,6 +366,7 @@ def measure_end_to_end(
         lambda: _scalar(pending_sql, service_id=seeded.service_id, batch=batch) == 0,
         timeout_seconds=arguments.drain_seconds,
     )
+    cpu = meter.stop({"loadgen": load["cpu_seconds"]})
     timings = db.session.execute(
         text(
             """
@@ -346,6 +398,7 @@ def measure_end_to_end(
         "rate": round(timings.delivered / float(timings.span_seconds), 1) if timings.span_seconds else 0.0,
         "sent_ms": [round(value.total_seconds() * 1000, 1) for value in timings.sent or []],
         "delivered_ms": [round(value.total_seconds() * 1000, 1) for value in timings.done or []],
+        "cpu": _cpu_summary(cpu, int(timings.delivered)),
     }
 
 
@@ -359,7 +412,7 @@ def measure_receipts(stack: BenchStack, seeded: Seeded, arguments: argparse.Name
     from app.extensions import db
 
     stack.stop("simulator")  # no more receipts from the end-to-end run
-    stack.stop("worker")
+    stack.stop_workers()
     # Whatever the end-to-end run left undelivered stays undelivered: only receipts reach this worker.
     current_app.extensions["redis"].delete("send-sms", "receipts", "unacked", "unacked_index")
     batch = str(uuid.uuid4())[:8]
@@ -383,9 +436,7 @@ def measure_receipts(stack: BenchStack, seeded: Seeded, arguments: argparse.Name
             celery.send_task(
                 TaskNames.PROCESS_SMS_RECEIPT, args=["mmg", receipt], queue=QueueNames.RECEIPTS, producer=producer
             )
-    stack.start_worker(
-        pool=arguments.worker_pool, concurrency=arguments.worker_concurrency, prefetch_multiplier=arguments.prefetch
-    )
+    _start_workers(stack, arguments)
     pending_sql = (
         "SELECT count(*) FROM notifications WHERE client_reference = :batch AND notification_status <> 'delivered'"
     )
@@ -491,15 +542,16 @@ def _table(rows: dict[str, Any], arguments: argparse.Namespace, seconds: float) 
     lines = [
         f"Herald benchmark — commit {_git_commit()}, {os.cpu_count()} CPUs, Python {platform.python_version()},"
         f" load {rows['load_before']:.2f} → {rows['load_after']:.2f}, {seconds:.0f} s",
-        f"API: gunicorn_config.py ({_gunicorn_settings()}); worker: --pool {arguments.worker_pool} --concurrency"
+        f"API: gunicorn_config.py ({_gunicorn_settings()}); {arguments.worker_processes} Celery worker(s):"
+        f" --pool {arguments.worker_pool} --concurrency"
         f" {arguments.worker_concurrency}, prefetch multiplier {arguments.prefetch}",
         "",
-        f"| {'measure':<72} | {'value':>12} | {'p50 ms':>8} | {'p95 ms':>8} | {'p99 ms':>8} | {'target':<22} |",
-        f"|{'-' * 74}|{'-' * 14}:|{'-' * 9}:|{'-' * 9}:|{'-' * 9}:|{'-' * 24}|",
+        f"| {'measure':<86} | {'value':>12} | {'p50 ms':>8} | {'p95 ms':>8} | {'p99 ms':>8} | {'target':<22} |",
+        f"|{'-' * 88}|{'-' * 14}:|{'-' * 9}:|{'-' * 9}:|{'-' * 9}:|{'-' * 24}|",
     ]
 
     def row(measure: str, value: str, p50: Any = "", p95: Any = "", p99: Any = "", target: str = "") -> None:
-        lines.append(f"| {measure:<72} | {value:>12} | {p50!s:>8} | {p95!s:>8} | {p99!s:>8} | {target:<22} |")
+        lines.append(f"| {measure:<86} | {value:>12} | {p50!s:>8} | {p95!s:>8} | {p99!s:>8} | {target:<22} |")
 
     if "accept_herald" in rows:
         herald, baseline = rows["accept_herald"], rows["accept_baseline"]
@@ -521,6 +573,8 @@ def _table(rows: dict[str, Any], arguments: argparse.Namespace, seconds: float) 
             baseline["p99_ms"],
         )
         row("   Herald / baseline", f"{ratio:.0%}", target=">= 25%")
+        _cpu_row(row, "   CPU ms per accepted request", herald["cpu"])
+        _cpu_row(row, "   CPU ms per baseline request", baseline["cpu"])
     for key, label in (("e2e", "2. End to end"), ("e2e_light", "   End to end, light load")):
         if key not in rows:
             continue
@@ -541,6 +595,7 @@ def _table(rows: dict[str, Any], arguments: argparse.Namespace, seconds: float) 
         )
         row("   created → sent", "", *sent, target="p99 < 2,000 ms")
         row("   created → delivered", "", *done)
+        _cpu_row(row, "   CPU ms per delivered notification", e2e["cpu"])
     if "receipts" in rows:
         receipts = rows["receipts"]
         row(f"3. Receipts applied/s ({receipts['applied']:,} of {receipts['queued']:,})", f"{receipts['rate']:,.0f}")
@@ -563,6 +618,13 @@ def _table(rows: dict[str, Any], arguments: argparse.Namespace, seconds: float) 
             inserted = rows["rows_inserted"]
             row(f"   (INSERT … SELECT generate_series of {inserted['inserted']:,} rows, s)", f"{inserted['seconds']}")
     return "\n".join(lines)
+
+
+def _cpu_row(row: Callable[..., None], label: str, cpu: dict[str, Any]) -> None:
+    """Total CPU per item in the value column, each process's share and how busy the cores were in the label."""
+    shares = [(PROCESS_LABELS.get(name, name), ms) for name, ms in cpu["ms"].items() if ms >= 0.005]
+    row(f"{label}, {cpu['cores_busy']:.2f} cores busy", f"{sum(ms for _, ms in shares):.2f}")
+    row("     " + ", ".join(f"{name} {ms:.2f}" for name, ms in shares), "")
 
 
 if __name__ == "__main__":

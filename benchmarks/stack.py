@@ -21,7 +21,15 @@ QUEUES = "send-sms,send-email,research-mode,retry,receipts,jobs,periodic,callbac
 class BenchStack:
     """Child processes by name; each runs in its own process group so `stop` ends it and all of its workers."""
 
-    def __init__(self, *, database_url: str, redis_url: str, log_dir: Path, extra_env: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        *,
+        database_url: str,
+        redis_url: str,
+        log_dir: Path,
+        extra_env: Mapping[str, str],
+        service_pids: Mapping[str, int] | None = None,
+    ) -> None:
         self.api_port, self.baseline_port, self.simulator_port = free_port(), free_port(), free_port()
         self.api_url = f"http://127.0.0.1:{self.api_port}"
         self.baseline_url = f"http://127.0.0.1:{self.baseline_port}"
@@ -47,6 +55,7 @@ class BenchStack:
             **dict(extra_env),
         }
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
+        self.service_pids = dict(service_pids or {})  # servers this stack did not start (PostgreSQL, Redis)
 
     def _start(self, name: str, command: list[str], environment: Mapping[str, str] | None = None) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
@@ -74,14 +83,26 @@ class BenchStack:
         self._start("simulator", [str(BIN / "python"), "-m", "app.simulator"])
         wait_for_http(f"{self.simulator_url}/_simulator/health")
 
-    def start_worker(self, *, pool: str, concurrency: int, prefetch_multiplier: int) -> None:
+    def start_workers(self, *, processes: int, pool: str, concurrency: int, prefetch_multiplier: int) -> None:
+        """``processes`` Celery workers on every queue (each its own node), started one after another."""
         environment = {**self.environment, "CELERY_PREFETCH_MULTIPLIER": str(prefetch_multiplier)}
-        command = [str(BIN / "celery"), "-A", "run_celery", "worker", "--loglevel", "INFO", "--pool", pool]
-        command += ["--concurrency", str(concurrency), "--without-mingle", "--without-gossip", "--queues", QUEUES]
-        log_path = self.log_dir / "worker.log"
-        log_offset = log_path.stat().st_size if log_path.exists() else 0
-        self._start("worker", command, environment)
-        self._wait_for_log_line(log_path, log_offset, b" ready.")
+        for number in range(1, processes + 1):
+            name = self.worker_name(number)
+            command = [str(BIN / "celery"), "-A", "run_celery", "worker", "--loglevel", "INFO", "--pool", pool]
+            command += ["--concurrency", str(concurrency), "--hostname", f"{name}@%h", "--without-mingle"]
+            command += ["--without-gossip", "--queues", QUEUES]
+            log_path = self.log_dir / f"{name}.log"
+            log_offset = log_path.stat().st_size if log_path.exists() else 0
+            self._start(name, command, environment)
+            self._wait_for_log_line(log_path, log_offset, b" ready.")
+
+    @staticmethod
+    def worker_name(number: int) -> str:
+        return "worker" if number == 1 else f"worker-{number}"
+
+    def stop_workers(self) -> None:
+        for name in [name for name in self.processes if name.startswith("worker")]:
+            self.stop(name)
 
     def _wait_for_log_line(self, log_path: Path, offset: int, marker: bytes, timeout_seconds: float = 30.0) -> None:
         """Wait until ``marker`` appears in the log after ``offset`` (Celery logs "celery@host ready." at start)."""
@@ -93,6 +114,11 @@ class BenchStack:
                     return
             time.sleep(0.1)
         raise TimeoutError(f"{log_path.name} did not show {marker!r} within {timeout_seconds} s")
+
+    def pids(self) -> dict[str, int]:
+        """The pid of each running child (gunicorn's master, Celery's main process) and server, by name."""
+        children = {name: process.pid for name, process in self.processes.items() if process.poll() is None}
+        return {**children, **self.service_pids}
 
     def stop(self, name: str) -> None:
         process = self.processes.pop(name, None)
