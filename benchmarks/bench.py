@@ -97,9 +97,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows in the table for the second limit check")
     parser.add_argument("--limit-checks", type=int, default=5_000)
     # The worker settings that delivered the most per second here (RESULTS.md), as `make run` starts it.
-    parser.add_argument("--worker-processes", type=int, default=int(os.environ.get("CELERY_WORKERS", "1")))
+    parser.add_argument("--worker-processes", type=int, default=int(os.environ.get("CELERY_WORKERS", "2")))
     parser.add_argument("--worker-pool", default=os.environ.get("CELERY_POOL", "threads"))
-    parser.add_argument("--worker-concurrency", type=int, default=int(os.environ.get("CELERY_CONCURRENCY", "32")))
+    parser.add_argument("--worker-concurrency", type=int, default=int(os.environ.get("CELERY_CONCURRENCY", "16")))
     parser.add_argument("--prefetch", type=int, default=int(os.environ.get("CELERY_PREFETCH_MULTIPLIER", "8")))
     parser.add_argument("--only", help="comma-separated phases: accept,e2e,receipts,limits")
     parser.add_argument("--json", help="also write the measurements to this file")

@@ -1,6 +1,6 @@
 """`make run`: embedded PostgreSQL and Redis (unless configured), migrate, seed, then the whole stack.
 
-Starts the API (gunicorn), a Celery worker, Celery beat and the provider simulator as child processes, points
+Starts the API (gunicorn), the Celery workers, Celery beat and the provider simulator as child processes, points
 Herald's providers at the simulator, and stops everything on Ctrl-C.
 """
 
@@ -38,7 +38,8 @@ def stack_environment(database_url: str, redis_url: str) -> dict[str, str]:
         "SIMULATOR_PORT": simulator_port,
         "SIMULATOR_HERALD_URL": f"http://127.0.0.1:{port}",
         "PYTHONUNBUFFERED": "1",
-        # The worker settings `make bench` measured best on 2 cores (benchmarks/RESULTS.md).
+        # The worker settings `make bench` measured best on 2 cores (benchmarks/RESULTS.md): two worker processes
+        # (one Python process cannot use more than one core) of 16 threads each, prefetching 8 tasks a thread.
         "CELERY_PREFETCH_MULTIPLIER": "8",
     }
     environment = {**defaults, **os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "PORT": port}
@@ -50,24 +51,29 @@ def run_once(command: list[str], environment: dict[str, str]) -> None:
 
 
 def child_commands() -> dict[str, list[str]]:
+    """The children by name: the API, CELERY_WORKERS Celery workers (each its own node on every queue), beat and
+    the simulator."""
     celery = [str(VENV_BIN / "celery"), "-A", "run_celery"]
-    return {
-        "api": [str(VENV_BIN / "gunicorn"), "-c", "gunicorn_config.py", "application:app"],
-        "worker": celery
-        + [
+    commands = {"api": [str(VENV_BIN / "gunicorn"), "-c", "gunicorn_config.py", "application:app"]}
+    for number in range(1, int(os.environ.get("CELERY_WORKERS", "2")) + 1):
+        name = "worker" if number == 1 else f"worker-{number}"
+        commands[name] = celery + [
             "worker",
             "--loglevel",
             "INFO",
+            "--hostname",
+            f"{name}@%h",
             "--pool",
             os.environ.get("CELERY_POOL", "threads"),
             "--concurrency",
-            os.environ.get("CELERY_CONCURRENCY", "32"),
+            os.environ.get("CELERY_CONCURRENCY", "16"),
             "--queues",
             os.environ.get("CELERY_QUEUES", ",".join(_queues())),
-        ],
-        "beat": celery + ["beat", "--loglevel", "INFO", "--schedule", str(ROOT / ".data" / "celerybeat-schedule")],
-        "simulator": [str(VENV_BIN / "python"), "-m", "app.simulator"],
-    }
+        ]
+    schedule = str(ROOT / ".data" / "celerybeat-schedule")
+    commands["beat"] = celery + ["beat", "--loglevel", "INFO", "--schedule", schedule]
+    commands["simulator"] = [str(VENV_BIN / "python"), "-m", "app.simulator"]
+    return commands
 
 
 def _queues() -> list[str]:
