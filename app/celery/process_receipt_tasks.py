@@ -1,4 +1,5 @@
-"""Tasks that apply provider receipts, retrying receipts that arrive before their notification is committed."""
+"""Tasks that apply provider receipts the receipt endpoints could not apply at once (their notification not committed
+yet, or a database error) and the simulated receipts of test keys; a receipt that beat its send's commit is retried."""
 
 from __future__ import annotations
 

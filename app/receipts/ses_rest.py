@@ -13,9 +13,10 @@ from app.authentication.auth import requires_no_auth
 from app.celery.queues import TaskNames
 from app.clock import utc_now
 from app.errors import InvalidRequest
-from app.receipts.queueing import queue_receipt_task
+from app.receipts.queueing import apply_or_queue_receipt
 from app.receipts.request_body import json_object_body
 from app.receipts.ses_events import ses_event_for_queue
+from app.receipts.ses_receipts import process_ses_receipt
 from app.receipts.sns_signature import (
     SnsCertificateStore,
     SnsCertificateUnavailableError,
@@ -51,7 +52,8 @@ def receive_ses_sns_message() -> tuple[Response, int]:
     if message_type == "UnsubscribeConfirmation":
         logger.warning("SNS unsubscribed us from topic %s", message.get("TopicArn"), extra={"provider": "ses"})
         return jsonify(result="success", message="SES-SNS unsubscribe confirmation noted"), 200
-    queue_receipt_task(TaskNames.PROCESS_SES_RECEIPT, [ses_event_for_queue(_ses_event(message))], provider="ses")
+    event = ses_event_for_queue(_ses_event(message))
+    apply_or_queue_receipt(lambda: process_ses_receipt(event), TaskNames.PROCESS_SES_RECEIPT, [event], provider="ses")
     return jsonify(result="success", message="SES-SNS callback succeeded"), 200
 
 

@@ -1,4 +1,4 @@
-"""POST /notifications/sms/mmg (JSON) and /notifications/sms/firetext (form): check, queue, answer fast."""
+"""POST /notifications/sms/mmg (JSON) and /notifications/sms/firetext (form): check, apply (or queue), answer."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from app.authentication.auth import requires_no_auth
 from app.celery.queues import TaskNames
 from app.errors import InvalidRequest
 from app.receipts.basic_auth import check_basic_auth
-from app.receipts.queueing import queue_receipt_task
+from app.receipts.queueing import apply_or_queue_receipt
 from app.receipts.request_body import json_object_body
+from app.receipts.sms_receipts import process_firetext_receipt, process_mmg_receipt
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,9 @@ def check_receipt_basic_auth() -> None:
 def receive_mmg_receipt() -> tuple[Response, int]:
     receipt = _receipt_fields(json_object_body("MMG callback failed"), MMG_RECEIPT_FIELDS)
     _check_receipt(receipt, client_name="MMG", required=("status", "CID"), reference_field="CID")
-    queue_receipt_task(TaskNames.PROCESS_SMS_RECEIPT, ["mmg", receipt], provider="mmg")
+    apply_or_queue_receipt(
+        lambda: process_mmg_receipt(receipt), TaskNames.PROCESS_SMS_RECEIPT, ["mmg", receipt], provider="mmg"
+    )
     return jsonify(result="success"), 200
 
 
@@ -47,7 +50,12 @@ def receive_mmg_receipt() -> tuple[Response, int]:
 def receive_firetext_receipt() -> tuple[Response, int]:
     receipt = _receipt_fields(request.form, FIRETEXT_RECEIPT_FIELDS)
     _check_receipt(receipt, client_name="Firetext", required=("status", "reference"), reference_field="reference")
-    queue_receipt_task(TaskNames.PROCESS_SMS_RECEIPT, ["firetext", receipt], provider="firetext")
+    apply_or_queue_receipt(
+        lambda: process_firetext_receipt(receipt),
+        TaskNames.PROCESS_SMS_RECEIPT,
+        ["firetext", receipt],
+        provider="firetext",
+    )
     return jsonify(result="success"), 200
 
 

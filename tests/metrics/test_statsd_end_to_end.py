@@ -177,10 +177,9 @@ EXPECTED_EVERY_RUN = {
     ("tasks.deliver_email", "c"),
     ("tasks.deliver_email", "ms"),
     ("tasks.deliver_email.queue-time", "ms"),
-    ("tasks.process_sms_receipt", "c"),
-    ("tasks.process_sms_receipt.queue-time", "ms"),
-    ("tasks.process_ses_receipt", "c"),
-    ("tasks.process_ses_receipt.queue-time", "ms"),
+    # Receipts: applied in the request (a receipt is queued for a task only when it cannot be applied yet)
+    ("POST.receipts_ses.receive_ses_sns_message.200", "c"),
+    ("POST.receipts_ses.receive_ses_sns_message.200", "ms"),
     # DAO: the claim and the receipt's guarded status update
     ("dao.dao_update_notification_status_by_id", "c"),
     ("dao.dao_update_notification_status_by_id", "ms"),
@@ -213,11 +212,12 @@ def test_a_delivered_sms_and_email_emit_every_metric_and_log_no_personal_data(
     assert sorted(expected_metrics(metrics) - metrics) == []
     assert {name for name, kind in metrics if name.startswith("dao.")} >= {"dao.dao_get_notification_by_id"}
     assert personal_data_in(logs) == []
-    assert {
-        (line["task_name"], line["provider"])
-        for line in json_lines(logs)
-        if line.get("notification_id") == sent["email"] and "task_name" in line
-    } == {("deliver_email", "ses"), ("process_ses_receipt", "ses")}
+    email_lines = [line for line in json_lines(logs) if line.get("notification_id") == sent["email"]]
+    assert {(line["task_name"], line["provider"]) for line in email_lines if "task_name" in line} == {
+        ("deliver_email", "ses")
+    }
+    # The SES receipt was applied by the API, in the request SNS made: its line carries the request's id.
+    assert [line["request_id"] for line in email_lines if line.get("notification_status") == "delivered"] != []
 
 
 def json_lines(logs: str) -> list[dict[str, Any]]:
@@ -242,6 +242,8 @@ def sms_metrics(provider: str) -> set[tuple[str, str]]:
     return {
         (f"clients.{provider}.success", "c"),
         (f"clients.{provider}.request-time", "ms"),
+        (f"POST.receipts_sms.receive_{provider}_receipt.200", "c"),
+        (f"POST.receipts_sms.receive_{provider}_receipt.200", "ms"),
         (f"callback.{provider}.delivered", "c"),
         (f"callback.{provider}.elapsed-time", "ms"),
     }

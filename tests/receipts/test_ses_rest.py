@@ -260,7 +260,7 @@ def test_notification_whose_message_is_not_a_ses_event_is_refused(
     )
 
 
-def test_queued_ses_event_delivers_the_email_when_its_task_runs(
+def test_ses_event_is_applied_before_it_is_acknowledged_and_queues_nothing(
     client: FlaskClient, sns_host: RecordingServer, send_task: MagicMock
 ) -> None:
     message = _signed(sns_host)
@@ -268,11 +268,41 @@ def test_queued_ses_event_delivers_the_email_when_its_task_runs(
     notification = create_notification(
         template=create_template(template_type="email"), status=NotificationStatus.SENDING, reference=reference
     )
-    _post(client, message)
 
+    response = _post(client, message)
+
+    assert (response.status_code, send_task.call_count) == (200, 0)
+    assert dao_get_notification_status_by_id(notification.id) == NotificationStatus.DELIVERED
+
+
+def test_ses_event_for_an_email_not_found_yet_is_queued_and_its_task_delivers_it_later(
+    client: FlaskClient, sns_host: RecordingServer, send_task: MagicMock
+) -> None:
+    message = _signed(sns_host)
+    reference = json.loads(message["Message"])["mail"]["messageId"]
+
+    response = _post(client, message)
+    notification = create_notification(  # the send's commit lands after the receipt
+        template=create_template(template_type="email"), status=NotificationStatus.SENDING, reference=reference
+    )
     process_ses_receipt(*send_task.call_args.kwargs["args"])
 
+    assert (response.status_code, send_task.call_count) == (200, 1)
     assert dao_get_notification_status_by_id(notification.id) == NotificationStatus.DELIVERED
+
+
+def test_ses_event_without_a_message_id_is_acknowledged_and_dropped(
+    client: FlaskClient, sns_host: RecordingServer, send_task: MagicMock, caplog: pytest.LogCaptureFixture
+) -> None:
+    message = sns_envelope("ses_delivery")
+    event = json.loads(message["Message"])
+    del event["mail"]["messageId"]
+    message["Message"] = json.dumps(event)
+
+    response = _post(client, sign(message, cert_url=f"{sns_host.url}{CERT_PATH}"))
+
+    assert (response.status_code, send_task.call_count) == (200, 0)
+    assert "ses receipt dropped: SES event has no mail.messageId" in caplog.text
 
 
 def test_unsubscribe_confirmation_is_acknowledged_and_queues_nothing(

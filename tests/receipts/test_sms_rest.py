@@ -1,17 +1,19 @@
-"""POST /notifications/sms/mmg and /notifications/sms/firetext: validation, basic auth, and queueing."""
+"""POST /notifications/sms/mmg and /notifications/sms/firetext: validation, basic auth, applying and queueing."""
 
 from __future__ import annotations
 
 import base64
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 from unittest.mock import MagicMock, patch
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from kombu.exceptions import OperationalError
+from sqlalchemy.exc import OperationalError as DatabaseError
 
 from app.celery.process_receipt_tasks import process_sms_receipt
 from app.dao.notifications_dao import dao_get_notification_status_by_id
@@ -204,12 +206,46 @@ def test_receipt_with_the_configured_basic_auth_is_accepted(
     assert (response.status_code, send_task.call_count) == (200, 1)
 
 
-def test_queued_mmg_receipt_delivers_the_notification_when_its_task_runs(
-    client: FlaskClient, send_task: MagicMock
+@pytest.mark.parametrize(
+    ("path", "body_of"),
+    [
+        ("/notifications/sms/mmg", lambda reference: {"json": mmg_receipt("delivered", CID=reference)}),
+        ("/notifications/sms/firetext", lambda reference: {"data": firetext_receipt("delivered", reference=reference)}),
+    ],
+    ids=["mmg-json", "firetext-form"],
+)
+def test_receipt_is_applied_before_it_is_acknowledged_and_queues_nothing(
+    client: FlaskClient, send_task: MagicMock, path: str, body_of: Callable[[str], dict[str, Any]]
 ) -> None:
     notification = create_notification(status=NotificationStatus.SENDING, notification_id=uuid.uuid4())
-    client.post("/notifications/sms/mmg", json=mmg_receipt("delivered", CID=str(notification.id)))
 
+    response = client.post(path, **body_of(str(notification.id)))
+
+    assert (response.status_code, send_task.call_count) == (200, 0)
+    assert dao_get_notification_status_by_id(notification.id) == NotificationStatus.DELIVERED
+
+
+def test_receipt_for_a_notification_not_found_yet_is_queued_and_its_task_delivers_it_later(
+    client: FlaskClient, send_task: MagicMock
+) -> None:
+    notification_id = uuid.uuid4()
+
+    response = client.post("/notifications/sms/mmg", json=mmg_receipt("delivered", CID=str(notification_id)))
+    create_notification(status=NotificationStatus.SENDING, notification_id=notification_id)  # the send commits late
     process_sms_receipt(*send_task.call_args.kwargs["args"])
 
-    assert dao_get_notification_status_by_id(notification.id) == NotificationStatus.DELIVERED
+    assert (response.status_code, send_task.call_count) == (200, 1)
+    assert dao_get_notification_status_by_id(notification_id) == NotificationStatus.DELIVERED
+
+
+def test_receipt_is_queued_when_the_database_fails_while_applying_it(client: FlaskClient, send_task: MagicMock) -> None:
+    notification = create_notification(status=NotificationStatus.SENDING, notification_id=uuid.uuid4())
+    receipt = mmg_receipt("delivered", CID=str(notification.id))
+    failure = DatabaseError("UPDATE notifications ...", {}, Exception("server closed the connection unexpectedly"))
+
+    with patch("app.receipts.sms_rest.process_mmg_receipt", side_effect=failure):
+        response = client.post("/notifications/sms/mmg", json=receipt)
+
+    queued_provider, queued_receipt = send_task.call_args.kwargs["args"]
+    assert (response.status_code, queued_provider, queued_receipt["CID"]) == (200, "mmg", str(notification.id))
+    assert dao_get_notification_status_by_id(notification.id) == NotificationStatus.SENDING

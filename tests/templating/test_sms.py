@@ -148,7 +148,7 @@ def test_render_sms_tidies_whitespace_left_by_personalisation():
 
 
 def test_render_sms_sends_lookalike_characters_as_their_gsm_forms():
-    assert render_sms("It’s “fine” – really…", {}).body == "It's \"fine\" - really..."
+    assert render_sms("It’s “fine” – really…", {}).body == 'It\'s "fine" - really...'
 
 
 def test_render_sms_keeps_characters_that_have_no_gsm_form():
