@@ -8,6 +8,7 @@ nothing and count nothing.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 
 from app.callbacks.delivery_status import enqueue_delivery_status_callback
@@ -20,74 +21,78 @@ from app.receipts.outcomes import ReceiptOutcome, UnrecognisedProviderStatusErro
 
 logger = logging.getLogger(__name__)
 
-# created -> sending -> pending -> final: a receipt can lose the compare-and-set at most twice to a status that it
-# may still update from.
-_MAX_ATTEMPTS = 3
+# A receipt's first UPDATE may guess the status wrong; after that it can lose the compare-and-set at most twice to a
+# status it may still update from (created -> sending -> pending -> final).
+_MAX_ATTEMPTS = 4
 
 Decide = Callable[[str], ReceiptOutcome]
 
 
-def apply_receipt_outcome(notification: Notification, decide: Decide, *, provider: str) -> Notification | None:
-    """Move ``notification`` to the status ``decide`` gives for its current status; changes nothing once it is final.
+def apply_receipt_outcome(
+    notification_id: uuid.UUID, decide: Decide, *, provider: str, current: str = NotificationStatus.SENDING
+) -> Notification | None:
+    """Move the notification to the status ``decide`` gives for its current status; changes nothing once it is final.
 
     ``decide`` sees the status the UPDATE is guarded on (compare-and-set), so a rule such as Firetext's "declined after
-    pending is temporary" always judges the status it replaces. Returns the updated notification, or None for a
-    duplicate or late receipt (logged as a warning).
+    pending is temporary" always judges the status it replaces. ``current`` is the status read with the notification,
+    or, by default, the one a receipt almost always finds (`sending`): then the first UPDATE is tried without reading
+    the row, and only when it finds another status is the status read. Returns the updated notification, or None for
+    a duplicate or late receipt (logged as a warning). Raises NoResultFound when there is no such notification.
     """
-    decide = _technical_failure_when_unrecognised(decide, provider=provider, notification=notification)
-    current = notification.status
+    decide = _technical_failure_when_unrecognised(decide)
     for _ in range(_MAX_ATTEMPTS):
         if current not in RECEIPT_UPDATABLE_STATUSES:
             break
         outcome = decide(current)
         if not is_transition_allowed(current, outcome.status):
             break  # e.g. a second `pending`: nothing to write
-        updated = dao_update_notification_status_by_id(notification.id, outcome.status, only_from=[current])
+        updated = dao_update_notification_status_by_id(notification_id, outcome.status, only_from=[current])
         if updated is not None:
             _after_status_change(updated, previous=current, outcome=outcome, provider=provider)
             return updated
-        current = dao_get_notification_status_by_id(notification.id)
+        current = dao_get_notification_status_by_id(notification_id)
     logger.warning(
         "Duplicate or late %s receipt for notification %s: it stays %s",
         provider,
-        notification.id,
+        notification_id,
         current,
-        extra={"notification_id": notification.id, "provider": provider, "notification_status": current},
+        extra={"notification_id": notification_id, "provider": provider, "notification_status": current},
     )
     return None
 
 
-def _technical_failure_when_unrecognised(decide: Decide, *, provider: str, notification: Notification) -> Decide:
+def _technical_failure_when_unrecognised(decide: Decide) -> Decide:
+    """A status code in none of the provider's maps makes the notification `technical-failure` (logged as an error
+    once the change is made: a guess at the current status may run ``decide`` for a receipt that changes nothing)."""
+
     def decide_or_fail(current: str) -> ReceiptOutcome:
         try:
             return decide(current)
         except UnrecognisedProviderStatusError as error:
-            logger.error(
-                "%s; notification %s becomes technical-failure",
-                error,
-                notification.id,
-                extra={"notification_id": notification.id, "provider": provider},
-            )
             return ReceiptOutcome(NotificationStatus.TECHNICAL_FAILURE, str(error))
 
     return decide_or_fail
 
 
 def _after_status_change(notification: Notification, *, previous: str, outcome: ReceiptOutcome, provider: str) -> None:
-    logger.info(
-        "%s receipt moved notification %s from %s to %s (%s)",
-        provider,
-        notification.id,
-        previous,
-        outcome.status,
-        outcome.reason or "no reason given",
-        extra={
-            "notification_id": notification.id,
-            "service_id": notification.service_id,
-            "provider": provider,
-            "notification_status": outcome.status,
-        },
-    )
+    fields = {
+        "notification_id": notification.id,
+        "service_id": notification.service_id,
+        "provider": provider,
+        "notification_status": outcome.status,
+    }
+    if outcome.status == NotificationStatus.TECHNICAL_FAILURE:  # only an unrecognised status code leads here
+        logger.error("%s; notification %s is now technical-failure", outcome.reason, notification.id, extra=fields)
+    else:
+        logger.info(
+            "%s receipt moved notification %s from %s to %s (%s)",
+            provider,
+            notification.id,
+            previous,
+            outcome.status,
+            outcome.reason or "no reason given",
+            extra=fields,
+        )
     _count_receipt(notification, status=outcome.status, provider=provider)
     if is_final(outcome.status):
         enqueue_delivery_status_callback(notification)

@@ -37,7 +37,8 @@ def process_ses_receipt(event: Mapping[str, Any]) -> None:
     except UnrecognisedProviderStatusError:
         logger.warning("SES event of type %s ignored", ses_event_type(event) or "(none)", extra={"provider": "ses"})
         return
-    apply_receipt_outcome(_notification_for_reference(reference), lambda _current: outcome, provider="ses")
+    notification = _notification_for_reference(reference)
+    apply_receipt_outcome(notification.id, lambda _current: outcome, provider="ses", current=notification.status)
 
 
 def record_ses_complaint(event: Mapping[str, Any], notification: Notification) -> None:

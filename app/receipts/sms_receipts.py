@@ -8,9 +8,7 @@ from typing import Any
 
 from sqlalchemy.exc import NoResultFound
 
-from app.dao.notifications_dao import dao_get_notification_by_id
-from app.models import Notification
-from app.receipts.apply_receipt import apply_receipt_outcome
+from app.receipts.apply_receipt import Decide, apply_receipt_outcome
 from app.receipts.errors import InvalidReceiptError, ReceiptForUnknownNotificationError
 from app.receipts.firetext_codes import decide_firetext_outcome
 from app.receipts.mmg_codes import decide_mmg_outcome
@@ -21,9 +19,9 @@ def process_mmg_receipt(receipt: Mapping[str, Any]) -> None:
 
     Raises ReceiptForUnknownNotificationError (worth a retry) or InvalidReceiptError.
     """
-    notification = find_notification_for_sms_receipt(receipt.get("CID"), provider="mmg")
+    notification_id = notification_id_of_sms_receipt(receipt.get("CID"), provider="mmg")
     status, substatus = _text(receipt.get("status")), _text(receipt.get("substatus"))
-    apply_receipt_outcome(notification, lambda _current: decide_mmg_outcome(status, substatus), provider="mmg")
+    _apply(notification_id, lambda _current: decide_mmg_outcome(status, substatus), provider="mmg")
 
 
 def process_firetext_receipt(receipt: Mapping[str, Any]) -> None:
@@ -31,22 +29,26 @@ def process_firetext_receipt(receipt: Mapping[str, Any]) -> None:
 
     Raises ReceiptForUnknownNotificationError (worth a retry) or InvalidReceiptError.
     """
-    notification = find_notification_for_sms_receipt(receipt.get("reference"), provider="firetext")
+    notification_id = notification_id_of_sms_receipt(receipt.get("reference"), provider="firetext")
     status, code = _text(receipt.get("status")), _text(receipt.get("code")) or None
-    apply_receipt_outcome(
-        notification,
+    _apply(
+        notification_id,
         lambda current: decide_firetext_outcome(status, code, current_status=current),
         provider="firetext",
     )
 
 
-def find_notification_for_sms_receipt(reference: Any, *, provider: str) -> Notification:
+def notification_id_of_sms_receipt(reference: Any, *, provider: str) -> uuid.UUID:
     try:
-        notification_id = uuid.UUID(str(reference))
+        return uuid.UUID(str(reference))
     except ValueError as error:
         raise InvalidReceiptError(f"{provider} receipt reference is not a notification id") from error
+
+
+def _apply(notification_id: uuid.UUID, decide: Decide, *, provider: str) -> None:
+    """Apply without reading the notification first (see apply_receipt_outcome)."""
     try:
-        return dao_get_notification_by_id(notification_id)
+        apply_receipt_outcome(notification_id, decide, provider=provider)
     except NoResultFound as error:
         raise ReceiptForUnknownNotificationError(provider, str(notification_id)) from error
 

@@ -11,9 +11,11 @@ from unittest.mock import MagicMock, patch
 
 import pytest
 from flask import Flask
+from sqlalchemy import event
 
 from app.dao.notifications_dao import dao_get_notification_by_id, dao_get_notification_status_by_id
 from app.dao.service_callback_dao import dao_save_service_callback
+from app.extensions import db
 from app.notification_status import NotificationStatus
 from app.receipts.errors import InvalidReceiptError, ReceiptForUnknownNotificationError
 from app.receipts.sms_receipts import process_firetext_receipt, process_mmg_receipt
@@ -102,8 +104,43 @@ def test_mmg_unknown_status_is_a_technical_failure_with_an_error_log(
 
     assert dao_get_notification_status_by_id(notification.id) == S.TECHNICAL_FAILURE
     assert [record.getMessage() for record in caplog.records if record.levelno == logging.ERROR] == [
-        f"MMG callback failed: status 7 not found.; notification {notification.id} becomes technical-failure"
+        f"MMG callback failed: status 7 not found.; notification {notification.id} is now technical-failure"
     ]
+
+
+def test_mmg_unknown_status_for_a_delivered_notification_changes_nothing_and_logs_no_error(
+    notify_db_session: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    notification = create_notification(status=S.DELIVERED)
+
+    process_mmg_receipt(mmg_receipt("delivered", CID=str(notification.id), status="7"))
+
+    assert dao_get_notification_status_by_id(notification.id) == S.DELIVERED
+    assert [record.levelno for record in caplog.records if record.name == "app.receipts.apply_receipt"] == [
+        logging.WARNING
+    ]
+
+
+def test_receipt_for_a_sending_notification_is_one_update_and_reads_nothing_first(
+    notify_api: Flask, notify_db_session: None
+) -> None:
+    notification_id = create_notification(status=S.SENDING).id
+    statements: list[str] = []
+    engine = db.engine
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        process_mmg_receipt(mmg_receipt("delivered", CID=str(notification_id)))
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+    # The UPDATE, then (once per service, then cached) whether the service wants delivery-status callbacks.
+    assert [statement.split()[0] for statement in statements] == ["UPDATE", "SELECT"]
+    assert "service_callback" in statements[1]
+    assert dao_get_notification_status_by_id(notification_id) == S.DELIVERED
 
 
 def test_firetext_unknown_status_after_pending_is_a_technical_failure(notify_db_session: None) -> None:
