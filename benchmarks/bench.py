@@ -3,9 +3,11 @@
 1. API accept rate: the load generator (its own process) POSTs /v2/notifications/sms with fresh JWTs over many
    keep-alive connections to Herald under gunicorn_config.py, then the same load to the no-work baseline app under
    the same gunicorn settings.
-2. End to end: notifications offered at a fixed rate through the API, delivered by a Celery worker to the provider
+2. End to end: notifications offered at a fixed rate through the API, delivered by the Celery workers to the provider
    simulator, receipts sent back by the simulator; latencies from the notifications table's timestamps.
-3. Receipts: MMG receipts for notifications in `sending`, queued while the worker is stopped, applied by the worker.
+3. Receipts: MMG receipts for notifications in `sending`, queued while the workers are stopped, applied by them
+   (the path of a receipt the endpoint could not apply at once; the end-to-end run covers receipts applied in the
+   request).
 4. The limit checks (rate limit + daily limit, one Redis round trip) timed in-process at 0 and 1 M rows.
 
 Runs against its own embedded PostgreSQL and Redis under .data/bench (a fresh `herald_bench` database each run), so
@@ -93,10 +95,10 @@ def _arguments() -> argparse.Namespace:
         help="a second, 10 s run at a rate the worker keeps up with (0: none)",
     )
     parser.add_argument("--receipts", type=int, default=3_000)
-    parser.add_argument("--drain-seconds", type=float, default=20, help="longest wait for the worker to finish")
+    parser.add_argument("--drain-seconds", type=float, default=20, help="longest wait for the workers to finish")
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows in the table for the second limit check")
     parser.add_argument("--limit-checks", type=int, default=5_000)
-    # The worker settings that delivered the most per second here (RESULTS.md), as `make run` starts it.
+    # The worker settings that delivered the most per second here (RESULTS.md), as `make run` starts them.
     parser.add_argument("--worker-processes", type=int, default=int(os.environ.get("CELERY_WORKERS", "2")))
     parser.add_argument("--worker-pool", default=os.environ.get("CELERY_POOL", "threads"))
     parser.add_argument("--worker-concurrency", type=int, default=int(os.environ.get("CELERY_CONCURRENCY", "16")))
@@ -403,8 +405,8 @@ def measure_end_to_end(
 
 
 def measure_receipts(stack: BenchStack, seeded: Seeded, arguments: argparse.Namespace) -> dict[str, Any]:
-    """Queue one MMG `delivered` receipt per `sending` notification with the worker stopped, then time the worker
-    applying them (first to last `updated_at`)."""
+    """Queue one MMG `delivered` receipt task per `sending` notification with the workers stopped, then time the
+    workers applying them (first to last `updated_at`)."""
     from flask import current_app
     from sqlalchemy import text
 
@@ -598,7 +600,10 @@ def _table(rows: dict[str, Any], arguments: argparse.Namespace, seconds: float) 
         _cpu_row(row, "   CPU ms per delivered notification", e2e["cpu"])
     if "receipts" in rows:
         receipts = rows["receipts"]
-        row(f"3. Receipts applied/s ({receipts['applied']:,} of {receipts['queued']:,})", f"{receipts['rate']:,.0f}")
+        row(
+            f"3. Receipts applied/s by the task ({receipts['applied']:,} of {receipts['queued']:,} queued)",
+            f"{receipts['rate']:,.0f}",
+        )
     if "limits_0" in rows:
         for key, label in (
             ("limits_0", "0 rows"),
