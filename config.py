@@ -63,7 +63,7 @@ def _base_settings() -> dict[str, Any]:
     s["DATABASE_URL"] = _env("DATABASE_URL")
     s["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(s["DATABASE_URL"]) if s["DATABASE_URL"] else None
     s["SQLALCHEMY_ENGINE_OPTIONS"] = {
-        # As many kept connections as threads that may query at once (a worker's 32): a pool smaller than that
+        # As many kept connections as threads that may query at once (a worker has 16 or 32): a pool smaller than that
         # closes each surplus connection on return and opens a new one on the next checkout, and every new
         # PostgreSQL backend costs a fork and a cold catalogue cache (`make bench`: 1.3 ms of PostgreSQL CPU per
         # notification). The pool opens connections only when they are needed, so a 4-thread API process keeps 4.
