@@ -535,3 +535,18 @@ class IdempotencyRecord(db.Model):
     notification_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     response_body: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     created_at: Mapped[datetime] = _created_at()
+
+
+class PendingCallback(db.Model):
+    """A service callback whose task the broker could not take when it was due; beat queues it once it can.
+
+    Written only on that failure, in a transaction of its own after the change it reports on had committed, so a
+    broker outage delays a callback instead of losing it.
+    """
+
+    __tablename__ = "pending_callbacks"
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    task_name: Mapped[str] = mapped_column(String(255), nullable=False)
+    row_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
+    created_at: Mapped[datetime] = _created_at()

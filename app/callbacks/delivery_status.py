@@ -33,7 +33,7 @@ def enqueue_delivery_status_callback(notification: Notification) -> bool:
     """Queue the service's delivery-status callback for a notification that has just reached a final status.
 
     Call it once, right after the status change committed. Returns False (and queues nothing) when the status is
-    not final or the service has no delivery-status callback. Broker errors propagate.
+    not final or the service has no delivery-status callback. A broker failure leaves the callback pending for beat.
     """
     if not is_final(notification.status):
         return False

@@ -8,9 +8,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import current_app
+from kombu.exceptions import OperationalError as BrokerError
 
 from app.callbacks.sender import encode_callback_body, post_callback
 from app.celery.queues import QueueNames, TaskNames
+from app.dao.pending_callbacks_dao import dao_record_pending_callback
 from app.dao.service_callback_dao import dao_find_service_callback
 from app.notifications.ttl_cache import app_cache
 
@@ -29,16 +31,30 @@ def has_service_callback(service_id: uuid.UUID, callback_type: str) -> bool:
     )
 
 
-def enqueue_callback_task(task_name: TaskNames, row_id: uuid.UUID) -> None:
-    """Queue ``task_name`` with the id of the row it reports on; the task loads the row (and any recipient) itself."""
+def send_callback_task(task_name: str, row_id: uuid.UUID) -> None:
+    """Queue ``task_name`` with the id of the row it reports on; the task loads the row (and any recipient) itself.
+    Broker errors propagate."""
     current_app.extensions["celery"].send_task(task_name, args=[str(row_id)], queue=QueueNames.CALLBACKS)
+
+
+def enqueue_callback_task(task_name: TaskNames, row_id: uuid.UUID) -> None:
+    """Queue the callback task; when the broker cannot take it, record the callback as owed for beat to queue later.
+
+    Callers have committed the change the callback reports on, and the provider or client that caused it will not
+    ask again (a repeated receipt changes nothing), so raising here would lose the callback for good.
+    """
+    try:
+        send_callback_task(task_name, row_id)
+    except BrokerError:
+        logger.warning("The broker refused %s for %s; kept as a pending callback for beat to queue", task_name, row_id)
+        dao_record_pending_callback(task_name, row_id)
 
 
 def enqueue_callback_if_wanted(
     service_id: uuid.UUID, callback_type: str, task_name: TaskNames, row_id: uuid.UUID
 ) -> bool:
-    """Queue ``task_name`` for ``row_id`` when the service has a callback of ``callback_type``; False when it has none.
-    Broker errors propagate."""
+    """Queue ``task_name`` for ``row_id`` (or record it as owed, see enqueue_callback_task) when the service has a
+    callback of ``callback_type``; False when it has none."""
     if not has_service_callback(service_id, callback_type):
         return False
     enqueue_callback_task(task_name, row_id)

@@ -49,7 +49,8 @@ def _broker_transport_options(config: dict[str, Any]) -> dict[str, Any]:
 
 
 def beat_schedule() -> dict[str, dict[str, Any]]:
-    """The periodic tasks: delivery safety nets, SMS provider weights, jobs, and the nightly retention clear-out."""
+    """The periodic tasks: delivery safety nets, SMS provider weights, refused callbacks, jobs, and the nightly
+    retention clear-out."""
     periodic = {"queue": QueueNames.PERIODIC.value}
     return {
         "requeue-created-notifications": {
@@ -65,6 +66,11 @@ def beat_schedule() -> dict[str, dict[str, Any]]:
         "timeout-sending-notifications": {
             "task": TaskNames.TIMEOUT_SENDING_NOTIFICATIONS.value,
             "schedule": crontab(minute="5"),
+            "options": periodic,
+        },
+        "queue-pending-callbacks": {
+            "task": TaskNames.QUEUE_PENDING_CALLBACKS.value,
+            "schedule": 60.0,
             "options": periodic,
         },
         "tend-providers-back-to-middle": {

@@ -34,6 +34,8 @@ class TaskNames(StrEnum):
     REQUEUE_STALE_SENDING_CLAIMS = "requeue_stale_sending_claims"
     TIMEOUT_SENDING_NOTIFICATIONS = "timeout_sending_notifications"
     TEND_PROVIDERS_BACK_TO_MIDDLE = "tend_providers_back_to_middle"
+    # Callbacks the broker refused when they were due (beat); no args
+    QUEUE_PENDING_CALLBACKS = "queue_pending_callbacks"
     # Jobs (beat); no args
     RUN_SCHEDULED_JOBS = "run_scheduled_jobs"
     RESUME_STALLED_JOBS = "resume_stalled_jobs"

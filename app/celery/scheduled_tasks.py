@@ -1,9 +1,11 @@
-"""Periodic tasks (beat): the delivery safety nets and the SMS provider weights. Each calls one domain function."""
+"""Periodic tasks (beat): the delivery safety nets, the SMS provider weights and the callbacks the broker refused.
+Each calls one domain function."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
+from app.callbacks import pending
 from app.celery.queues import TaskNames
 from app.delivery import provider_priorities, safety_nets
 from app.statsd_decorators import statsd
@@ -31,3 +33,9 @@ def timeout_sending_notifications() -> int:
 @statsd(namespace="tasks")
 def tend_providers_back_to_middle() -> list[str]:
     return provider_priorities.tend_sms_providers_to_resting_points()
+
+
+@shared_task(name=TaskNames.QUEUE_PENDING_CALLBACKS)
+@statsd(namespace="tasks")
+def queue_pending_callbacks() -> int:
+    return pending.queue_pending_callbacks()

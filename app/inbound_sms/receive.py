@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from kombu.exceptions import OperationalError
 from sqlalchemy.exc import NoResultFound
 
 from app.callbacks.inbound_sms import enqueue_inbound_sms_callback
@@ -74,13 +73,6 @@ def _find_inbound_number(number: str) -> InboundNumber | None:
 
 
 def _queue_callback(inbound_sms: InboundSms) -> None:
-    # The message is stored (and readable through the API) already; a 5xx now would only make the provider send a
-    # duplicate. So a broker failure costs the callback, loudly, and the provider still gets its 200.
-    try:
-        enqueue_inbound_sms_callback(inbound_sms)
-    except OperationalError:
-        logger.exception(
-            "Could not queue the inbound-SMS callback for %s",
-            inbound_sms.id,
-            extra={"service_id": inbound_sms.service_id, "provider": inbound_sms.provider},
-        )
+    # The message is stored (and readable through the API) already; a broker failure leaves its callback pending for
+    # beat (enqueue_callback_task), and the provider gets its 200 either way.
+    enqueue_inbound_sms_callback(inbound_sms)

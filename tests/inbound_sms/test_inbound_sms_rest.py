@@ -17,7 +17,7 @@ from sqlalchemy import select, text
 from app.dao.inbound_numbers_dao import dao_assign_inbound_number
 from app.dao.service_callback_dao import dao_save_service_callback
 from app.extensions import db
-from app.models import InboundSms, Service
+from app.models import InboundSms, PendingCallback, Service
 from tests.factories import create_service
 
 MMG_URL = "/notifications/sms/receive/mmg"
@@ -167,7 +167,7 @@ def test_inbound_sms_queues_the_services_inbound_sms_callback(client: FlaskClien
     send_task.assert_called_once_with("send_inbound_sms_to_service", args=[str(inbound_sms.id)], queue="callbacks")
 
 
-def test_inbound_sms_is_kept_and_acknowledged_when_its_callback_cannot_be_queued(
+def test_inbound_sms_is_kept_and_acknowledged_and_its_callback_kept_pending_when_the_broker_refuses_it(
     client: FlaskClient, send_task: MagicMock
 ) -> None:
     service = _service_with_number()
@@ -178,7 +178,9 @@ def test_inbound_sms_is_kept_and_acknowledged_when_its_callback_cannot_be_queued
 
     response = client.post(MMG_URL, json=_mmg_message(), headers=_auth())
 
-    assert (response.status_code, len(_stored())) == (200, 1)
+    [inbound_sms] = _stored()
+    owed = db.session.execute(select(PendingCallback.task_name, PendingCallback.row_id)).all()
+    assert (response.status_code, owed) == (200, [("send_inbound_sms_to_service", inbound_sms.id)])
 
 
 @pytest.mark.parametrize("url", [MMG_URL, FIRETEXT_URL], ids=["mmg", "firetext"])
