@@ -71,7 +71,9 @@ def _base_settings() -> dict[str, Any]:
         "max_overflow": _env_int("DATABASE_MAX_OVERFLOW", 10),
         # A ping costs a round trip on every checkout (a third of the API's database time). Without it a connection
         # the server dropped fails the one statement that finds out, SQLAlchemy then discards the whole pool, and the
-        # next checkout reconnects; pool_recycle keeps connections younger than server or proxy idle timeouts.
+        # next checkout reconnects (the API's INSERT of a new notification retries once on a fresh connection, so a
+        # send is not refused for it; a receipt is queued instead); pool_recycle keeps connections younger than
+        # server or proxy idle timeouts.
         "pool_pre_ping": _env_bool("DATABASE_POOL_PRE_PING", False),
         "pool_recycle": _env_int("DATABASE_POOL_RECYCLE_SECONDS", 300),
     }

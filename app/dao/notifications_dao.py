@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Row, delete, insert, literal, select, tuple_, update
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.clock import utc_now
 from app.extensions import db
@@ -192,7 +193,32 @@ def dao_create_notification_autocommit(notification: Notification) -> None:
     """Insert one new notification (every column as set on ``notification``) as a single autocommitted statement on
     a connection of its own: one round trip, no BEGIN/COMMIT, no ORM unit of work. The API's hot path uses it; the
     session is not involved, so ``notification`` stays transient (read the row back with dao_get_notification_by_id).
+
+    A connection that dies under the INSERT (the database restarted, a proxy dropped it) leaves it unknown whether the
+    row was committed, so the INSERT is tried once more on a fresh connection: the notification's own id, its primary
+    key, then says whether the first attempt had committed. Either way the row is stored exactly once.
     """
     values = {column: getattr(notification, key) for key, column in _NOTIFICATION_COLUMNS}
+    try:
+        _insert_autocommitted(values)
+    except OperationalError as error:
+        if not error.connection_invalidated:
+            raise
+        try:
+            _insert_autocommitted(values)
+        except IntegrityError as duplicate:
+            if _violated_constraint(duplicate) != NOTIFICATIONS_PRIMARY_KEY:
+                raise
+
+
+NOTIFICATIONS_PRIMARY_KEY = "notifications_pkey"
+
+
+def _insert_autocommitted(values: dict[str, Any]) -> None:
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(insert(Notification.__table__), values)
+
+
+def _violated_constraint(error: IntegrityError) -> str | None:
+    diagnostics = getattr(error.orig, "diag", None)
+    return getattr(diagnostics, "constraint_name", None)
