@@ -12,6 +12,7 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from app.callbacks.sender import encode_callback_body, post_callback
 from app.celery.queues import QueueNames, TaskNames
+from app.clients.statsd_client import get_statsd_client
 from app.dao.pending_callbacks_dao import dao_record_pending_callback
 from app.dao.service_callback_dao import dao_find_service_callback
 from app.notifications.ttl_cache import app_cache
@@ -48,6 +49,7 @@ def enqueue_callback_task(task_name: TaskNames, row_id: uuid.UUID) -> None:
     except BrokerError:
         logger.warning("The broker refused %s for %s; kept as a pending callback for beat to queue", task_name, row_id)
         dao_record_pending_callback(task_name, row_id)
+        get_statsd_client().incr("callbacks.pending")
 
 
 def enqueue_callback_if_wanted(

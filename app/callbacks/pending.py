@@ -10,6 +10,7 @@ from flask import current_app
 from kombu.exceptions import OperationalError as BrokerError
 
 from app.callbacks.dispatch import send_callback_task
+from app.clients.statsd_client import get_statsd_client
 from app.dao.pending_callbacks_dao import dao_delete_pending_callbacks, dao_get_pending_callbacks
 from app.extensions import db
 from app.models import PendingCallback
@@ -36,6 +37,7 @@ def queue_pending_callbacks() -> int:
             break
     if total:
         logger.warning("Queued %s callbacks the broker had refused", total, extra={"notification_count": total})
+        get_statsd_client().incr("callbacks.pending-queued", total)
     return total
 
 

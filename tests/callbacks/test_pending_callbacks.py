@@ -14,12 +14,14 @@ from sqlalchemy import select
 
 from app.callbacks.delivery_status import enqueue_delivery_status_callback
 from app.callbacks.pending import queue_pending_callbacks
+from app.clients.statsd_client import StatsdClient
 from app.dao.notifications_dao import dao_get_notification_status_by_id
 from app.dao.pending_callbacks_dao import dao_record_pending_callback
 from app.dao.service_callback_dao import dao_save_service_callback
 from app.extensions import db
 from app.models import Notification, PendingCallback
 from app.notification_status import NotificationStatus
+from tests.clients.statsd_listener import STATSD_PREFIX, StatsdListener
 from tests.factories import create_notification, create_template
 from tests.receipts.payloads import mmg_receipt
 
@@ -109,3 +111,23 @@ def test_pending_callbacks_are_queued_in_batches(
         dao_record_pending_callback(DELIVERY_STATUS_TASK, uuid.uuid4())
 
     assert (queue_pending_callbacks(), send_task.call_count, _pending()) == (5, 5, [])
+
+
+def test_refused_and_later_queued_callbacks_are_counted(
+    notify_db_session: None,
+    send_task: MagicMock,
+    installed_statsd_client: StatsdClient,
+    statsd_listener: StatsdListener,
+) -> None:
+    notification = _notification_of_service_with_callback(NotificationStatus.DELIVERED)
+    send_task.side_effect = OperationalError("broker down")
+    enqueue_delivery_status_callback(notification)
+    send_task.side_effect = None
+
+    queue_pending_callbacks()
+
+    callback_counters = [line for line in statsd_listener.receive_all() if ".callbacks." in line]
+    assert callback_counters == [
+        f"{STATSD_PREFIX}.callbacks.pending:1|c",
+        f"{STATSD_PREFIX}.callbacks.pending-queued:1|c",
+    ]
