@@ -1,5 +1,6 @@
-"""Running Herald's processes side by side on one machine (`make bench`, the whole-stack tests): a free port to
-give each one, and waiting until one answers HTTP."""
+"""Running Herald's processes side by side on one machine (`make run`, `make bench`, the whole-stack tests): the
+environment that wires Herald and the provider simulator to each other, a free port to give each process, and
+waiting until one answers HTTP."""
 
 from __future__ import annotations
 
@@ -7,6 +8,23 @@ import socket
 import time
 import urllib.error
 import urllib.request
+
+
+def simulator_wiring(*, api_url: str, simulator_port: int | str) -> dict[str, str]:
+    """Environment that sends Herald's MMG, Firetext and SES calls to the simulator on ``simulator_port`` (trusting
+    its SNS certificate) and the simulator's receipts to the API at ``api_url``."""
+    simulator_url = f"http://127.0.0.1:{simulator_port}"
+    return {
+        "API_HOST_NAME": api_url,
+        "MMG_URL": f"{simulator_url}/mmg",
+        "FIRETEXT_URL": f"{simulator_url}/firetext",
+        "SES_ENDPOINT_URL": f"{simulator_url}/ses",
+        "AWS_ACCESS_KEY_ID": "simulator",
+        "AWS_SECRET_ACCESS_KEY": "simulator",
+        "SNS_TRUSTED_CERT_URL_PREFIXES": f"{simulator_url}/",
+        "SIMULATOR_PORT": str(simulator_port),
+        "SIMULATOR_HERALD_URL": api_url,
+    }
 
 
 def free_port() -> int:

@@ -11,11 +11,12 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
-from app.local_processes import free_port, wait_for_http
+from app.celery.queues import all_queues
+from app.local_processes import free_port, simulator_wiring, wait_for_http
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-QUEUES = "send-sms,send-email,research-mode,retry,receipts,jobs,periodic,callbacks"
+QUEUES = ",".join(all_queues())
 
 
 class BenchStack:
@@ -41,15 +42,7 @@ class BenchStack:
             "DATABASE_URL": database_url,
             "REDIS_URL": redis_url,
             "PORT": str(self.api_port),
-            "API_HOST_NAME": self.api_url,
-            "MMG_URL": f"{self.simulator_url}/mmg",
-            "FIRETEXT_URL": f"{self.simulator_url}/firetext",
-            "SES_ENDPOINT_URL": f"{self.simulator_url}/ses",
-            "AWS_ACCESS_KEY_ID": "simulator",
-            "AWS_SECRET_ACCESS_KEY": "simulator",
-            "SNS_TRUSTED_CERT_URL_PREFIXES": f"{self.simulator_url}/",
-            "SIMULATOR_PORT": str(self.simulator_port),
-            "SIMULATOR_HERALD_URL": self.api_url,
+            **simulator_wiring(api_url=self.api_url, simulator_port=self.simulator_port),
             "SIMULATOR_LOG_LEVEL": "WARNING",
             "PYTHONUNBUFFERED": "1",
             **dict(extra_env),

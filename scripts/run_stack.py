@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.embedded_services import ensure_services  # noqa: E402
+from app.local_processes import simulator_wiring  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -25,18 +26,9 @@ VENV_BIN = Path(sys.executable).parent
 def stack_environment(database_url: str, redis_url: str) -> dict[str, str]:
     port = os.environ.get("PORT", "6011")
     simulator_port = os.environ.get("SIMULATOR_PORT", "6030")
-    simulator = f"http://127.0.0.1:{simulator_port}"
     defaults = {
         "NOTIFY_ENVIRONMENT": "development",
-        "API_HOST_NAME": f"http://127.0.0.1:{port}",
-        "MMG_URL": f"{simulator}/mmg",
-        "FIRETEXT_URL": f"{simulator}/firetext",
-        "SES_ENDPOINT_URL": f"{simulator}/ses",
-        "AWS_ACCESS_KEY_ID": "simulator",
-        "AWS_SECRET_ACCESS_KEY": "simulator",
-        "SNS_TRUSTED_CERT_URL_PREFIXES": f"{simulator}/",
-        "SIMULATOR_PORT": simulator_port,
-        "SIMULATOR_HERALD_URL": f"http://127.0.0.1:{port}",
+        **simulator_wiring(api_url=f"http://127.0.0.1:{port}", simulator_port=simulator_port),
         "PYTHONUNBUFFERED": "1",
         # The worker settings `make bench` measured best on 2 cores (benchmarks/RESULTS.md): two worker processes
         # (one Python process cannot use more than one core) of 16 threads each, prefetching 8 tasks a thread.

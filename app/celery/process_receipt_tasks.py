@@ -4,7 +4,7 @@ yet, or a database error) and the simulated receipts of test keys; a receipt tha
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from celery import Task, shared_task
@@ -20,11 +20,6 @@ logger = logging.getLogger(__name__)
 RECEIPT_MAX_RETRIES = 5
 # Short: a receipt that beats the send's commit finds its notification within seconds; after ~3 minutes it is dropped.
 RECEIPT_RETRY_COUNTDOWNS_SECONDS = (10, 20, 30, 45, 60)
-
-SMS_RECEIPT_PROCESSORS: Mapping[str, Callable[[Mapping[str, Any]], None]] = {
-    "mmg": sms_receipts.process_mmg_receipt,
-    "firetext": sms_receipts.process_firetext_receipt,
-}
 
 
 def _process_or_retry(task: Task, process: Callable[[], None], *, provider: str) -> None:
@@ -53,7 +48,7 @@ def _retry(task: Task, error: Exception | None = None) -> Exception:
 @statsd(namespace="tasks")
 def process_sms_receipt(self: Task, provider: str, receipt: dict[str, Any]) -> None:
     """Apply an MMG or Firetext receipt; ``receipt`` holds the provider's fields as it sent them."""
-    process = SMS_RECEIPT_PROCESSORS.get(provider)
+    process = sms_receipts.SMS_RECEIPT_PROCESSORS.get(provider)
     if process is None:
         logger.error("Receipt from unknown SMS provider %s dropped", provider, extra={"task_name": self.name})
         return

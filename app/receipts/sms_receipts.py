@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy.exc import NoResultFound
@@ -36,6 +36,12 @@ def process_firetext_receipt(receipt: Mapping[str, Any]) -> None:
         lambda current: decide_firetext_outcome(status, code, current_status=current),
         provider="firetext",
     )
+
+
+SMS_RECEIPT_PROCESSORS: Mapping[str, Callable[[Mapping[str, Any]], None]] = {
+    "mmg": process_mmg_receipt,
+    "firetext": process_firetext_receipt,
+}
 
 
 def notification_id_of_sms_receipt(reference: Any, *, provider: str) -> uuid.UUID:

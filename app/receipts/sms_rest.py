@@ -15,7 +15,7 @@ from app.errors import InvalidRequest
 from app.receipts.basic_auth import check_basic_auth
 from app.receipts.queueing import apply_or_queue_receipt
 from app.receipts.request_body import json_object_body
-from app.receipts.sms_receipts import process_firetext_receipt, process_mmg_receipt
+from app.receipts.sms_receipts import SMS_RECEIPT_PROCESSORS
 
 logger = logging.getLogger(__name__)
 
@@ -40,9 +40,7 @@ def check_receipt_basic_auth() -> None:
 def receive_mmg_receipt() -> tuple[Response, int]:
     receipt = _receipt_fields(json_object_body("MMG callback failed"), MMG_RECEIPT_FIELDS)
     _check_receipt(receipt, client_name="MMG", required=("status", "CID"), reference_field="CID")
-    apply_or_queue_receipt(
-        lambda: process_mmg_receipt(receipt), TaskNames.PROCESS_SMS_RECEIPT, ["mmg", receipt], provider="mmg"
-    )
+    _apply_or_queue("mmg", receipt)
     return jsonify(result="success"), 200
 
 
@@ -50,13 +48,16 @@ def receive_mmg_receipt() -> tuple[Response, int]:
 def receive_firetext_receipt() -> tuple[Response, int]:
     receipt = _receipt_fields(request.form, FIRETEXT_RECEIPT_FIELDS)
     _check_receipt(receipt, client_name="Firetext", required=("status", "reference"), reference_field="reference")
-    apply_or_queue_receipt(
-        lambda: process_firetext_receipt(receipt),
-        TaskNames.PROCESS_SMS_RECEIPT,
-        ["firetext", receipt],
-        provider="firetext",
-    )
+    _apply_or_queue("firetext", receipt)
     return jsonify(result="success"), 200
+
+
+def _apply_or_queue(provider: str, receipt: dict[str, str]) -> None:
+    """Apply the receipt now, or queue process_sms_receipt(provider, receipt) to apply it later."""
+    process = SMS_RECEIPT_PROCESSORS[provider]
+    apply_or_queue_receipt(
+        lambda: process(receipt), TaskNames.PROCESS_SMS_RECEIPT, [provider, receipt], provider=provider
+    )
 
 
 def _receipt_fields(data: Mapping[str, Any], fields: tuple[str, ...]) -> dict[str, str]:

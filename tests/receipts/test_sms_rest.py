@@ -18,6 +18,7 @@ from sqlalchemy.exc import OperationalError as DatabaseError
 from app.celery.process_receipt_tasks import process_sms_receipt
 from app.dao.notifications_dao import dao_get_notification_status_by_id
 from app.notification_status import NotificationStatus
+from app.receipts.sms_receipts import SMS_RECEIPT_PROCESSORS
 from tests.factories import create_notification
 from tests.receipts.payloads import FIXTURES, firetext_receipt, mmg_receipt
 
@@ -243,7 +244,7 @@ def test_receipt_is_queued_when_the_database_fails_while_applying_it(client: Fla
     receipt = mmg_receipt("delivered", CID=str(notification.id))
     failure = DatabaseError("UPDATE notifications ...", {}, Exception("server closed the connection unexpectedly"))
 
-    with patch("app.receipts.sms_rest.process_mmg_receipt", side_effect=failure):
+    with patch.dict(SMS_RECEIPT_PROCESSORS, {"mmg": MagicMock(side_effect=failure)}):
         response = client.post("/notifications/sms/mmg", json=receipt)
 
     queued_provider, queued_receipt = send_task.call_args.kwargs["args"]
