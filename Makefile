@@ -4,7 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint bench clean
+.PHONY: help run test test-fast lint typecheck e2e bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,19 +15,28 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) ## Start the whole stack: embedded PostgreSQL + Redis, API, workers, beat, simulator
 	$(BIN)/python scripts/run_stack.py
 
-test: $(STAMP)
-	$(BIN)/ruff check .
+test: lint typecheck ## The whole suite (lint and type check first), on embedded PostgreSQL + Redis
 	$(BIN)/pytest -n 2 -q
 
+test-fast: $(STAMP) ## The suite without the whole-stack (e2e) and reliability tests
+	$(BIN)/pytest -n 2 -q -m "not e2e" --ignore=tests/reliability
+
+e2e: $(STAMP) ## Only the whole-stack tests: a real API, Celery worker and simulator
+	$(BIN)/pytest -n 2 -q tests/e2e
+
+lint: $(STAMP) ## ruff's checks and its format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP) ## mypy, strict on app/ and config.py
+	$(BIN)/mypy
+
 # One table: API accept rate against a no-work baseline, end to end through the simulator, receipts, limit checks.
-bench: $(STAMP)
+bench: $(STAMP) ## The benchmarks (benchmarks/RESULTS.md)
 	$(BIN)/python benchmarks/bench.py
 
-lint: $(STAMP)
-	$(BIN)/ruff check .
-
-clean:
+clean: ## Remove the test suite's embedded databases
 	rm -rf .data/test-redis .data/test-postgres

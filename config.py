@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, overload
 from urllib.parse import urlsplit
+
+
+@overload
+def _env(name: str, default: str) -> str: ...
+
+
+@overload
+def _env(name: str, default: None = None) -> str | None: ...
 
 
 def _env(name: str, default: str | None = None) -> str | None:

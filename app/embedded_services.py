@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,9 @@ def start_embedded_postgres(data_dir: Path) -> tuple[Any, str]:
     logging.getLogger("pgserver").setLevel(logging.WARNING)
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = pgserver.get_server(str(data_dir), cleanup_mode="stop")
+    server = pgserver.get_server(  # type: ignore[attr-defined]
+        str(data_dir), cleanup_mode="stop"
+    )
     return server, server.get_uri()
 
 
@@ -45,10 +48,10 @@ def start_embedded_redis(data_dir: Path) -> tuple[Any, str]:
     return server, f"unix://{server.socket_file}"
 
 
-def ensure_services(data_dir: Path, environ: dict[str, str] | None = None) -> EmbeddedServices:
+def ensure_services(data_dir: Path, environ: Mapping[str, str] | None = None) -> EmbeddedServices:
     """Start whichever of PostgreSQL and Redis the environment doesn't already point at."""
-    environ = os.environ if environ is None else environ
-    services = EmbeddedServices(database_url=environ.get("DATABASE_URL"), redis_url=environ.get("REDIS_URL"))
+    settings = os.environ if environ is None else environ
+    services = EmbeddedServices(database_url=settings.get("DATABASE_URL"), redis_url=settings.get("REDIS_URL"))
     if not services.database_url:
         services._postgres, services.database_url = start_embedded_postgres(data_dir / "postgres")
         logger.info("Started embedded PostgreSQL in %s", data_dir / "postgres")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     BigInteger,
@@ -27,6 +27,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.encryption import encryptor
 from app.extensions import db
 from app.notification_status import NotificationStatus
+
+if TYPE_CHECKING:
+    # Flask-SQLAlchemy builds db.Model at run time; the type checker sees the declarative base it extends.
+    from app.extensions import Base as Model
+else:
+    Model = db.Model
 
 
 class NotificationType(StrEnum):
@@ -92,7 +98,7 @@ def _created_at() -> Mapped[datetime]:
     return mapped_column(DateTime(timezone=True), nullable=False, server_default=text("now()"))
 
 
-class Service(db.Model):
+class Service(Model):
     __tablename__ = "services"
 
     id: Mapped[uuid.UUID] = _uuid_pk()
@@ -113,7 +119,7 @@ class Service(db.Model):
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
 
-class ServiceHistory(db.Model):
+class ServiceHistory(Model):
     __tablename__ = "services_history"
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
@@ -134,7 +140,7 @@ class ServiceHistory(db.Model):
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class ServicePermission(db.Model):
+class ServicePermission(Model):
     __tablename__ = "service_permissions"
     __table_args__ = (CheckConstraint(f"permission IN ({_values(ServicePermissionType)})", name="ck_permission"),)
 
@@ -145,7 +151,7 @@ class ServicePermission(db.Model):
     created_at: Mapped[datetime] = _created_at()
 
 
-class ServiceGuestListEntry(db.Model):
+class ServiceGuestListEntry(Model):
     """A recipient a trial service (or a team key) may send to: a team member or a guest-list entry."""
 
     __tablename__ = "service_guest_list"
@@ -163,7 +169,7 @@ class ServiceGuestListEntry(db.Model):
     created_at: Mapped[datetime] = _created_at()
 
 
-class ServiceSmsSender(db.Model):
+class ServiceSmsSender(Model):
     __tablename__ = "service_sms_senders"
     __table_args__ = (
         Index(
@@ -185,7 +191,7 @@ class ServiceSmsSender(db.Model):
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class ServiceEmailReplyTo(db.Model):
+class ServiceEmailReplyTo(Model):
     __tablename__ = "service_email_reply_to"
     __table_args__ = (
         Index(
@@ -207,7 +213,7 @@ class ServiceEmailReplyTo(db.Model):
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class ServiceCallbackApi(db.Model):
+class ServiceCallbackApi(Model):
     """Where (and with which bearer token) to tell a service about its notifications; secrets encrypted."""
 
     __tablename__ = "service_callback_api"
@@ -245,7 +251,7 @@ class ServiceCallbackApi(db.Model):
         self._signing_secret = encryptor().encrypt(value)
 
 
-class ApiKey(db.Model):
+class ApiKey(Model):
     __tablename__ = "api_keys"
     __table_args__ = (
         CheckConstraint(f"key_type IN ({_values(KeyType)})", name="ck_key_type"),
@@ -280,7 +286,7 @@ class ApiKey(db.Model):
         self._secret = encryptor().encrypt(value)
 
 
-class ApiKeyHistory(db.Model):
+class ApiKeyHistory(Model):
     __tablename__ = "api_keys_history"
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
@@ -307,7 +313,7 @@ class _TemplateColumns:
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class Template(_TemplateColumns, db.Model):
+class Template(_TemplateColumns, Model):
     __tablename__ = "templates"
     __table_args__ = (CheckConstraint(f"template_type IN ({_values(TemplateType)})", name="ck_template_type"),)
 
@@ -318,7 +324,7 @@ class Template(_TemplateColumns, db.Model):
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
 
-class TemplateHistory(_TemplateColumns, db.Model):
+class TemplateHistory(_TemplateColumns, Model):
     """Every version of every template; notifications point at (template_id, template_version) here."""
 
     __tablename__ = "templates_history"
@@ -328,7 +334,7 @@ class TemplateHistory(_TemplateColumns, db.Model):
     service_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False, index=True)
 
 
-class ProviderDetails(db.Model):
+class ProviderDetails(Model):
     __tablename__ = "provider_details"
 
     id: Mapped[uuid.UUID] = _uuid_pk()
@@ -344,7 +350,7 @@ class ProviderDetails(db.Model):
     reason: Mapped[str | None] = mapped_column(Text)
 
 
-class ProviderDetailsHistory(db.Model):
+class ProviderDetailsHistory(Model):
     __tablename__ = "provider_details_history"
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
@@ -360,7 +366,7 @@ class ProviderDetailsHistory(db.Model):
     reason: Mapped[str | None] = mapped_column(Text)
 
 
-class Job(db.Model):
+class Job(Model):
     __tablename__ = "jobs"
     __table_args__ = (
         CheckConstraint(f"job_status IN ({_values(JobStatus)})", name="ck_job_status"),
@@ -413,7 +419,7 @@ class _NotificationColumns:
     rate_multiplier: Mapped[int | None] = mapped_column(Integer)
 
 
-class Notification(_NotificationColumns, db.Model):
+class Notification(_NotificationColumns, Model):
     """The working set: notifications inside their service's retention period, with personal data (encrypted)."""
 
     __tablename__ = "notifications"
@@ -456,7 +462,7 @@ class Notification(_NotificationColumns, db.Model):
         self._personalisation = encryptor().encrypt_json(value or {})
 
 
-class NotificationHistory(_NotificationColumns, db.Model):
+class NotificationHistory(_NotificationColumns, Model):
     """Notifications past retention: the same metadata without recipient, personalisation or reply-to."""
 
     __tablename__ = "notification_history"
@@ -469,7 +475,7 @@ class NotificationHistory(_NotificationColumns, db.Model):
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
 
 
-class InboundNumber(db.Model):
+class InboundNumber(Model):
     __tablename__ = "inbound_numbers"
 
     id: Mapped[uuid.UUID] = _uuid_pk()
@@ -482,7 +488,7 @@ class InboundNumber(db.Model):
     created_at: Mapped[datetime] = _created_at()
 
 
-class InboundSms(db.Model):
+class InboundSms(Model):
     __tablename__ = "inbound_sms"
     __table_args__ = (Index("ix_inbound_sms_service_created_at", "service_id", "created_at"),)
 
@@ -507,7 +513,7 @@ class InboundSms(db.Model):
         self._content = encryptor().encrypt(value)
 
 
-class Complaint(db.Model):
+class Complaint(Model):
     __tablename__ = "complaints"
 
     id: Mapped[uuid.UUID] = _uuid_pk()
@@ -521,7 +527,7 @@ class Complaint(db.Model):
     created_at: Mapped[datetime] = _created_at()
 
 
-class IdempotencyRecord(db.Model):
+class IdempotencyRecord(Model):
     """A POST send made with an Idempotency-Key header: its request fingerprint and the 201 it got."""
 
     __tablename__ = "idempotency_keys"
@@ -537,7 +543,7 @@ class IdempotencyRecord(db.Model):
     created_at: Mapped[datetime] = _created_at()
 
 
-class PendingCallback(db.Model):
+class PendingCallback(Model):
     """A service callback whose task the broker could not take when it was due; beat queues it once it can.
 
     Written only on that failure, in a transaction of its own after the change it reports on had committed, so a

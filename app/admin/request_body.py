@@ -15,6 +15,7 @@ def load_admin_body(schema: marshmallow.Schema) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise InvalidRequest("Invalid JSON supplied in POST data", 400)
     try:
-        return schema.load(body)
+        loaded: dict[str, Any] = schema.load(body)
+        return loaded
     except marshmallow.ValidationError as error:
         raise InvalidRequest(error.messages, 400) from error

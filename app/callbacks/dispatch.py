@@ -15,18 +15,18 @@ from app.celery.queues import QueueNames, TaskNames
 from app.clients.statsd_client import get_statsd_client
 from app.dao.pending_callbacks_dao import dao_record_pending_callback
 from app.dao.service_callback_dao import dao_find_service_callback
-from app.notifications.ttl_cache import app_cache
+from app.notifications.ttl_cache import CacheName, app_cache
 
 logger = logging.getLogger(__name__)
 
 
-CALLBACK_CACHE_EXTENSION = "herald_service_callback_presence"
+SERVICE_CALLBACK_PRESENCE = CacheName[bool]("herald_service_callback_presence")
 
 
 def has_service_callback(service_id: uuid.UUID, callback_type: str) -> bool:
     """Whether the service has a callback of ``callback_type``; remembered for SEND_CACHE_SECONDS, so a callback set
     or removed takes effect within that long (the task itself always reads the current URL and token)."""
-    cache = app_cache(CALLBACK_CACHE_EXTENSION, current_app.config["SEND_CACHE_SECONDS"])
+    cache = app_cache(SERVICE_CALLBACK_PRESENCE, current_app.config["SEND_CACHE_SECONDS"])
     return cache.get(
         (service_id, callback_type), lambda: dao_find_service_callback(service_id, callback_type) is not None
     )

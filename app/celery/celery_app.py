@@ -7,7 +7,7 @@ from typing import Any
 from celery import Celery, Task
 from celery.schedules import crontab
 from flask import Flask
-from kombu import Exchange, Queue
+from kombu.entity import Exchange, Queue
 
 from app.celery.queues import QueueNames, TaskNames, all_queues
 from app.celery.task_metrics import connect_task_metrics

@@ -41,7 +41,8 @@ def _process_or_retry(task: Task, process: Callable[[], None], *, provider: str)
 
 def _retry(task: Task, error: Exception | None = None) -> Exception:
     countdown = RECEIPT_RETRY_COUNTDOWNS_SECONDS[min(task.request.retries, RECEIPT_MAX_RETRIES - 1)]
-    return task.retry(exc=error, countdown=countdown, queue=QueueNames.RECEIPTS)
+    retry: Exception = task.retry(exc=error, countdown=countdown, queue=QueueNames.RECEIPTS)
+    return retry
 
 
 @shared_task(bind=True, name=TaskNames.PROCESS_SMS_RECEIPT, max_retries=RECEIPT_MAX_RETRIES)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Row, delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 
+from app.dao.rows_changed import rows_changed
 from app.extensions import db
 from app.models import IdempotencyRecord, Notification
 from app.statsd_decorators import statsd
@@ -109,7 +110,7 @@ def dao_create_completed_idempotency_record(
 
 def dao_get_idempotency_record(
     service_id: uuid.UUID, idempotency_key: str, *, created_after: datetime
-) -> Row[tuple[str, uuid.UUID | None, dict[str, Any] | None, datetime]]:
+) -> Row[str, uuid.UUID | None, dict[str, Any] | None, datetime]:
     """(request_fingerprint, notification_id, response_body, created_at) of a record newer than ``created_after``,
     read fresh from the database. Raises NoResultFound."""
     return db.session.execute(
@@ -149,6 +150,6 @@ def dao_delete_idempotency_record(service_id: uuid.UUID, idempotency_key: str) -
 
 def dao_delete_idempotency_records_created_before(cutoff: datetime) -> int:
     """Delete records older than ``cutoff`` (the nightly clear-out; reads already ignore them). Returns how many."""
-    deleted = db.session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.created_at < cutoff)).rowcount
+    deleted = rows_changed(db.session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.created_at < cutoff)))
     db.session.commit()
     return deleted

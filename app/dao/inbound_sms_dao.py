@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import delete, literal, select, tuple_
 
 from app.dao.row_picking import picked_once
+from app.dao.rows_changed import rows_changed
 from app.extensions import db
 from app.models import InboundSms
 
@@ -55,7 +56,7 @@ def dao_delete_inbound_sms_created_before(service_id: uuid.UUID, *, created_befo
         delete(InboundSms).where(InboundSms.id.in_(picked_once(picked))).execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return int(deleted.rowcount)
+    return rows_changed(deleted)
 
 
 def dao_list_inbound_sms_for_service(

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import and_, delete, func, or_, select, text, update
 
 from app.dao.row_picking import picked_once
+from app.dao.rows_changed import rows_changed
 from app.extensions import db
 from app.models import Job, JobStatus, Notification
 from app.statsd_decorators import statsd
@@ -225,4 +226,4 @@ def dao_archive_jobs_created_before(service_id: uuid.UUID, *, created_before: da
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return archived.rowcount
+    return rows_changed(archived)

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Table, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from app.dao.row_picking import picked_once
+from app.dao.rows_changed import rows_changed
 from app.extensions import db
 from app.models import KeyType, Notification, NotificationHistory
 from app.statsd_decorators import statsd
@@ -28,7 +30,7 @@ def dao_move_notifications_to_history(service_id: uuid.UUID, *, created_before: 
 
     A row already in history (it cannot be, but a replayed migration might) is kept as it is: ON CONFLICT DO NOTHING.
     """
-    notifications = Notification.__table__
+    notifications = cast(Table, Notification.__table__)
     picked = (
         select(notifications.c.id)
         .where(
@@ -46,7 +48,7 @@ def dao_move_notifications_to_history(service_id: uuid.UUID, *, created_before: 
         .cte("moved")
     )
     inserted = (
-        insert(NotificationHistory.__table__)
+        insert(NotificationHistory)
         .from_select(HISTORY_COLUMNS, select(*(moved.c[name] for name in HISTORY_COLUMNS)))
         .on_conflict_do_nothing()
         .cte("inserted")
@@ -76,4 +78,4 @@ def dao_delete_test_notifications(service_id: uuid.UUID, *, created_before: date
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return int(deleted.rowcount)
+    return rows_changed(deleted)

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select, update
 
 from app.clock import utc_now
+from app.dao.rows_changed import rows_changed
 from app.extensions import db
 from app.models import Notification
 from app.notification_status import NotificationStatus, allowed_previous_statuses
@@ -37,7 +38,7 @@ def _may_become(target: NotificationStatus, *only_from: NotificationStatus) -> C
     return Notification.status.in_(sorted(allowed))
 
 
-def _picked_once(rows: Select[tuple[uuid.UUID]]) -> Select[tuple[uuid.UUID]]:
+def _picked_once(rows: Select[uuid.UUID]) -> Select[uuid.UUID]:
     """Run a `LIMIT ... FOR UPDATE SKIP LOCKED` pick exactly once. As a plain `IN (subquery)` PostgreSQL may run it
     again per row, and a rescan skips the rows this very UPDATE changed, picking more than the limit."""
     picked = rows.cte("picked").prefix_with("MATERIALIZED")
@@ -91,7 +92,7 @@ def dao_release_sending_claim(notification_id: uuid.UUID | str, *, claimed_at: d
         .values(status=NotificationStatus.CREATED, sending_claimed_at=None, updated_at=utc_now())
         .execution_options(synchronize_session=False)
     )
-    released = db.session.execute(statement).rowcount == 1
+    released = rows_changed(db.session.execute(statement)) == 1
     db.session.commit()
     return released
 

@@ -146,7 +146,7 @@ def dao_list_notifications_with_template_for_service(
     client_reference: str | None = None,
     older_than_id: uuid.UUID | str | None = None,
     include_jobs: bool = False,
-) -> Sequence[Row[tuple[Notification, TemplateHistory]]]:
+) -> Sequence[Row[Notification, TemplateHistory]]:
     """One page of a service's notifications sent with keys of ``key_type``, newest first, each with the template
     version it was sent with.
 
@@ -216,7 +216,7 @@ NOTIFICATIONS_PRIMARY_KEY = "notifications_pkey"
 
 def _insert_autocommitted(values: dict[str, Any]) -> None:
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(insert(Notification.__table__), values)
+        connection.execute(insert(Notification), values)
 
 
 def _violated_constraint(error: IntegrityError) -> str | None:

@@ -14,7 +14,7 @@ from app.models import PendingCallback
 def dao_record_pending_callback(task_name: str, row_id: uuid.UUID) -> None:
     """Store the owed callback in a transaction of its own, whatever the caller's session is doing."""
     with db.engine.begin() as connection:
-        connection.execute(insert(PendingCallback.__table__).values(task_name=task_name, row_id=row_id))
+        connection.execute(insert(PendingCallback).values(task_name=task_name, row_id=row_id))
 
 
 def dao_get_pending_callbacks(limit: int) -> Sequence[PendingCallback]:

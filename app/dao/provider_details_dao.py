@@ -114,7 +114,7 @@ def dao_reduce_sms_provider_priority(
     reduced = next((provider for provider in providers if provider.identifier == identifier), None)
     others = [provider for provider in providers if provider.identifier != identifier and provider.active]
     moved = min(points, reduced.priority) if reduced is not None else 0
-    if not others or moved == 0:
+    if reduced is None or not others or moved == 0:
         db.session.rollback()
         return False
     dao_update_provider_details(

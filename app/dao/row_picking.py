@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy import Select, select
 
 
-def picked_once(rows: Select[tuple[uuid.UUID]]) -> Select[tuple[uuid.UUID]]:
+def picked_once(rows: Select[uuid.UUID]) -> Select[uuid.UUID]:
     """Wrap a pick of ids in a MATERIALIZED CTE. As a plain `IN (subquery)` PostgreSQL may run the pick again for each
     row it checks, and a rescan skips the rows the statement has just changed, so more than the LIMIT are changed."""
     picked = rows.cte("picked").prefix_with("MATERIALIZED")

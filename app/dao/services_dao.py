@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, select
 
 from app.clock import utc_now
 from app.dao.history import dao_create_history_row
@@ -113,11 +113,10 @@ def dao_replace_guest_list(service_id: uuid.UUID, entries: Iterable[tuple[str, s
     db.session.commit()
 
 
-SenderModel = type[ServiceSmsSender] | type[ServiceEmailReplyTo]
 SenderT = TypeVar("SenderT", ServiceSmsSender, ServiceEmailReplyTo)
 
 
-def _active(model: SenderModel, service_id: uuid.UUID, *conditions: Any) -> Any:
+def _active(model: type[SenderT], service_id: uuid.UUID, *conditions: Any) -> Select[SenderT]:
     return select(model).where(model.service_id == service_id, model.archived.is_(False), *conditions)
 
 
@@ -167,7 +166,7 @@ def _add_sender(sender: SenderT) -> SenderT:
     return sender
 
 
-def _clear_default(model: SenderModel, service_id: uuid.UUID) -> None:
+def _clear_default(model: type[SenderT], service_id: uuid.UUID) -> None:
     for row in db.session.execute(
         select(model).where(model.service_id == service_id, model.is_default.is_(True))
     ).scalars():

@@ -40,14 +40,21 @@ def claim_notification_for_sending(
 ) -> SendingClaim | None:
     """Claim the notification for a send to ``provider``; None when it is not ours to send (logged by the caller)."""
     claimed_at = utc_now()
-    values = {"sent_by": provider, "billable_units": billable_units}
     if dao_update_notification_status_by_id(
-        notification_id, NotificationStatus.SENDING, sending_claimed_at=claimed_at, **values
+        notification_id,
+        NotificationStatus.SENDING,
+        sending_claimed_at=claimed_at,
+        sent_by=provider,
+        billable_units=billable_units,
     ):
         return SendingClaim(notification_id, provider, claimed_at)
     lease = timedelta(seconds=current_app.config["SENDING_CLAIM_LEASE_SECONDS"])
     if dao_reclaim_stale_sending_notification(
-        notification_id, claimed_at=claimed_at, stale_claims_before=claimed_at - lease, **values
+        notification_id,
+        claimed_at=claimed_at,
+        stale_claims_before=claimed_at - lease,
+        sent_by=provider,
+        billable_units=billable_units,
     ):
         logger.warning(
             "Took over the stale sending claim of notification %s: its worker never recorded a provider answer",

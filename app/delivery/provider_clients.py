@@ -16,7 +16,7 @@ _building = threading.Lock()
 def provider_clients() -> ProviderClients:
     """The app's provider clients; worker threads share them (sessions and boto3 clients are thread-safe)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    clients = app.extensions.get(EXTENSION_KEY)
+    clients: ProviderClients | None = app.extensions.get(EXTENSION_KEY)
     if clients is None:
         with _building:
             clients = app.extensions.get(EXTENSION_KEY)

@@ -22,13 +22,11 @@ from flask import current_app
 from app.dao.provider_details_dao import dao_list_provider_details
 from app.dao.services_dao import dao_get_serialised_service
 from app.dao.templates_dao import dao_get_template_history_by_id_and_version
-from app.notifications.ttl_cache import app_cache
+from app.notifications.ttl_cache import CacheName, app_cache
 from app.serialised_models import SerialisedService
 
 PROVIDER_CACHE_SECONDS = 1.0
 TEMPLATE_VERSIONS_KEPT = 4096
-SERVICE_CACHE_EXTENSION = "herald_services_for_sending"
-PROVIDER_CACHE_EXTENSION = "herald_providers_for_sending"
 
 
 @dataclass(frozen=True)
@@ -45,9 +43,13 @@ class ProviderOption:
     supports_international: bool
 
 
+SERVICES_FOR_SENDING = CacheName[SerialisedService]("herald_services_for_sending")
+PROVIDERS_FOR_SENDING = CacheName[tuple[ProviderOption, ...]]("herald_providers_for_sending")
+
+
 def service_for_sending(service_id: uuid.UUID) -> SerialisedService:
     """The service as a send sees it; raises NoResultFound for an unknown id."""
-    return app_cache(SERVICE_CACHE_EXTENSION, current_app.config["SEND_CACHE_SECONDS"]).get(
+    return app_cache(SERVICES_FOR_SENDING, current_app.config["SEND_CACHE_SECONDS"]).get(
         service_id, lambda: dao_get_serialised_service(service_id)
     )
 
@@ -59,7 +61,7 @@ def template_version_for_sending(template_id: uuid.UUID, version: int) -> Templa
 def provider_options(notification_type: str) -> tuple[ProviderOption, ...]:
     """Every provider of ``notification_type`` (active or not), with its weight."""
     ttl_seconds = min(current_app.config["SEND_CACHE_SECONDS"], PROVIDER_CACHE_SECONDS)
-    return app_cache(PROVIDER_CACHE_EXTENSION, ttl_seconds).get(
+    return app_cache(PROVIDERS_FOR_SENDING, ttl_seconds).get(
         notification_type, lambda: _load_providers(notification_type)
     )
 

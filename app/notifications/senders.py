@@ -16,9 +16,8 @@ from flask import current_app
 from app.dao.services_dao import dao_list_email_reply_tos, dao_list_sms_senders
 from app.errors import BadRequestError
 from app.models import NotificationType
-from app.notifications.ttl_cache import TtlCache, app_cache
+from app.notifications.ttl_cache import CacheName, TtlCache, app_cache
 
-CACHE_EXTENSION = "herald_service_senders"
 SENDER_ID_FIELDS = {NotificationType.SMS.value: "sms_sender_id", NotificationType.EMAIL.value: "email_reply_to_id"}
 
 
@@ -29,8 +28,11 @@ class SenderOption:
     is_default: bool
 
 
+SERVICE_SENDERS = CacheName[tuple[SenderOption, ...]]("herald_service_senders")
+
+
 def _cache() -> TtlCache[tuple[SenderOption, ...]]:
-    return app_cache(CACHE_EXTENSION, current_app.config["SEND_CACHE_SECONDS"])
+    return app_cache(SERVICE_SENDERS, current_app.config["SEND_CACHE_SECONDS"])
 
 
 def _load(service_id: uuid.UUID, notification_type: str) -> tuple[SenderOption, ...]:

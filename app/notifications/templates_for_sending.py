@@ -16,9 +16,7 @@ from sqlalchemy.exc import NoResultFound
 from app.dao.templates_dao import dao_get_template_by_id
 from app.errors import BadRequestError
 from app.models import TemplateType
-from app.notifications.ttl_cache import TtlCache, app_cache
-
-CACHE_EXTENSION = "herald_sendable_templates"
+from app.notifications.ttl_cache import CacheName, TtlCache, app_cache
 
 
 @dataclass(frozen=True)
@@ -39,8 +37,11 @@ class SendableTemplate:
         return (self.content,)
 
 
+SENDABLE_TEMPLATES = CacheName[SendableTemplate]("herald_sendable_templates")
+
+
 def _cache() -> TtlCache[SendableTemplate]:
-    return app_cache(CACHE_EXTENSION, current_app.config["SEND_CACHE_SECONDS"])
+    return app_cache(SENDABLE_TEMPLATES, current_app.config["SEND_CACHE_SECONDS"])
 
 
 def _load(service_id: uuid.UUID, template_id: uuid.UUID) -> SendableTemplate:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Hashable
-from typing import Any, Generic, TypeVar
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from flask import current_app
 
@@ -39,9 +40,16 @@ class TtlCache(Generic[Value]):
         self._entries.pop(key, None)
 
 
-def app_cache(name: str, ttl_seconds: float) -> TtlCache[Any]:
-    """The current app's cache called ``name`` (one per process), made with ``ttl_seconds`` when first asked for."""
-    cache = current_app.extensions.get(name)
+@dataclass(frozen=True)
+class CacheName(Generic[Value]):
+    """The name of one of the app's caches, typed by what it holds, so each accessor returns its own type."""
+
+    name: str
+
+
+def app_cache(cache_name: CacheName[Value], ttl_seconds: float) -> TtlCache[Value]:
+    """The current app's cache ``cache_name`` (one per process), made with ``ttl_seconds`` when first asked for."""
+    cache: TtlCache[Value] | None = current_app.extensions.get(cache_name.name)
     if cache is None:
-        cache = current_app.extensions[name] = TtlCache[Any](ttl_seconds)
+        cache = current_app.extensions[cache_name.name] = TtlCache[Value](ttl_seconds)
     return cache

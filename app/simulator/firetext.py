@@ -4,6 +4,7 @@ or two for a temporary failure (pending, then declined), to the request's `recei
 from __future__ import annotations
 
 import hmac
+from functools import partial
 
 from flask import Blueprint, Response, jsonify, request
 
@@ -85,9 +86,7 @@ def _send_receipts(
     receipts = [
         PlannedReceipt(
             url=url,
-            build=lambda status=status, code=code: firetext_receipt(
-                reference=reference, mobile=mobile, status=status, code=code
-            ),
+            build=partial(firetext_receipt, reference=reference, mobile=mobile, status=status, code=code),
             delay_seconds=runtime.receipt_delay_seconds(behaviour),
         )
         for status, code in firetext_receipt_steps(outcome)

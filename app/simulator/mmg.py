@@ -41,9 +41,9 @@ def send_mmg_sms() -> tuple[Response, int]:
         return _error(401, problem)
     body = request.get_json(force=True, silent=True)
     problem = _body_problem(body)
-    if problem:
+    if problem is not None or not isinstance(body, dict):
         runtime.record_request(PROVIDER, "rejected")
-        return _error(400, problem)
+        return _error(400, problem or "the body must be a JSON object")
     reference = str(runtime.next_mmg_reference())
     msisdn, cid = str(body["MSISDN"]), str(body["cid"])
     outcome = sms_outcome(msisdn)

@@ -38,4 +38,5 @@ def validate_request(data: Any, schema: Mapping[str, Any]) -> Any:
 
 def validate_uuid(value: str, field: str) -> str:
     """Return ``value`` when it is a UUID in its usual 36-character form; raise `<field> is not a valid UUID`."""
-    return validate_request({field: value}, {"type": "object", "properties": {field: UUID_SCHEMA}})[field]
+    validate_request({field: value}, {"type": "object", "properties": {field: UUID_SCHEMA}})
+    return value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from flask import Blueprint, Response, jsonify
@@ -68,36 +69,36 @@ def serialise_template(template: Template | TemplateHistory) -> dict[str, Any]:
 
 
 @admin_templates.route("", methods=["POST"])
-def post_template(service_id: str) -> tuple[Response, int]:
+def post_template(service_id: uuid.UUID) -> tuple[Response, int]:
     service = dao_get_service_by_id(service_id)
     template = dao_create_template(service.id, **load_admin_body(CreateTemplateSchema()))
     return jsonify(data=serialise_template(template)), 201
 
 
 @admin_templates.route("", methods=["GET"])
-def list_templates(service_id: str) -> Response:
+def list_templates(service_id: uuid.UUID) -> Response:
     service = dao_get_service_by_id(service_id)
     return jsonify(data=[serialise_template(template) for template in dao_list_templates(service.id)])
 
 
 @admin_templates.route("/<uuid:template_id>", methods=["GET"])
-def get_template(service_id: str, template_id: str) -> Response:
+def get_template(service_id: uuid.UUID, template_id: uuid.UUID) -> Response:
     return jsonify(data=serialise_template(dao_get_template_by_id(service_id, template_id)))
 
 
 @admin_templates.route("/<uuid:template_id>", methods=["POST"])
-def post_template_update(service_id: str, template_id: str) -> Response:
+def post_template_update(service_id: uuid.UUID, template_id: uuid.UUID) -> Response:
     template = dao_get_template_by_id(service_id, template_id)
     changes = load_admin_body(UpdateTemplateSchema())
     return jsonify(data=serialise_template(dao_update_template(template, **changes)))
 
 
 @admin_templates.route("/<uuid:template_id>/versions", methods=["GET"])
-def list_template_versions(service_id: str, template_id: str) -> Response:
+def list_template_versions(service_id: uuid.UUID, template_id: uuid.UUID) -> Response:
     versions = dao_list_template_versions(service_id, template_id)
     return jsonify(data=[serialise_template(version) for version in versions])
 
 
 @admin_templates.route("/<uuid:template_id>/version/<int:version>", methods=["GET"])
-def get_template_version(service_id: str, template_id: str, version: int) -> Response:
+def get_template_version(service_id: uuid.UUID, template_id: uuid.UUID, version: int) -> Response:
     return jsonify(data=serialise_template(dao_get_template_version(service_id, template_id, version)))

@@ -58,9 +58,8 @@ class FiretextClient:
     def _form(
         self, *, to: str, content: str, reference: str, sender: str | None, is_international: bool
     ) -> dict[str, str]:
-        use_international_key = is_international and bool(self._international_api_key)
-        form = {
-            "apiKey": self._international_api_key if use_international_key else self._api_key,
+        form: dict[str, str] = {
+            "apiKey": (self._international_api_key or self._api_key) if is_international else self._api_key,
             "to": to.removeprefix("+"),
             "message": content,
             "reference": reference,

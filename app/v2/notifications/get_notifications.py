@@ -69,7 +69,8 @@ def parse_list_filters(arguments: MultiDict[str, str]) -> dict[str, Any]:
     for name in arguments:
         values = arguments.getlist(name)
         filters[name] = values if name in REPEATABLE_PARAMETERS else values[0]
-    return validate_request(filters, LIST_NOTIFICATIONS_REQUEST)
+    validate_request(filters, LIST_NOTIFICATIONS_REQUEST)
+    return filters
 
 
 def statuses_to_match(requested: Sequence[str]) -> list[str]:

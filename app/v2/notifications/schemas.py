@@ -151,7 +151,7 @@ def send_violation_message(violation: SchemaViolation) -> str:
     return violation_message(violation)
 
 
-def validate_send_request(notification_type: str, body: Any) -> dict[str, Any]:
+def validate_send_request(notification_type: str, body: Any) -> Any:
     """Return ``body`` when it is a valid `sms` or `email` send request; raise ValidationError with every violation."""
     violations = list(_VALIDATORS[notification_type].iter_errors(body))
     if violations:
