@@ -51,7 +51,8 @@ def _start_services() -> Any:
     from app.embedded_services import ensure_services
 
     services = ensure_services(ROOT / ".data" / "bench")
-    assert services.database_url is not None and services.redis_url is not None
+    assert services.database_url is not None
+    assert services.redis_url is not None
     with psycopg.connect(services.database_url, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
         connection.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
@@ -146,7 +147,9 @@ def _process(job_id: str) -> None:
     from app.jobs.process_job import process_job
 
     run = process_job(job_id)
-    assert run is not None and run.is_finished and run.inserted_count > 0
+    assert run is not None
+    assert run.is_finished
+    assert run.inserted_count > 0
 
 
 @contextmanager

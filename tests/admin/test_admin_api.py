@@ -107,8 +107,11 @@ def test_api_key_is_returned_once_in_full_and_then_listed_without_secret(client:
 
     assert status == 201
     key = body["data"]["key"]
-    assert key[-73:-37] == service["id"] and key.startswith("my_key-") and len(key[-36:]) == 36
-    assert "key" not in listed[0] and "secret" not in listed[0]
+    assert key[-73:-37] == service["id"]
+    assert key.startswith("my_key-")
+    assert len(key[-36:]) == 36
+    assert "key" not in listed[0]
+    assert "secret" not in listed[0]
 
 
 def test_api_key_secret_is_encrypted_at_rest(client: FlaskClient) -> None:
@@ -130,7 +133,8 @@ def test_revoked_key_stays_listed_with_expiry_date(client: FlaskClient) -> None:
 
     status, body = _admin(client, "POST", f"/service/{service['id']}/api-key/revoke/{key['id']}")
 
-    assert status == 202 and body["data"]["expiry_date"] is not None
+    assert status == 202
+    assert body["data"]["expiry_date"] is not None
 
 
 def test_template_update_creates_a_new_version_and_keeps_the_old_one(client: FlaskClient) -> None:

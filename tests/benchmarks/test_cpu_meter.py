@@ -43,7 +43,8 @@ def processes() -> Iterator[list[subprocess.Popen[str]]]:
 def test_a_reaped_child_still_counts_toward_its_parent(processes: list[subprocess.Popen[str]]) -> None:
     parent = _python(_parent_running(BURN, wait_for_child=True))
     processes.append(parent)
-    assert parent.stdout is not None and parent.stdout.readline().strip() == "reaped"
+    assert parent.stdout is not None
+    assert parent.stdout.readline().strip() == "reaped"
 
     assert process_tree_cpu_seconds(parent.pid) >= BURN_SECONDS * 0.9
 
@@ -51,7 +52,8 @@ def test_a_reaped_child_still_counts_toward_its_parent(processes: list[subproces
 def test_a_running_child_counts_toward_its_parent(processes: list[subprocess.Popen[str]]) -> None:
     parent = _python(_parent_running(BURN + IDLE, wait_for_child=False))
     processes.append(parent)
-    assert parent.stdout is not None and parent.stdout.readline().strip() == "started"
+    assert parent.stdout is not None
+    assert parent.stdout.readline().strip() == "started"
     deadline = time.monotonic() + 10
     while process_tree_cpu_seconds(parent.pid) < BURN_SECONDS * 0.9 and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -69,7 +71,8 @@ def test_a_process_that_is_gone_counts_nothing() -> None:
 def test_meter_reports_only_what_was_used_between_start_and_stop(processes: list[subprocess.Popen[str]]) -> None:
     burnt_before = _python(BURN + "print('burnt', flush=True)\n" + IDLE)
     processes.append(burnt_before)
-    assert burnt_before.stdout is not None and burnt_before.stdout.readline().strip() == "burnt"
+    assert burnt_before.stdout is not None
+    assert burnt_before.stdout.readline().strip() == "burnt"
     now = [0.0]
     meter = CpuMeter(lambda: {"burnt-before": burnt_before.pid}, lambda: now[0])
 

@@ -236,7 +236,8 @@ def test_a_10000_row_job_processed_twice_at_once_has_exactly_10000_notifications
         thread.join()
 
     assert notification_count(job) == 10_000
-    assert len(runs) == 2 and all(runs)
+    assert len(runs) == 2
+    assert all(runs)
     assert sum(run.inserted_count for run in runs if run) == 10_000
     queued_ids = [args[0] for _, args in queued_tasks("send-sms")]
     assert len(queued_ids) == len(set(queued_ids)) == 10_000
@@ -276,7 +277,8 @@ def test_a_job_killed_halfway_resumes_from_its_last_row_without_duplicates(
         resumed = process_job(str(job.id))
 
     assert first_rows == list(range(0, 10_000, 1000))
-    assert resumed is not None and resumed.inserted_count == 7000
+    assert resumed is not None
+    assert resumed.inserted_count == 7000
     assert notification_count(job) == 10_000
     queued_ids = [args[0] for _, args in queued_tasks("send-sms")]
     assert len(queued_ids) == len(set(queued_ids)) == 10_000

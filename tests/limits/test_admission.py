@@ -216,7 +216,7 @@ def test_releasing_twice_gives_back_one_place(redis_store: redis.Redis, make_ser
 def test_a_send_that_fails_gives_its_place_back(redis_store: redis.Redis, make_service: MakeService) -> None:
     service = make_service()
 
-    with pytest.raises(ValueError), admit(redis_store, service):
+    with pytest.raises(ValueError, match="refused later"), admit(redis_store, service):
         raise ValueError("refused later")
 
     assert count(redis_store, service) == 0

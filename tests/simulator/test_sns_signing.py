@@ -69,10 +69,8 @@ def test_message_signed_with_another_identity_does_not_verify() -> None:
 
 
 def test_unknown_signature_version_is_refused() -> None:
-    with pytest.raises(ValueError) as raised:
+    with pytest.raises(ValueError, match=r"^SNS has no SignatureVersion '3'$"):
         sign_sns_message(_notification(), IDENTITY[0], signature_version="3")
-
-    assert str(raised.value) == "SNS has no SignatureVersion '3'"
 
 
 def test_identity_loads_from_its_pem_files(tmp_path: Path) -> None:
@@ -90,7 +88,5 @@ def test_key_and_certificate_that_do_not_match_are_refused(tmp_path: Path) -> No
     cert_path.write_bytes(IDENTITY[1])
     key_path = _write_key(tmp_path / "key.pem", generate_signing_identity()[0])
 
-    with pytest.raises(ValueError) as raised:
+    with pytest.raises(ValueError, match="is not the certificate of"):
         load_signing_identity(key_path, cert_path)
-
-    assert "is not the certificate of" in str(raised.value)

@@ -264,7 +264,8 @@ def test_a_test_key_job_is_kept_with_its_key(client: FlaskClient) -> None:
 
     job = db.session.get(Job, uuid.UUID(body["data"]["id"]))
     assert status == 201
-    assert job is not None and (job.key_type, job.api_key_id) == ("test", caller.api_key.id)
+    assert job is not None
+    assert (job.key_type, job.api_key_id) == ("test", caller.api_key.id)
 
 
 def test_bulk_sends_need_an_api_key(client: FlaskClient) -> None:
