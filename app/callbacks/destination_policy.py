@@ -138,7 +138,8 @@ def parse_destination_url(url: str, *, local_networks: Collection[IPNetwork]) ->
     if match is None or (scheme != "https" and not (scheme == "http" and local_networks)):
         raise DestinationRefusedError("Callback URL must use https")
     netloc, target = _split_authority(match["rest"])
-    return Destination(scheme=scheme, **_parse_netloc(netloc, scheme), target=target)
+    host, port = _parse_netloc(netloc, scheme)
+    return Destination(scheme=scheme, host=host, port=port, target=target)
 
 
 def check_destination_url(url: str, *, local_networks: Collection[IPNetwork]) -> Destination:
@@ -182,7 +183,7 @@ def _split_authority(rest: str) -> tuple[str, str]:
     return netloc, target if target.startswith("/") else f"/{target}"
 
 
-def _parse_netloc(netloc: str, scheme: str) -> dict[str, object]:
+def _parse_netloc(netloc: str, scheme: str) -> tuple[str, int]:
     match = _NETLOC.fullmatch(netloc)
     if match is None:
         raise DestinationRefusedError("Callback URL host is not valid")
@@ -193,8 +194,8 @@ def _parse_netloc(netloc: str, scheme: str) -> dict[str, object]:
         address = _parse_ip_literal(match["ipv6"])
         if not isinstance(address, IPv6Address):
             raise DestinationRefusedError("Callback URL host is not valid")
-        return {"host": str(address), "port": port}
-    return {"host": _normalise_host(match["host"]), "port": port}
+        return str(address), port
+    return _normalise_host(match["host"]), port
 
 
 def _normalise_host(host: str) -> str:

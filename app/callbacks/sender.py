@@ -17,7 +17,7 @@ from ipaddress import ip_address
 from typing import Any
 
 import certifi
-import pycurl
+import pycurl  # type: ignore[import-untyped]  # no stubs published with pycurl
 
 from app.callbacks.destination_policy import (
     Destination,
