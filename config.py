@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from typing import Any, overload
 from urllib.parse import urlsplit
 
@@ -34,6 +35,11 @@ def _env_bool(name: str, default: bool) -> bool:
 
 def _env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in (_env(name, default) or "").split(",") if item.strip()]
+
+
+def _env_networks(name: str, default: str = "") -> tuple[IPv4Network | IPv6Network, ...]:
+    """Comma-separated CIDR networks (`127.0.0.0/8,::1/128`); a malformed one stops the start-up."""
+    return tuple(ip_network(item) for item in _env_list(name, default))
 
 
 def sqlalchemy_url(database_url: str) -> str:
@@ -166,7 +172,11 @@ def _base_settings() -> dict[str, Any]:
     s["RETENTION_BATCH_SIZE"] = _env_int("RETENTION_BATCH_SIZE", 10_000)  # notifications moved per statement
 
     # Service callbacks
-    s["SERVICE_CALLBACK_TIMEOUT_SECONDS"] = 5
+    # One deadline for a whole callback call: DNS, connect, TLS, sending and reading the answer.
+    s["SERVICE_CALLBACK_TIMEOUT_SECONDS"] = _env_float("SERVICE_CALLBACK_TIMEOUT_SECONDS", 10.0)
+    # Networks a callback may reach although they are not public (and over http): local receivers in development
+    # and tests only. Empty: callbacks go over https to public internet addresses only.
+    s["CALLBACK_LOCAL_NETWORKS"] = _env_networks("CALLBACK_LOCAL_NETWORKS")
 
     # Metrics
     s["STATSD_ENABLED"] = _env_bool("STATSD_ENABLED", False)
@@ -186,6 +196,8 @@ def _test_overrides() -> dict[str, Any]:
         "API_KEY_CACHE_SECONDS": _env_float("API_KEY_CACHE_SECONDS", 0.0),
         "SEND_CACHE_SECONDS": _env_float("SEND_CACHE_SECONDS", 0.0),
         "LOG_JSON": _env_bool("LOG_JSON", False),
+        # The tests' callback receivers listen on the loopback interface.
+        "CALLBACK_LOCAL_NETWORKS": _env_networks("CALLBACK_LOCAL_NETWORKS", "127.0.0.0/8,::1/128"),
     }
 
 

@@ -43,35 +43,53 @@ def run_once(command: list[str], environment: dict[str, str]) -> None:
 
 
 def child_commands() -> dict[str, list[str]]:
-    """The children by name: the API, CELERY_WORKERS Celery workers (each its own node on every queue), beat and
-    the simulator."""
-    celery = [str(VENV_BIN / "celery"), "-A", "run_celery"]
+    """The children by name: the API, CELERY_WORKERS Celery workers (each its own node on every queue but the
+    callbacks queue), one callback worker of its own, beat and the simulator."""
+    from app.celery.queues import QueueNames
+
     commands = {"api": [str(VENV_BIN / "gunicorn"), "-c", "gunicorn_config.py", "application:app"]}
     for number in range(1, int(os.environ.get("CELERY_WORKERS", "2")) + 1):
         name = "worker" if number == 1 else f"worker-{number}"
-        commands[name] = celery + [
-            "worker",
-            "--loglevel",
-            "INFO",
-            "--hostname",
-            f"{name}@%h",
-            "--pool",
-            os.environ.get("CELERY_POOL", "threads"),
-            "--concurrency",
+        commands[name] = _worker(
+            name,
             os.environ.get("CELERY_CONCURRENCY", "16"),
-            "--queues",
-            os.environ.get("CELERY_QUEUES", ",".join(_queues())),
-        ]
+            os.environ.get("CELERY_QUEUES", ",".join(_queues_but_callbacks())),
+        )
+    # Callbacks wait on tenants' endpoints (up to SERVICE_CALLBACK_TIMEOUT_SECONDS each): their own process and
+    # threads, so a slow tenant can hold up only other callbacks, never a delivery or a receipt.
+    commands["callback-worker"] = _worker(
+        "callback-worker", os.environ.get("CELERY_CALLBACK_CONCURRENCY", "16"), QueueNames.CALLBACKS.value
+    )
     schedule = str(ROOT / ".data" / "celerybeat-schedule")
-    commands["beat"] = celery + ["beat", "--loglevel", "INFO", "--schedule", schedule]
+    commands["beat"] = _celery() + ["beat", "--loglevel", "INFO", "--schedule", schedule]
     commands["simulator"] = [str(VENV_BIN / "python"), "-m", "app.simulator"]
     return commands
 
 
-def _queues() -> list[str]:
-    from app.celery.queues import all_queues
+def _celery() -> list[str]:
+    return [str(VENV_BIN / "celery"), "-A", "run_celery"]
 
-    return all_queues()
+
+def _worker(name: str, concurrency: str, queues: str) -> list[str]:
+    return _celery() + [
+        "worker",
+        "--loglevel",
+        "INFO",
+        "--hostname",
+        f"{name}@%h",
+        "--pool",
+        os.environ.get("CELERY_POOL", "threads"),
+        "--concurrency",
+        concurrency,
+        "--queues",
+        queues,
+    ]
+
+
+def _queues_but_callbacks() -> list[str]:
+    from app.celery.queues import QueueNames, all_queues
+
+    return [queue for queue in all_queues() if queue != QueueNames.CALLBACKS]
 
 
 def print_welcome(environment: dict[str, str]) -> None:

@@ -83,4 +83,5 @@ def send_service_callback(service_id: uuid.UUID, callback_type: str, payload: Ma
         bearer_token=callback.bearer_token,
         signing_secret=callback.signing_secret,
         timeout_seconds=current_app.config["SERVICE_CALLBACK_TIMEOUT_SECONDS"],
+        local_networks=current_app.config["CALLBACK_LOCAL_NETWORKS"],
     )

@@ -21,14 +21,15 @@ CALLBACK_RETRY_DELAY_SECONDS = 300
 
 
 def _send_or_retry(task: Task, send: Callable[[], int | None], row_id: str, *, id_field: str) -> None:
-    """Run ``send``; retry on network errors, 5xx and 429 (5 × 300 s), log and stop on anything the service refused."""
+    """Run ``send``; retry on network errors, 5xx and 429 (5 × 300 s), log and stop on anything refused
+    for good (by the service, or by the destination policy)."""
     task_name = task.name
     fields = {"task_name": task_name, id_field: row_id}
     try:
         status_code = send()
     except CallbackRejectedError as error:
         logger.warning(
-            "%s for %s refused by the service (%s); not retried",
+            "%s for %s refused (%s); not retried",
             task_name,
             row_id,
             error,

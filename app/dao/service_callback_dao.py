@@ -46,3 +46,13 @@ def dao_list_service_callbacks(service_id: uuid.UUID) -> Sequence[ServiceCallbac
         .scalars()
         .all()
     )
+
+
+def dao_delete_service_callback(service_id: uuid.UUID, callback_type: str) -> bool:
+    """Delete the service's callback of ``callback_type``; False when it had none."""
+    callback = dao_find_service_callback(service_id, callback_type)
+    if callback is None:
+        return False
+    db.session.delete(callback)
+    db.session.commit()
+    return True

@@ -261,3 +261,24 @@ def test_inbound_sms_callback_posts_the_message(notify_db_session: None, callbac
             "date_received": "2026-11-20T09:30:00.000000Z",
         },
     )
+
+
+def test_a_stored_callback_url_that_leads_to_loopback_is_refused_at_send_time_and_not_retried(
+    notify_api: Flask,
+    notify_db_session: None,
+    callback_server: RecordingServer,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Stored before the destination policy existed (or by any path around the admin API): the name resolves to
+    # 127.0.0.1 only when the callback is sent.
+    monkeypatch.setitem(notify_api.config, "CALLBACK_LOCAL_NETWORKS", ())
+    port = callback_server.url.rsplit(":", 1)[1]
+    notification, _ = _delivered_notification_with_callback(f"https://localhost:{port}")
+
+    with patch.object(send_delivery_status_to_service, "retry", side_effect=Retry()) as retry:
+        send_delivery_status_to_service(str(notification.id))
+
+    assert (callback_server.requests, retry.call_count) == ([], 0)
+    [refusal] = [record for record in caplog.records if "refused" in record.getMessage()]
+    assert "address refused by the destination policy" in refusal.getMessage()

@@ -41,7 +41,8 @@ def stack(notify_api: Flask, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         database_url=notify_api.config["DATABASE_URL"],
         redis_url=broker.url,
         log_dir=tmp_path_factory.mktemp("whole-stack"),
-        extra_env={"SIMULATOR_RECEIPT_DELAY_MS": "20,200", "LOG_JSON": "1"},
+        # The service's callback receiver in these tests listens on the loopback interface.
+        extra_env={"SIMULATOR_RECEIPT_DELAY_MS": "20,200", "LOG_JSON": "1", "CALLBACK_LOCAL_NETWORKS": "127.0.0.0/8"},
     )
     try:
         herald.start()

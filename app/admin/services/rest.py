@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify
 
 from app.admin.request_body import load_admin_body
+from app.admin.services.callbacks import delete_service_callback, get_service_callback, set_service_callback
 from app.admin.services.management import create_service, replace_guest_list, update_service
 from app.admin.services.schemas import (
     CallbackSchema,
@@ -15,19 +16,27 @@ from app.admin.services.schemas import (
     SmsSenderSchema,
     UpdateServiceSchema,
 )
-from app.admin.services.serialisation import serialise_email_reply_to, serialise_service, serialise_sms_sender
+from app.admin.services.serialisation import (
+    serialise_callback,
+    serialise_email_reply_to,
+    serialise_service,
+    serialise_sms_sender,
+)
 from app.authentication.auth import requires_admin_auth
 from app.dao.inbound_numbers_dao import dao_assign_inbound_number
-from app.dao.service_callback_dao import dao_save_service_callback
 from app.dao.services_dao import (
     dao_create_email_reply_to,
     dao_create_sms_sender,
     dao_get_service_by_id,
     dao_list_services,
 )
+from app.models import CallbackType
 
 admin_services = Blueprint("admin_services", __name__, url_prefix="/service")
 admin_services.before_request(requires_admin_auth)
+
+# `/callback/<callback_type>` answers 404 for any other type.
+CALLBACK_TYPE_PATH = f"<any({', '.join(callback_type.value for callback_type in CallbackType)}):callback_type>"
 
 
 @admin_services.route("", methods=["POST"])
@@ -77,14 +86,22 @@ def post_email_reply_to(service_id: str) -> tuple[Response, int]:
 def post_callback(service_id: str) -> tuple[Response, int]:
     """Set a callback; the answer carries the HMAC signing secret, shown this once only."""
     service = dao_get_service_by_id(service_id)
-    callback, signing_secret = dao_save_service_callback(service.id, **load_admin_body(CallbackSchema()))
-    body = {
-        "id": str(callback.id),
-        "callback_type": callback.callback_type,
-        "url": callback.url,
-        "signing_secret": signing_secret,
-    }
-    return jsonify(data=body), 201
+    callback, signing_secret = set_service_callback(service.id, **load_admin_body(CallbackSchema()))
+    return jsonify(data={**serialise_callback(callback), "signing_secret": signing_secret}), 201
+
+
+@admin_services.route(f"/<uuid:service_id>/callback/{CALLBACK_TYPE_PATH}", methods=["GET"])
+def get_callback(service_id: str, callback_type: str) -> Response:
+    """The callback's URL and whether it has a bearer token; never the token or the signing secret."""
+    service = dao_get_service_by_id(service_id)
+    return jsonify(data=serialise_callback(get_service_callback(service.id, callback_type)))
+
+
+@admin_services.route(f"/<uuid:service_id>/callback/{CALLBACK_TYPE_PATH}", methods=["DELETE"])
+def delete_callback(service_id: str, callback_type: str) -> tuple[str, int]:
+    service = dao_get_service_by_id(service_id)
+    delete_service_callback(service.id, callback_type)
+    return "", 204
 
 
 @admin_services.route("/<uuid:service_id>/inbound-number", methods=["POST"])

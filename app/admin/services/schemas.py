@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
+from app.callbacks.destination_policy import MAX_URL_LENGTH
+from app.callbacks.sender import BEARER_TOKEN_PATTERN
 from app.models import CallbackType, ServicePermissionType
 
 PERMISSIONS = [permission.value for permission in ServicePermissionType]
@@ -47,13 +49,19 @@ class EmailReplyToSchema(Schema):
     is_default = fields.Boolean(load_default=False)
 
 
+def _check_bearer_token(token: str) -> None:
+    if not BEARER_TOKEN_PATTERN.fullmatch(token):
+        raise ValidationError("Bearer token must be 10 to 1000 characters, printable ASCII without spaces")
+
+
 class CallbackSchema(Schema):
     callback_type = fields.String(
         load_default=CallbackType.DELIVERY_STATUS.value,
         validate=validate.OneOf([callback_type.value for callback_type in CallbackType]),
     )
-    url = fields.Url(required=True, schemes={"https", "http"}, require_tld=False)
-    bearer_token = fields.String(required=True, validate=validate.Length(min=10))
+    # The URL's rules (and its addresses) are the destination policy's, checked when the callback is set.
+    url = fields.String(required=True, validate=validate.Length(min=1, max=MAX_URL_LENGTH))
+    bearer_token = fields.String(required=True, validate=_check_bearer_token)
 
 
 class InboundNumberSchema(Schema):

@@ -12,7 +12,7 @@ from app.dao.services_dao import (
     dao_list_service_permissions,
     dao_list_sms_senders,
 )
-from app.models import Service, ServiceEmailReplyTo, ServiceSmsSender
+from app.models import Service, ServiceCallbackApi, ServiceEmailReplyTo, ServiceSmsSender
 
 
 def serialise_sms_sender(sender: ServiceSmsSender) -> dict[str, Any]:
@@ -24,6 +24,19 @@ def serialise_email_reply_to(reply_to: ServiceEmailReplyTo) -> dict[str, Any]:
         "id": str(reply_to.id),
         "email_address": reply_to.email_address,
         "is_default": reply_to.is_default,
+    }
+
+
+def serialise_callback(callback: ServiceCallbackApi) -> dict[str, Any]:
+    """A callback setting without its secrets: whether a bearer token is set, never the token."""
+    return {
+        "id": str(callback.id),
+        "callback_type": callback.callback_type,
+        "url": callback.url,
+        "has_bearer_token": bool(callback.bearer_token),
+        "created_at": callback.created_at.isoformat(),
+        "updated_at": callback.updated_at.isoformat() if callback.updated_at else None,
+        "version": callback.version,
     }
 
 
