@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import and_, delete, func, or_, select, text, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.dao.row_picking import picked_once
 from app.extensions import db
@@ -87,11 +88,25 @@ class JobNotificationBatch:
     ids: list[uuid.UUID]
     row_numbers: list[int]
     tos: list[str]
-    normalised_tos: list[str]
+    normalised_tos: list[str | None]
     internationals: list[bool]
     phone_prefixes: list[str | None]
     rate_multipliers: list[int | None]
     personalisations: list[str]  # encrypted
+
+    def part(self, start: int, stop: int) -> JobNotificationBatch:
+        """The rows from ``start`` up to ``stop`` (positions in this batch) as a batch of their own."""
+        return replace(
+            self,
+            ids=self.ids[start:stop],
+            row_numbers=self.row_numbers[start:stop],
+            tos=self.tos[start:stop],
+            normalised_tos=self.normalised_tos[start:stop],
+            internationals=self.internationals[start:stop],
+            phone_prefixes=self.phone_prefixes[start:stop],
+            rate_multipliers=self.rate_multipliers[start:stop],
+            personalisations=self.personalisations[start:stop],
+        )
 
 
 # One statement per batch with one array parameter per column that varies: the statement text stays the same size
@@ -120,15 +135,20 @@ _INSERT_JOB_NOTIFICATIONS = text(
 def dao_insert_job_notifications(batch: JobNotificationBatch) -> list[uuid.UUID]:
     """Insert a batch of a job's notifications (status `created`), skipping rows already there (unique
     `(job_id, job_row_number)`), and note the job's progress time; commits. Returns the ids this call inserted, so
-    only those get a deliver task: a concurrent or earlier run queued the others."""
-    inserted = db.session.execute(_INSERT_JOB_NOTIFICATIONS, vars(batch)).scalars().all()
-    db.session.execute(
-        update(Job)
-        .where(Job.id == batch.job_id)
-        .values(updated_at=batch.created_at)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
+    only those get a deliver task: a concurrent or earlier run queued the others. When the database refuses the batch
+    (a value it cannot store) the transaction is rolled back, nothing is inserted, and the error propagates."""
+    try:
+        inserted = db.session.execute(_INSERT_JOB_NOTIFICATIONS, vars(batch)).scalars().all()
+        db.session.execute(
+            update(Job)
+            .where(Job.id == batch.job_id)
+            .values(updated_at=batch.created_at)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        raise
     return list(inserted)
 
 
