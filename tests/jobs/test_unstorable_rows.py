@@ -48,9 +48,7 @@ def job_notifications(job: Job) -> list[Notification]:
 
 
 @pytest.fixture
-def job_with_an_unstorable_row(
-    make_job: Callable[..., Job], notify_api: Flask, monkeypatch: pytest.MonkeyPatch
-) -> Job:
+def job_with_an_unstorable_row(make_job: Callable[..., Job], notify_api: Flask, monkeypatch: pytest.MonkeyPatch) -> Job:
     monkeypatch.setitem(notify_api.config, "JOB_BATCH_SIZE", 4)
     job = make_job(template=create_template(), rows=phone_rows(10))
     return with_row_replaced(job, 5, to=PADDED_RECIPIENT, name=SECRET_NAME)
