@@ -11,7 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.dao.row_picking import picked_once
 from app.extensions import db
-from app.models import Job, JobStatus, Notification
+from app.models import Job, JobStatus, KeyType, Notification, Template
 from app.statsd_decorators import statsd
 
 FINAL_JOB_STATUSES = (
@@ -27,6 +27,25 @@ def dao_create_job(job: Job) -> Job:
     db.session.add(job)
     db.session.commit()
     return job
+
+
+def dao_count_scheduled_job_rows(
+    service_id: uuid.UUID, template_type: str, *, scheduled_from: datetime, scheduled_before: datetime
+) -> int:
+    """Rows of the service's counted (not test-key) jobs of this template type scheduled in the given window and
+    not started yet."""
+    return db.session.execute(
+        select(func.coalesce(func.sum(Job.notification_count), 0))
+        .join(Template, Template.id == Job.template_id)
+        .where(
+            Job.service_id == service_id,
+            Job.job_status == JobStatus.SCHEDULED,
+            Job.key_type != KeyType.TEST,
+            Job.scheduled_for >= scheduled_from,
+            Job.scheduled_for < scheduled_before,
+            Template.template_type == template_type,
+        )
+    ).scalar_one()
 
 
 def dao_delete_job_by_id(job_id: uuid.UUID) -> None:
