@@ -90,6 +90,8 @@ def _base_settings() -> dict[str, Any]:
         # server or proxy idle timeouts.
         "pool_pre_ping": _env_bool("DATABASE_POOL_PRE_PING", False),
         "pool_recycle": _env_int("DATABASE_POOL_RECYCLE_SECONDS", 300),
+        # Bound parameters are recipients and personalisation: never in an error's text, so never in a log.
+        "hide_parameters": True,
     }
     s["SQLALCHEMY_TRACK_MODIFICATIONS"] = False
     s["REDIS_URL"] = _env("REDIS_URL")

@@ -21,7 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.encryption import encryptor
@@ -528,7 +528,11 @@ class Complaint(Model):
 
 
 class IdempotencyRecord(Model):
-    """A POST send made with an Idempotency-Key header: its request fingerprint and the 201 it got."""
+    """A POST send made with an Idempotency-Key header: its request fingerprint and the 201 it got.
+
+    A key belongs to the service and the type of API key that used it, so a test key's request is never replayed
+    to a live key. The answer holds rendered content, so it is stored encrypted.
+    """
 
     __tablename__ = "idempotency_keys"
     __table_args__ = (Index("ix_idempotency_keys_created_at", "created_at"),)
@@ -536,11 +540,20 @@ class IdempotencyRecord(Model):
     service_id: Mapped[uuid.UUID] = mapped_column(
         UUID(as_uuid=True), ForeignKey("services.id", ondelete="CASCADE"), primary_key=True
     )
+    key_type: Mapped[str] = mapped_column(String(20), primary_key=True)
     idempotency_key: Mapped[str] = mapped_column(String(255), primary_key=True)
     request_fingerprint: Mapped[str] = mapped_column(String(64), nullable=False)
     notification_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
-    response_body: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    _response_body: Mapped[str | None] = mapped_column("response_body", Text)
     created_at: Mapped[datetime] = _created_at()
+
+    @property
+    def response_body(self) -> dict[str, Any] | None:
+        return None if self._response_body is None else encryptor().decrypt_json(self._response_body)
+
+    @response_body.setter
+    def response_body(self, value: dict[str, Any] | None) -> None:
+        self._response_body = None if value is None else encryptor().encrypt_json(value)
 
 
 class PendingCallback(Model):

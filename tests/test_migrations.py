@@ -52,3 +52,75 @@ def test_migrations_upgrade_from_empty_downgrade_to_base_and_upgrade_again(
     assert {"notifications", "notification_history", "services", "api_keys", "templates_history"} <= after_upgrade
     assert after_downgrade == {"alembic_version"}
     assert after_second_upgrade == after_upgrade
+
+
+_SERVICE = (
+    "INSERT INTO services (id, name, active, restricted, rate_limit, sms_message_limit, email_message_limit, "
+    "international_sms_message_limit, email_sender_local_part, prefix_sms, data_retention_days, version) "
+    "VALUES (:id, 'Migrated', true, false, 3000, 1000, 1000, 100, 'migrated', false, 7, 1)"
+)
+_NOTIFICATION = (
+    'INSERT INTO notifications (id, "to", service_id, template_id, template_version, key_type, billable_units, '
+    "notification_type, created_at, notification_status, international) VALUES (:id, '07700900123', :service_id, "
+    ":service_id, 1, 'test', 0, 'sms', now(), 'created', false)"
+)
+_RECORD = (
+    "INSERT INTO idempotency_keys (service_id, idempotency_key, request_fingerprint, notification_id, response_body) "
+    "VALUES (:service_id, :key, :fingerprint, :notification_id, CAST(:body AS jsonb))"
+)
+
+
+def test_the_idempotency_migration_attributes_and_encrypts_existing_records(
+    notify_api: Flask, test_services: ServicesUnderTest
+) -> None:
+    from sqlalchemy import text
+
+    from app.encryption import encryptor
+    from app.extensions import db, migrate
+
+    database = f"herald_migrations_{uuid.uuid4().hex[:8]}"
+    assert test_services.server_url is not None
+    with psycopg.connect(test_services.server_url, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{database}"')
+    service_id, notification_id = uuid.uuid4(), uuid.uuid4()
+    answer = '{"content": {"body": "Your code is 123456"}}'
+    try:
+        scratch = Flask("migrations-test")
+        scratch.config.update(notify_api.config)
+        scratch.config["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(
+            database_url_named(test_services.server_url, database)
+        )
+        db.init_app(scratch)
+        migrate.init_app(scratch, db, directory=notify_api.extensions["migrate"].directory)
+        with scratch.app_context():
+            upgrade(revision="0004")
+            with db.engine.begin() as connection:
+                connection.execute(text(_SERVICE), {"id": service_id})
+                connection.execute(text("SET LOCAL session_replication_role = replica"))  # no template needed
+                connection.execute(text(_NOTIFICATION), {"id": notification_id, "service_id": service_id})
+                connection.execute(text("SET LOCAL session_replication_role = origin"))
+                for key, stored_id in (("attributed", notification_id), ("unattributed", None)):
+                    connection.execute(
+                        text(_RECORD),
+                        {"service_id": service_id, "key": key, "fingerprint": "f" * 64,
+                         "notification_id": stored_id, "body": answer},
+                    )  # fmt: skip
+            upgrade()
+            with db.engine.connect() as connection:
+                upgraded = connection.execute(
+                    text("SELECT key_type, idempotency_key, response_body FROM idempotency_keys")
+                ).all()
+            downgrade(revision="0004")
+            with db.engine.connect() as connection:
+                downgraded = connection.execute(
+                    text("SELECT idempotency_key, response_body FROM idempotency_keys")
+                ).all()
+            db.engine.dispose()
+    finally:
+        with psycopg.connect(test_services.server_url, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+    assert [(key_type, key) for key_type, key, _ in upgraded] == [("test", "attributed")]
+    assert "123456" not in upgraded[0][2]
+    assert encryptor().decrypt(upgraded[0][2]) == answer
+    assert downgraded == [("attributed", {"content": {"body": "Your code is 123456"}})]

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import and_, delete, func, or_, select, text, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.dao.row_picking import picked_once
 from app.dao.rows_changed import rows_changed
 from app.extensions import db
-from app.models import Job, JobStatus, Notification
+from app.models import Job, JobStatus, KeyType, Notification, Template
 from app.statsd_decorators import statsd
 
 FINAL_JOB_STATUSES = (
@@ -27,6 +28,25 @@ def dao_create_job(job: Job) -> Job:
     db.session.add(job)
     db.session.commit()
     return job
+
+
+def dao_count_scheduled_job_rows(
+    service_id: uuid.UUID, template_type: str, *, scheduled_from: datetime, scheduled_before: datetime
+) -> int:
+    """Rows of the service's counted (not test-key) jobs of this template type scheduled in the given window and
+    not started yet."""
+    return db.session.execute(
+        select(func.coalesce(func.sum(Job.notification_count), 0))
+        .join(Template, Template.id == Job.template_id)
+        .where(
+            Job.service_id == service_id,
+            Job.job_status == JobStatus.SCHEDULED,
+            Job.key_type != KeyType.TEST,
+            Job.scheduled_for >= scheduled_from,
+            Job.scheduled_for < scheduled_before,
+            Template.template_type == template_type,
+        )
+    ).scalar_one()
 
 
 def dao_delete_job_by_id(job_id: uuid.UUID) -> None:
@@ -88,11 +108,25 @@ class JobNotificationBatch:
     ids: list[uuid.UUID]
     row_numbers: list[int]
     tos: list[str]
-    normalised_tos: list[str]
+    normalised_tos: list[str | None]
     internationals: list[bool]
     phone_prefixes: list[str | None]
     rate_multipliers: list[int | None]
     personalisations: list[str]  # encrypted
+
+    def part(self, start: int, stop: int) -> JobNotificationBatch:
+        """The rows from ``start`` up to ``stop`` (positions in this batch) as a batch of their own."""
+        return replace(
+            self,
+            ids=self.ids[start:stop],
+            row_numbers=self.row_numbers[start:stop],
+            tos=self.tos[start:stop],
+            normalised_tos=self.normalised_tos[start:stop],
+            internationals=self.internationals[start:stop],
+            phone_prefixes=self.phone_prefixes[start:stop],
+            rate_multipliers=self.rate_multipliers[start:stop],
+            personalisations=self.personalisations[start:stop],
+        )
 
 
 # One statement per batch with one array parameter per column that varies: the statement text stays the same size
@@ -121,15 +155,20 @@ _INSERT_JOB_NOTIFICATIONS = text(
 def dao_insert_job_notifications(batch: JobNotificationBatch) -> list[uuid.UUID]:
     """Insert a batch of a job's notifications (status `created`), skipping rows already there (unique
     `(job_id, job_row_number)`), and note the job's progress time; commits. Returns the ids this call inserted, so
-    only those get a deliver task: a concurrent or earlier run queued the others."""
-    inserted = db.session.execute(_INSERT_JOB_NOTIFICATIONS, vars(batch)).scalars().all()
-    db.session.execute(
-        update(Job)
-        .where(Job.id == batch.job_id)
-        .values(updated_at=batch.created_at)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
+    only those get a deliver task: a concurrent or earlier run queued the others. When the database refuses the batch
+    (a value it cannot store) the transaction is rolled back, nothing is inserted, and the error propagates."""
+    try:
+        inserted = db.session.execute(_INSERT_JOB_NOTIFICATIONS, vars(batch)).scalars().all()
+        db.session.execute(
+            update(Job)
+            .where(Job.id == batch.job_id)
+            .values(updated_at=batch.created_at)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        raise
     return list(inserted)
 
 

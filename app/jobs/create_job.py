@@ -2,7 +2,9 @@
 
 Nothing is stored unless every row is valid. A job to send now is checked against what is left of today's daily
 limits (429 `TooManyRequestsError` up front, so the client hears at once), and takes its share of them for real
-when it starts; a scheduled job is only checked when it starts (its rows may be sent on another day). A job to send
+when it starts. A scheduled job is checked against what is knowable now of the (UTC) day it is scheduled for: that
+day's counters (sends already counted when it is today) plus the rows of the service's other jobs scheduled for that
+day, so a job bigger than the whole daily limit is refused at once; it takes its share when it starts. A job to send
 now gets its process_job task straight after the commit; if that enqueue fails the job is deleted and the error
 propagates, so a client never gets a 201 for a job that will not run.
 """
@@ -13,20 +15,20 @@ import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from flask import current_app
 from sqlalchemy.exc import NoResultFound
 
 from app.clock import utc_now
-from app.dao.jobs_dao import dao_create_job, dao_delete_job_by_id
+from app.dao.jobs_dao import dao_count_scheduled_job_rows, dao_create_job, dao_delete_job_by_id
 from app.dao.services_dao import dao_get_email_reply_to_by_id, dao_get_sms_sender_by_id
 from app.dao.templates_dao import dao_get_template_by_id
-from app.errors import BadRequestError
+from app.errors import BadRequestError, TooManyRequestsError
 from app.jobs.columns import match_columns
 from app.jobs.contents import encode_job_contents
-from app.jobs.daily_allowance import check_daily_allowance, job_limit_shares
+from app.jobs.daily_allowance import LimitShare, check_daily_allowance, job_limit_shares
 from app.jobs.queueing import enqueue_process_job
 from app.jobs.recipient_file import RecipientFile, read_csv_text, read_row_lists
 from app.jobs.row_validation import (
@@ -76,13 +78,7 @@ def create_job(request: JobRequest, sender: JobSender) -> Job:
     if request.reply_to_id is not None:
         check_reply_to_id(sender.service.id, template.template_type, request.reply_to_id)
     prepared = validate_recipient_file(read_recipient_file(request), template, sender)
-    if request.scheduled_for is None:
-        check_daily_allowance(
-            redis_client(),
-            sender.service.id,
-            _limit_shares(sender, template.template_type, prepared),
-            day=utc_now().date(),
-        )
+    check_job_fits_daily_limits(request.scheduled_for, sender, template.template_type, prepared)
     job = dao_create_job(_new_job(request, sender, template, prepared))
     logger.info(
         "Created job %s with %s rows for service %s",
@@ -156,7 +152,36 @@ def _restricted(rules: SendingRules, service: SerialisedService, message: str) -
     )
 
 
-def _limit_shares(sender: JobSender, template_type: str, prepared: PreparedRows) -> list[Any]:
+def check_job_fits_daily_limits(
+    scheduled_for: datetime | None, sender: JobSender, template_type: str, prepared: PreparedRows
+) -> None:
+    """Raise TooManyRequestsError when the job cannot fit the daily limits of the day it is to be sent (see the
+    module docstring); changes no counter."""
+    shares = _limit_shares(sender, template_type, prepared)
+    if scheduled_for is None:
+        check_daily_allowance(redis_client(), sender.service.id, shares, day=utc_now().date())
+        return
+    day = scheduled_for.astimezone(UTC).date()
+    scheduled_rows = _rows_scheduled_on(sender.service.id, template_type, day) if shares else 0
+    shares = [_plus(share, scheduled_rows) if share.name == template_type else share for share in shares]
+    for share in shares:  # without Redis, or on a day no counter exists for yet, the limit itself still holds
+        if share.amount > share.limit:
+            raise TooManyRequestsError(share.name, share.limit)
+    check_daily_allowance(redis_client(), sender.service.id, shares, day=day)
+
+
+def _rows_scheduled_on(service_id: uuid.UUID, template_type: str, day: date) -> int:
+    start = datetime.combine(day, time(), tzinfo=UTC)
+    return dao_count_scheduled_job_rows(
+        service_id, template_type, scheduled_from=start, scheduled_before=start + timedelta(days=1)
+    )
+
+
+def _plus(share: LimitShare, amount: int) -> LimitShare:
+    return LimitShare(share.name, share.amount + amount, share.limit)
+
+
+def _limit_shares(sender: JobSender, template_type: str, prepared: PreparedRows) -> list[LimitShare]:
     return job_limit_shares(
         daily_limits_for(sender.service, trial_daily_limit=current_app.config["TRIAL_DAILY_LIMIT"]),
         notification_type=template_type,

@@ -10,6 +10,12 @@ the unique `(job_id, job_row_number)` makes inserting a row twice impossible, so
 after a crash, never duplicate a notification. Only rows a batch really inserted are queued for delivery; a row
 inserted by a run that died before queueing it is queued by the delivery safety net (it is still `created`).
 A resumed run starts after the last row inserted, when all rows before it are there.
+
+A row the database cannot store (a DataError or IntegrityError, say a value longer than its column in a job
+validated before today's bounds) never holds up the rows after it: the refused batch is split in halves, each
+inserted the same way, down to the single row that fails. That row is stored as a stand-in without its recipient,
+moved to `technical-failure` at once (the service's callback says so), and never sent; the job goes on, so its
+statistics count every row and a resumed run finds the row there and never meets it again.
 """
 
 from __future__ import annotations
@@ -17,13 +23,14 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy.exc import NoResultFound
+from sqlalchemy.exc import DataError, IntegrityError, NoResultFound
 
+from app.callbacks.delivery_status import enqueue_delivery_status_callback
 from app.clock import utc_now
 from app.dao.jobs_dao import (
     JobNotificationBatch,
@@ -35,6 +42,7 @@ from app.dao.jobs_dao import (
     dao_mark_job_sending_limits_exceeded,
     dao_release_job_lock,
 )
+from app.dao.notifications_dao import dao_update_notification_status_by_id
 from app.dao.services_dao import (
     dao_get_default_email_reply_to,
     dao_get_default_sms_sender,
@@ -50,6 +58,7 @@ from app.jobs.daily_allowance import job_limit_shares, reserve_daily_allowance
 from app.jobs.row_validation import PreparedRows
 from app.limits.daily import daily_limits_for
 from app.models import Job, JobStatus, NotificationType
+from app.notification_status import NotificationStatus
 from app.redis_store import redis_client
 
 logger = logging.getLogger(__name__)
@@ -72,10 +81,12 @@ class ClaimedJob:
 
 @dataclass(frozen=True)
 class JobRun:
-    """What one run did: rows it inserted (others were there already), and whether the job is finished."""
+    """What one run did: rows it inserted and queued (others were there already), and whether the job is finished;
+    rows it could not store, recorded as failed."""
 
     inserted_count: int
     is_finished: bool
+    failed_count: int = 0
 
 
 def process_job(job_id: str) -> JobRun | None:
@@ -83,19 +94,21 @@ def process_job(job_id: str) -> JobRun | None:
     claimed = claim_job(job_id)
     if claimed is None:
         return None
-    inserted_count = 0
+    inserted_count = failed_count = 0
     for batch in _batches(claimed, start_row=dao_get_job_resume_row(claimed.id)):
-        inserted_ids = dao_insert_job_notifications(batch)
-        _enqueue_deliver_tasks(claimed, inserted_ids)
-        inserted_count += len(inserted_ids)
+        inserted = _insert_isolating_unstorable_rows(batch)
+        _enqueue_deliver_tasks(claimed, inserted.sendable_ids)
+        inserted_count += len(inserted.sendable_ids)
+        failed_count += inserted.failed_count
     is_finished = dao_finish_job(claimed.id, now=utc_now())
     logger.info(
-        "Job %s processed: %s notifications created by this run",
+        "Job %s processed: %s notifications created by this run, %s rows failed",
         claimed.id,
         inserted_count,
+        failed_count,
         extra={"job_id": str(claimed.id), "service_id": str(claimed.service_id), "notification_count": inserted_count},
     )
-    return JobRun(inserted_count=inserted_count, is_finished=is_finished)
+    return JobRun(inserted_count=inserted_count, is_finished=is_finished, failed_count=failed_count)
 
 
 def claim_job(job_id: str) -> ClaimedJob | None:
@@ -213,6 +226,60 @@ def _batch(claimed: ClaimedJob, row_numbers: range) -> JobNotificationBatch:
         rate_multipliers=[row.rate_multiplier for row in rows],
         personalisations=[encrypt_json(dict(zip(columns, row.values, strict=True))) for row in rows],
     )
+
+
+@dataclass(frozen=True)
+class _InsertedRows:
+    sendable_ids: list[uuid.UUID]
+    failed_count: int = 0
+
+    def __add__(self, other: _InsertedRows) -> _InsertedRows:
+        return _InsertedRows(self.sendable_ids + other.sendable_ids, self.failed_count + other.failed_count)
+
+
+def _insert_isolating_unstorable_rows(batch: JobNotificationBatch) -> _InsertedRows:
+    """Insert the batch; if the database refuses it, insert each half the same way, so only a row that cannot be
+    stored fails (recorded by _record_unstorable_row). A refusal that is not about one row (the stand-in fails too)
+    propagates."""
+    try:
+        return _InsertedRows(dao_insert_job_notifications(batch))
+    except (DataError, IntegrityError) as error:
+        refusal = type(error).__name__
+    row_count = len(batch.ids)
+    if row_count == 1:
+        return _record_unstorable_row(batch, refusal)
+    middle = row_count // 2
+    return _insert_isolating_unstorable_rows(batch.part(0, middle)) + _insert_isolating_unstorable_rows(
+        batch.part(middle, row_count)
+    )
+
+
+def _record_unstorable_row(row: JobNotificationBatch, refusal: str) -> _InsertedRows:
+    """Store a one-row batch the database refused as a stand-in without the values that can fail (recipient and
+    billing facts; the personalisation is an encrypted token, always storable) and fail it for good."""
+    stand_in = replace(row, tos=[""], normalised_tos=[None], phone_prefixes=[None], rate_multipliers=[None])
+    inserted_ids = dao_insert_job_notifications(stand_in)
+    job_row_number = row.row_numbers[0]
+    for notification_id in inserted_ids:
+        failed = dao_update_notification_status_by_id(
+            notification_id, NotificationStatus.TECHNICAL_FAILURE, only_from=[NotificationStatus.CREATED]
+        )
+        if failed is not None:
+            enqueue_delivery_status_callback(failed)
+        logger.error(
+            "Job %s row %s could not be stored (%s): notification %s failed, the job goes on",
+            row.job_id,
+            job_row_number,
+            refusal,
+            notification_id,
+            extra={
+                "job_id": str(row.job_id),
+                "job_row_number": job_row_number,
+                "notification_id": str(notification_id),
+                "notification_status": NotificationStatus.TECHNICAL_FAILURE.value,
+            },
+        )
+    return _InsertedRows([], failed_count=len(inserted_ids))
 
 
 def _enqueue_deliver_tasks(claimed: ClaimedJob, notification_ids: list[uuid.UUID]) -> None:

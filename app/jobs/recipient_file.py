@@ -3,8 +3,8 @@
 Rows are numbered the way a spreadsheet shows them: the header is row 1, the first recipient row 2. Rows whose
 cells are all blank are skipped (spreadsheets leave them at the end), but keep their place in the numbering.
 Everything wrong with the file's shape is reported here, before any row is validated: no header, no rows, too many
-rows, characters that are not text (a file saved in another encoding), and rows with more or fewer values than the
-header has columns.
+rows, characters that are not text (a file saved in another encoding), column names over 255 characters, and rows
+with more or fewer values than the header has columns.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any
 from app.jobs.errors import JobFileError
 
 MAX_ROWS = 100_000
+MAX_COLUMN_NAME_LENGTH = 255
 BYTE_ORDER_MARK = "\ufeff"
 
 # NUL, other control characters and U+FFFD (what undecodable bytes become) never appear in real recipient data.
@@ -117,7 +118,18 @@ def _header_of(row: FileRow) -> list[str]:
     blank = [str(index + 1) for index, name in enumerate(header) if not name]
     if blank:
         raise JobFileError([f"Row {row.number}: column {number} has no name" for number in blank])
+    too_long = [
+        f"Row {row.number}: column {index + 1}: {cell_too_long_message(len(name), MAX_COLUMN_NAME_LENGTH)}"
+        for index, name in enumerate(header)
+        if len(name) > MAX_COLUMN_NAME_LENGTH
+    ]
+    if too_long:
+        raise JobFileError(too_long)
     return header
+
+
+def cell_too_long_message(length: int, maximum: int) -> str:
+    return f"Too long: {length} characters (maximum {maximum})"
 
 
 def _check_row_lengths(rows: Iterable[FileRow], column_count: int) -> None:

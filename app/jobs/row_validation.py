@@ -2,7 +2,14 @@
 
 Each problem becomes one message naming the row (numbered as a spreadsheet shows it) and, where there is one, the
 column: `Row 7: phone number: Not a UK mobile number`. The messages after the colon are the ones a single send gets.
-A valid row is reduced to what a notification needs, so processing the job later does no validation again.
+
+Every cell is measured before it is parsed or rendered: a phone number cell may hold at most 50 characters, an email
+address cell 320, any other cell no more than the whole message may (918 characters for a text message, 2,000,000
+for an email), so no cell costs more work than a message can. A cell over its bound is reported as
+`Row 7: phone number: Too long: 450 characters (maximum 50)` and not looked at further.
+A valid row is reduced to what a notification needs, stored exactly as the parse that validated it read it (a phone
+number in E.164 form, an email address stripped), so processing the job later does no validation again and stores
+nothing longer than its column.
 """
 
 from __future__ import annotations
@@ -12,21 +19,36 @@ from dataclasses import dataclass, field
 
 from app.jobs.columns import FileColumns
 from app.jobs.errors import MAX_REPORTED_PROBLEMS, JobFileError
-from app.jobs.recipient_file import FileRow, RecipientFile
+from app.jobs.recipient_file import FileRow, RecipientFile, cell_too_long_message
 from app.models import TemplateType
-from app.recipients.email_addresses import normalise_email_address, validate_email_address
+from app.recipients.email_addresses import MAX_ADDRESS_LENGTH, normalise_email_address, validate_email_address
 from app.recipients.errors import InvalidRecipientError
 from app.recipients.guest_list import normalise_recipient_for_comparison
 from app.recipients.phone_numbers import validate_phone_number
-from app.templating.email import email_body_byte_count, email_too_long_message, fill_email_body, is_email_too_long
+from app.templating.email import (
+    EMAIL_BODY_BYTE_LIMIT,
+    email_body_byte_count,
+    email_too_long_message,
+    fill_email_body,
+    is_email_too_long,
+)
 from app.templating.placeholders import missing_personalisation_message
-from app.templating.sms import is_sms_too_long, render_sms, sms_too_long_message
+from app.templating.sms import SMS_CHARACTER_LIMIT, is_sms_too_long, render_sms, sms_too_long_message
 
 TRIAL_MODE_MESSAGE = (
     "Can’t send to this recipient when service is in trial mode – see "
     "https://www.notifications.service.gov.uk/trial-mode"
 )
 TEAM_KEY_MESSAGE = "Can’t send to this recipient using a team-only API key"
+
+# Written out with spaces, brackets and a country prefix, no real number needs more than about 25 characters.
+MAX_PHONE_NUMBER_CELL_LENGTH = 50
+MAX_RECIPIENT_CELL_LENGTHS = {
+    TemplateType.SMS.value: MAX_PHONE_NUMBER_CELL_LENGTH,
+    TemplateType.EMAIL.value: MAX_ADDRESS_LENGTH,
+}
+# Any other cell: no value longer than the whole message can be sent in it.
+MAX_CELL_LENGTHS = {TemplateType.SMS.value: SMS_CHARACTER_LIMIT, TemplateType.EMAIL.value: EMAIL_BODY_BYTE_LIMIT}
 
 
 @dataclass(frozen=True)
@@ -74,7 +96,7 @@ def validate_rows(recipient_file: RecipientFile, columns: FileColumns, rules: Se
     problems: list[str] = []
     total_problems = 0
     for row in recipient_file.rows:
-        row_problems = list(_row_problems(row, columns, rules, prepared))
+        row_problems = list(_row_problems(row, recipient_file.header, columns, rules, prepared))
         total_problems += len(row_problems)
         if len(problems) < MAX_REPORTED_PROBLEMS:
             problems.extend(row_problems)
@@ -83,7 +105,13 @@ def validate_rows(recipient_file: RecipientFile, columns: FileColumns, rules: Se
     return prepared
 
 
-def _row_problems(row: FileRow, columns: FileColumns, rules: SendingRules, prepared: PreparedRows) -> Iterator[str]:
+def _row_problems(
+    row: FileRow, header: list[str], columns: FileColumns, rules: SendingRules, prepared: PreparedRows
+) -> Iterator[str]:
+    too_long = _too_long_cells(row, header, columns.recipient_index, rules.template_type)
+    if too_long:
+        yield from (f"Row {row.number}: {problem}" for problem in too_long)
+        return
     recipient_cell = row.cells[columns.recipient_index]
     try:
         recipient = _prepare_recipient(recipient_cell, rules)
@@ -99,18 +127,29 @@ def _row_problems(row: FileRow, columns: FileColumns, rules: SendingRules, prepa
     if missing:
         yield f"Row {row.number}: {missing_personalisation_message(missing)}"
     else:
-        too_long = _too_long_message(rules, dict(zip(prepared.columns, values, strict=True)))
-        if too_long:
-            yield f"Row {row.number}: {too_long}"
+        message_too_long = _too_long_message(rules, dict(zip(prepared.columns, values, strict=True)))
+        if message_too_long:
+            yield f"Row {row.number}: {message_too_long}"
     if recipient is not None and not missing:
         prepared.rows.append(_with_values(recipient, values))
+
+
+def _too_long_cells(row: FileRow, header: list[str], recipient_index: int, template_type: str) -> list[str]:
+    """`<column>: Too long: ...` for every cell over its bound (measuring a cell costs nothing)."""
+    bounds = [MAX_CELL_LENGTHS[template_type]] * len(row.cells)
+    bounds[recipient_index] = MAX_RECIPIENT_CELL_LENGTHS[template_type]
+    return [
+        f"{name}: {cell_too_long_message(len(cell), maximum)}"
+        for name, cell, maximum in zip(header, row.cells, bounds, strict=True)
+        if len(cell) > maximum
+    ]
 
 
 def _prepare_recipient(cell: str, rules: SendingRules) -> PreparedRow:
     if rules.template_type == TemplateType.SMS:
         number = validate_phone_number(cell, allow_international=rules.can_send_international)
         recipient = PreparedRow(
-            to=cell.strip(),
+            to=f"+{number.normalised}",
             normalised_to=number.normalised,
             phone_prefix=number.country_prefix,
             rate_multiplier=number.rate_multiplier,

@@ -138,6 +138,31 @@ class SendAllowance:
         self.release()
 
 
+def _token_arguments(service: SerialisedService, interval_seconds: int) -> list[float]:
+    """The ADMISSION_SCRIPT arguments that take one token from the service's bucket (each daily limit follows)."""
+    bucket = token_bucket_for(service.rate_limit, interval_seconds)
+    return [1, bucket.refill_per_second, bucket.capacity, bucket.idle_expiry_seconds, COUNTER_TTL_SECONDS]
+
+
+def take_rate_limit_token(
+    client: redis.Redis | None, *, service: SerialisedService, key_type: str, interval_seconds: int
+) -> None:
+    """Take one token from the service's bucket for this key type, counting no daily limit (a bulk request: its
+    rows are counted as a job). Raises RateLimitError when the bucket is empty; fails open without Redis."""
+    if client is None:
+        return
+    arguments = _token_arguments(service, interval_seconds)
+    try:
+        outcome = int(
+            _script(client, ADMISSION_SCRIPT)(keys=[rate_limit_bucket_key(service.id, key_type)], args=arguments)
+        )
+    except redis.RedisError as error:
+        warn_failing_open(service.id, error)
+        return
+    if outcome == BUCKET_EMPTY:
+        raise RateLimitError(key_type, service.rate_limit, interval_seconds)
+
+
 def admit_send(
     client: redis.Redis | None,
     *,
@@ -157,10 +182,9 @@ def admit_send(
     allowance = SendAllowance(client=client, service_id=service.id, day=day, limits=limits)
     if client is None:
         return allowance
-    bucket = token_bucket_for(service.rate_limit, interval_seconds)
     counter_keys = [] if limits is None else [daily_count_key(service.id, notification_type, day)]
     counter_limits = [] if limits is None else [limits.limit_named(notification_type)]
-    arguments = [1, bucket.refill_per_second, bucket.capacity, bucket.idle_expiry_seconds, COUNTER_TTL_SECONDS]
+    arguments = _token_arguments(service, interval_seconds)
     try:
         outcome = int(
             _script(client, ADMISSION_SCRIPT)(

@@ -1,7 +1,9 @@
 """Idempotent sends (beyond Notify): the same `Idempotency-Key` and body within 24 hours get the first 201 again.
 
-A key is unique per service. The request's fingerprint is the SHA-256 of the endpoint and the body as canonical
-JSON, so key order and spacing do not matter. The same key with another body is a 409 ConflictError.
+A key is unique per service and type of API key (live, team, test): a request made with a test key is never
+replayed to a live key, which would answer 201 and send nothing. The request's fingerprint is the SHA-256 of the
+endpoint and the body as canonical JSON, so key order and spacing do not matter. The same key with another body is
+a 409 ConflictError. The stored answer holds the rendered content, so it is encrypted at rest.
 
 A record is claimed in the transaction that inserts the notification, holding the answer the send will get, and is
 marked complete (its notification_id set) once the delivery task is queued. A request that finds its key in flight
@@ -26,7 +28,11 @@ from typing import Any
 from sqlalchemy.exc import NoResultFound
 
 from app.clock import utc_now
-from app.dao.idempotency_dao import dao_delete_idempotency_records_created_before, dao_get_idempotency_record
+from app.dao.idempotency_dao import (
+    IdempotencyScope,
+    dao_delete_idempotency_records_created_before,
+    dao_get_idempotency_record,
+)
 from app.errors import BadRequestError, ConflictError
 
 IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
@@ -67,25 +73,29 @@ def expired_before(now: datetime) -> datetime:
     return now - IDEMPOTENCY_WINDOW
 
 
-def find_previous_response(service_id: uuid.UUID, request: IdempotentRequest) -> dict[str, Any] | None:
-    """The answer an earlier request with this key got, or None when there is no live record.
+def idempotency_scope(service_id: uuid.UUID, key_type: str, request: IdempotentRequest) -> IdempotencyScope:
+    return IdempotencyScope(service_id=service_id, key_type=key_type, idempotency_key=request.key)
+
+
+def find_previous_response(service_id: uuid.UUID, key_type: str, request: IdempotentRequest) -> dict[str, Any] | None:
+    """The answer an earlier request with this key, from this service with this type of API key, got, or None when
+    there is no live record.
 
     Raises ConflictError when the key was used with another body, or is still in flight after the wait.
     """
+    scope = idempotency_scope(service_id, key_type, request)
     deadline = time.monotonic() + IN_FLIGHT_WAIT_SECONDS
     while True:
         now = utc_now()
         try:
-            fingerprint, notification_id, response_body, created_at = dao_get_idempotency_record(
-                service_id, request.key, created_after=expired_before(now)
-            )
+            record = dao_get_idempotency_record(scope, created_after=expired_before(now))
         except NoResultFound:
             return None
-        if fingerprint != request.fingerprint:
+        if record.request_fingerprint != request.fingerprint:
             raise ConflictError(REUSED_KEY_MESSAGE)
-        is_stale = (now - created_at).total_seconds() > STALE_IN_FLIGHT_SECONDS
-        if notification_id is not None or is_stale:
-            return response_body
+        is_stale = (now - record.created_at).total_seconds() > STALE_IN_FLIGHT_SECONDS
+        if record.notification_id is not None or is_stale:
+            return record.response_body
         if time.monotonic() >= deadline:
             raise ConflictError(IN_FLIGHT_MESSAGE)
         time.sleep(IN_FLIGHT_POLL_SECONDS)

@@ -25,7 +25,7 @@ from app.dao.notifications_dao import dao_create_notification_autocommit, dao_de
 from app.delivery.queueing import enqueue_deliver_task
 from app.models import Notification
 from app.notification_status import NotificationStatus
-from app.notifications.idempotency import IdempotentRequest
+from app.notifications.idempotency import IdempotentRequest, idempotency_scope
 from app.notifications.prepare_notification import PreparedNotification
 
 logger = logging.getLogger(__name__)
@@ -105,20 +105,21 @@ def persist_and_enqueue_notification(prepared: PreparedNotification, claim: Idem
     """Store, then queue. If queueing fails, delete what was stored and re-raise."""
     persist_notification(prepared, claim)
     service_id = prepared.caller.service.id
+    scope = None if claim is None else idempotency_scope(service_id, prepared.caller.key_type, claim.request)
     try:
         enqueue_notification(prepared.id, prepared.request.notification_type, prepared.caller.key_type)
     except Exception:
         dao_delete_notification_by_id(prepared.id)
-        if claim is not None:
-            dao_delete_idempotency_record(service_id, claim.request.key)
+        if scope is not None:
+            dao_delete_idempotency_record(scope)
         logger.exception(
             "Could not queue notification %s; deleted it",
             prepared.id,
             extra={"notification_id": str(prepared.id), "service_id": str(service_id)},
         )
         raise
-    if claim is not None:
-        dao_update_idempotency_record_notification_id(service_id, claim.request.key, prepared.id)
+    if scope is not None:
+        dao_update_idempotency_record_notification_id(scope, prepared.id)
 
 
 def record_unstored_notification(prepared: PreparedNotification, claim: IdempotencyClaim | None) -> None:
@@ -127,8 +128,7 @@ def record_unstored_notification(prepared: PreparedNotification, claim: Idempote
     if claim is None:
         return
     is_claimed = dao_create_completed_idempotency_record(
-        service_id=prepared.caller.service.id,
-        idempotency_key=claim.request.key,
+        idempotency_scope(prepared.caller.service.id, prepared.caller.key_type, claim.request),
         request_fingerprint=claim.request.fingerprint,
         response_body=claim.response_body,
         notification_id=prepared.id,

@@ -78,7 +78,7 @@ def send_notification(
     the broker raised when queueing failed (nothing is left stored).
     """
     if idempotent is not None:
-        previous = find_previous_response(caller.service.id, idempotent)
+        previous = find_previous_response(caller.service.id, caller.key_type, idempotent)
         if previous is not None:
             return SendOutcome(previous, is_replay=True)
     prepared = prepare_notification(request, caller, allowance, default_sms_sender=current_app.config["FROM_NUMBER"])
@@ -88,7 +88,7 @@ def send_notification(
         try:
             _store(prepared, claim, allowance)
         except IdempotencyKeyTakenError as taken:
-            previous = find_previous_response(caller.service.id, taken.claim.request)
+            previous = find_previous_response(caller.service.id, caller.key_type, taken.claim.request)
             if previous is not None:
                 return SendOutcome(previous, is_replay=True)
             continue

@@ -212,6 +212,7 @@ def test_idempotency_keys_older_than_a_day_are_deleted(notify_db_session: None) 
         db.session.add(
             IdempotencyRecord(
                 service_id=service.id,
+                key_type="normal",
                 idempotency_key=key,
                 request_fingerprint="f" * 64,
                 response_body={},

@@ -12,6 +12,8 @@ from sqlalchemy.exc import NoResultFound
 
 from app.clock import utc_now
 from app.dao.idempotency_dao import (
+    IdempotencyScope,
+    StoredIdempotencyRecord,
     dao_create_completed_idempotency_record,
     dao_create_notification_with_idempotency_record,
     dao_delete_idempotency_records_created_before,
@@ -43,11 +45,13 @@ def new_notification(service: Service) -> Notification:
     return notification
 
 
-def record(service: Service, key: str = "key", **overrides: Any) -> bool:
+def scope(service: Service, key: str = "key", key_type: str = "normal") -> IdempotencyScope:
+    return IdempotencyScope(service_id=service.id, key_type=key_type, idempotency_key=key)
+
+
+def record(service: Service, key: str = "key", *, key_type: str = "normal", **overrides: Any) -> bool:
     now = overrides.pop("created_at", utc_now())
     arguments: dict[str, Any] = {
-        "service_id": service.id,
-        "idempotency_key": key,
         "request_fingerprint": "a" * 64,
         "response_body": {"id": "first"},
         "notification_id": uuid.uuid4(),
@@ -55,7 +59,7 @@ def record(service: Service, key: str = "key", **overrides: Any) -> bool:
         "expired_before": utc_now() - DAY,
     }
     arguments.update(overrides)
-    return dao_create_completed_idempotency_record(**arguments)
+    return dao_create_completed_idempotency_record(scope(service, key, key_type), **arguments)
 
 
 def notification_count() -> int:
@@ -75,11 +79,9 @@ def test_a_claim_stores_the_notification_and_an_in_flight_record(notify_db_sessi
         expired_before=utc_now() - DAY,
     )
 
-    fingerprint, notification_id, response_body, _ = dao_get_idempotency_record(
-        service.id, "key", created_after=utc_now() - DAY
-    )
+    stored = dao_get_idempotency_record(scope(service), created_after=utc_now() - DAY)
     assert (is_claimed, notification_count()) == (True, 1)
-    assert (fingerprint, notification_id, response_body) == ("a" * 64, None, {"id": str(notification.id)})
+    assert stored == StoredIdempotencyRecord("a" * 64, None, {"id": str(notification.id)}, stored.created_at)
 
 
 def test_a_claim_on_a_live_key_stores_nothing(notify_db_session: None) -> None:
@@ -104,14 +106,54 @@ def test_an_expired_record_is_taken_over(notify_db_session: None) -> None:
 
     is_claimed = record(service, request_fingerprint="b" * 64, response_body={"id": "second"})
 
-    fingerprint, _, response_body, _ = dao_get_idempotency_record(service.id, "key", created_after=utc_now() - DAY)
-    assert (is_claimed, fingerprint, response_body) == (True, "b" * 64, {"id": "second"})
+    stored = dao_get_idempotency_record(scope(service), created_after=utc_now() - DAY)
+    assert (is_claimed, stored.request_fingerprint, stored.response_body) == (True, "b" * 64, {"id": "second"})
 
 
-def test_keys_are_unique_per_service_only(notify_db_session: None) -> None:
+def test_keys_are_unique_per_service(notify_db_session: None) -> None:
     record(create_service())
 
     assert record(create_service()) is True
+
+
+def test_keys_are_unique_per_api_key_type(notify_db_session: None) -> None:
+    service = create_service()
+    record(service, key_type="test", response_body={"id": "test"})
+
+    is_claimed = record(service, key_type="normal", response_body={"id": "live"})
+
+    assert is_claimed is True
+    assert dao_get_idempotency_record(scope(service, key_type="test"), created_after=utc_now() - DAY).response_body == {
+        "id": "test"
+    }
+    assert dao_get_idempotency_record(scope(service), created_after=utc_now() - DAY).response_body == {"id": "live"}
+
+
+def test_a_claim_is_made_in_the_notifications_key_type(notify_db_session: None) -> None:
+    service = create_service()
+    record(service, key_type="test")
+    notification = new_notification(service)
+
+    is_claimed = dao_create_notification_with_idempotency_record(
+        notification,
+        idempotency_key="key",
+        request_fingerprint="a" * 64,
+        response_body={"id": str(notification.id)},
+        created_at=utc_now(),
+        expired_before=utc_now() - DAY,
+    )
+
+    assert (is_claimed, notification_count()) == (True, 1)
+
+
+def test_the_stored_answer_holds_no_plaintext(notify_db_session: None) -> None:
+    service = create_service()
+
+    record(service, response_body={"content": {"body": "Your code is 123456"}})
+
+    stored = db.session.execute(select(IdempotencyRecord._response_body)).scalar_one()
+    assert "123456" not in stored
+    assert "content" not in stored
 
 
 def test_an_expired_record_is_not_found(notify_db_session: None) -> None:
@@ -119,7 +161,7 @@ def test_an_expired_record_is_not_found(notify_db_session: None) -> None:
     record(service, created_at=utc_now() - DAY - timedelta(minutes=1))
 
     with pytest.raises(NoResultFound):
-        dao_get_idempotency_record(service.id, "key", created_after=utc_now() - DAY)
+        dao_get_idempotency_record(scope(service), created_after=utc_now() - DAY)
 
 
 def test_completing_a_record_sets_its_notification_id(notify_db_session: None) -> None:
@@ -127,9 +169,9 @@ def test_completing_a_record_sets_its_notification_id(notify_db_session: None) -
     record(service, notification_id=None)
     notification_id = uuid.uuid4()
 
-    dao_update_idempotency_record_notification_id(service.id, "key", notification_id)
+    dao_update_idempotency_record_notification_id(scope(service), notification_id)
 
-    assert dao_get_idempotency_record(service.id, "key", created_after=utc_now() - DAY)[1] == notification_id
+    assert dao_get_idempotency_record(scope(service), created_after=utc_now() - DAY).notification_id == notification_id
 
 
 def test_the_clear_out_deletes_only_records_older_than_the_cutoff(notify_db_session: None) -> None:

@@ -8,6 +8,8 @@ from datetime import timedelta
 from unittest.mock import patch
 
 import pytest
+from flask import Flask
+from freezegun import freeze_time
 from sqlalchemy import func, select
 
 from app.clock import utc_now
@@ -161,10 +163,77 @@ def test_a_job_bigger_than_what_is_left_of_the_daily_limit_is_refused_up_front(
     assert job_count() == 0
 
 
-def test_a_scheduled_job_is_not_checked_against_todays_limit(make_job: Callable[..., Job]) -> None:
+def test_a_scheduled_job_bigger_than_the_whole_daily_limit_is_refused_at_once(make_job: Callable[..., Job]) -> None:
     template = create_template(service=create_service(sms_message_limit=10))
 
-    job = make_job(template=template, rows=phone_rows(11), scheduled_for=utc_now() + timedelta(hours=30))
+    with pytest.raises(TooManyRequestsError) as raised:
+        make_job(template=template, rows=phone_rows(11), scheduled_for=utc_now() + timedelta(hours=30))
+
+    assert raised.value.message == "Exceeded send limits (sms: 10) for today"
+    assert job_count() == 0
+
+
+def test_a_scheduled_job_bigger_than_the_limit_is_refused_without_redis(
+    make_job: Callable[..., Job], notify_api: Flask
+) -> None:
+    template = create_template(service=create_service(sms_message_limit=10))
+
+    with patch("app.jobs.create_job.redis_client", return_value=None), pytest.raises(TooManyRequestsError):
+        make_job(template=template, rows=phone_rows(11), scheduled_for=utc_now() + timedelta(hours=30))
+
+    assert job_count() == 0
+
+
+@freeze_time("2026-06-01T09:00:00Z")
+def test_a_scheduled_job_for_another_day_is_not_checked_against_todays_counts(
+    make_job: Callable[..., Job], notify_api: Flask
+) -> None:
+    service = create_service(sms_message_limit=10)
+    notify_api.extensions["redis"].set(f"{service.id}-sms-2026-06-01-count", 10)
+
+    job = make_job(
+        template=create_template(service=service), rows=phone_rows(10), scheduled_for=utc_now() + timedelta(hours=16)
+    )
+
+    assert job.job_status == "scheduled"
+
+
+@freeze_time("2026-06-01T09:00:00Z")
+def test_a_job_scheduled_for_later_today_is_checked_against_todays_counts(
+    make_job: Callable[..., Job], notify_api: Flask
+) -> None:
+    service = create_service(sms_message_limit=10)
+    notify_api.extensions["redis"].set(f"{service.id}-sms-2026-06-01-count", 8)
+
+    with pytest.raises(TooManyRequestsError):
+        make_job(
+            template=create_template(service=service), rows=phone_rows(3), scheduled_for=utc_now() + timedelta(hours=5)
+        )
+
+    assert job_count() == 0
+
+
+@freeze_time("2026-06-01T09:00:00Z")
+def test_jobs_scheduled_for_one_day_must_fit_its_limit_together(make_job: Callable[..., Job]) -> None:
+    service = create_service(sms_message_limit=10)
+    template = create_template(service=service)
+    tomorrow_morning, tomorrow_evening = utc_now() + timedelta(hours=24), utc_now() + timedelta(hours=34)
+    make_job(template=template, rows=phone_rows(6), scheduled_for=tomorrow_morning)
+    make_job(template=template, rows=phone_rows(6), scheduled_for=tomorrow_morning + timedelta(hours=48))
+
+    with pytest.raises(TooManyRequestsError):
+        make_job(template=template, rows=phone_rows(5), scheduled_for=tomorrow_evening)
+
+    assert make_job(template=template, rows=phone_rows(4), scheduled_for=tomorrow_evening).job_status == "scheduled"
+    assert job_count() == 3
+
+
+def test_test_key_jobs_scheduled_for_a_day_are_not_counted(make_job: Callable[..., Job]) -> None:
+    template = create_template(service=create_service(sms_message_limit=10))
+    scheduled_for = utc_now() + timedelta(hours=30)
+    make_job(template=template, rows=phone_rows(11), scheduled_for=scheduled_for, key_type="test")
+
+    job = make_job(template=template, rows=phone_rows(10), scheduled_for=scheduled_for)
 
     assert job.job_status == "scheduled"
 

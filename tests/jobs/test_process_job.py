@@ -56,8 +56,8 @@ def test_each_row_becomes_a_created_notification(make_job: Callable[..., Job]) -
 
     notifications = job_notifications(job)
     assert [(n.job_row_number, n.to, n.normalised_to, n.personalisation) for n in notifications] == [
-        (0, "07700 900123", "447700900123", {"name": "Jo"}),
-        (1, "07700900456", "447700900456", {"name": "Sam"}),
+        (0, "+447700900123", "447700900123", {"name": "Jo"}),
+        (1, "+447700900456", "447700900456", {"name": "Sam"}),
     ]
     first = notifications[0]
     assert (first.status, first.notification_type, first.key_type) == ("created", "sms", "normal")

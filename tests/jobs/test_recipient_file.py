@@ -121,3 +121,10 @@ def test_read_row_lists_refuses_an_empty_list() -> None:
         read_row_lists([])
 
     assert raised.value.messages() == [EMPTY_FILE]
+
+
+def test_a_column_name_over_255_characters_is_refused() -> None:
+    with pytest.raises(JobFileError) as raised:
+        read_row_lists([["phone number", "n" * 256], ["07700900123", "Jo"]])
+
+    assert raised.value.messages() == ["Row 1: column 2: Too long: 256 characters (maximum 255)"]

@@ -48,7 +48,7 @@ def problems(rows: list[list[str]], rules: SendingRules) -> list[str]:
     return raised.value.messages()
 
 
-def test_valid_sms_rows_are_prepared_with_normalised_numbers_and_billing_facts() -> None:
+def test_valid_sms_rows_are_prepared_with_numbers_in_e164_form_and_billing_facts() -> None:
     prepared = validate(
         [["phone number", "name"], ["07700 900123", "Jo"], ["+1 202 555 0123", "Sam"]],
         sms_rules(can_send_international=True),
@@ -56,8 +56,8 @@ def test_valid_sms_rows_are_prepared_with_normalised_numbers_and_billing_facts()
 
     assert prepared.columns == ["name"]
     assert prepared.rows == [
-        PreparedRow("07700 900123", "447700900123", "44", 1, False, ["Jo"]),
-        PreparedRow("+1 202 555 0123", "12025550123", "1", 1, True, ["Sam"]),
+        PreparedRow("+447700900123", "447700900123", "44", 1, False, ["Jo"]),
+        PreparedRow("+12025550123", "12025550123", "1", 1, True, ["Sam"]),
     ]
     assert prepared.international_count == 1
 
@@ -154,3 +154,74 @@ def test_problems_are_reported_up_to_fifty_and_then_counted() -> None:
     assert reported[0] == "Row 2: phone number: Not enough digits"
     assert reported[49] == "Row 51: phone number: Not enough digits"
     assert reported[50] == "And 70 more problems"
+
+
+def test_a_valid_number_padded_with_ignorable_characters_is_refused_before_parsing() -> None:
+    padded = "07700900123" + " " * 400
+
+    assert problems([["phone number", "name"], [padded, "Jo"]], sms_rules()) == [
+        "Row 2: phone number: Too long: 411 characters (maximum 50)"
+    ]
+
+
+def test_a_valid_number_padded_with_invisible_characters_is_refused_before_parsing() -> None:
+    padded = "07700900123" + "\u200b" * 400
+
+    assert problems([["phone number", "name"], [padded, "Jo"]], sms_rules()) == [
+        "Row 2: phone number: Too long: 411 characters (maximum 50)"
+    ]
+
+
+def test_a_phone_number_cell_of_fifty_characters_is_measured_then_parsed() -> None:
+    cell = "07700900123".center(50)
+
+    prepared = validate([["phone number", "name"], [cell, "Jo"]], sms_rules())
+
+    assert [row.to for row in prepared.rows] == ["+447700900123"]
+
+
+def test_an_email_address_cell_over_320_characters_is_too_long() -> None:
+    cell = "jo@example.com" + " " * 307
+
+    assert problems([["email address", "name"], [cell, "Jo"]], email_rules()) == [
+        "Row 2: email address: Too long: 321 characters (maximum 320)"
+    ]
+
+
+def test_a_number_written_with_spaces_and_brackets_is_stored_in_e164_form() -> None:
+    prepared = validate([["phone number", "name"], ["+44 (0)7700-900.123", "Jo"]], sms_rules())
+
+    assert [(row.to, row.normalised_to) for row in prepared.rows] == [("+447700900123", "447700900123")]
+
+
+def test_an_email_address_is_stored_without_its_invisible_characters() -> None:
+    prepared = validate([["email address", "name"], ["\u200bjo@example.com\u00a0 ", "Jo"]], email_rules())
+
+    assert [row.to for row in prepared.rows] == ["jo@example.com"]
+
+
+def test_a_personalisation_cell_longer_than_a_whole_text_message_is_refused_unrendered() -> None:
+    rows = [["phone number", "name"], ["07700900123", "x" * 919]]
+
+    assert problems(rows, sms_rules()) == ["Row 2: name: Too long: 919 characters (maximum 918)"]
+
+
+def test_an_unused_cell_is_bounded_too() -> None:
+    rows = [["phone number", "name", "notes"], ["07700900123", "Jo", "x" * 919]]
+
+    assert problems(rows, sms_rules()) == ["Row 2: notes: Too long: 919 characters (maximum 918)"]
+
+
+def test_an_email_cell_over_two_million_characters_is_refused_unrendered() -> None:
+    rows = [["email address", "name"], ["jo@example.com", "x" * 2_000_001]]
+
+    assert problems(rows, email_rules()) == ["Row 2: name: Too long: 2000001 characters (maximum 2000000)"]
+
+
+def test_every_cell_too_long_in_a_row_is_reported() -> None:
+    rows = [["phone number", "name"], ["0" * 51, "x" * 919]]
+
+    assert problems(rows, sms_rules()) == [
+        "Row 2: phone number: Too long: 51 characters (maximum 50)",
+        "Row 2: name: Too long: 919 characters (maximum 918)",
+    ]

@@ -12,7 +12,7 @@ import pytest
 import redis
 
 from app.errors import RateLimitError, TooManyRequestsError
-from app.limits.admission import SendAllowance, admit_send
+from app.limits.admission import SendAllowance, admit_send, take_rate_limit_token
 from app.limits.daily import daily_count_key
 from app.limits.rate_limit import rate_limit_bucket_key
 from app.serialised_models import SerialisedService
@@ -298,3 +298,33 @@ def test_giving_back_places_to_an_unreachable_redis_fails_open(
         allowance.release()
 
     assert "Redis unavailable" in caplog.text
+
+
+def take_token(client: redis.Redis | None, service: SerialisedService, key_type: str = "normal") -> None:
+    take_rate_limit_token(client, service=service, key_type=key_type, interval_seconds=60)
+
+
+def test_a_bulk_request_takes_a_token_from_the_bucket_single_sends_use(
+    redis_store: redis.Redis, make_service: MakeService
+) -> None:
+    service = make_service(rate_limit=3)  # capacity 2
+    take_token(redis_store, service)
+    admit(redis_store, service)
+
+    with pytest.raises(RateLimitError) as refused:
+        take_token(redis_store, service)
+
+    assert refused.value.message == "Exceeded rate limit for key type LIVE of 3 requests per 60 seconds"
+    assert count(redis_store, service) == 1  # the single send; tokens alone count no daily limit
+
+
+def test_taking_a_token_from_an_unreachable_redis_fails_open(
+    dead_redis: redis.Redis, make_service: MakeService, caplog: pytest.LogCaptureFixture
+) -> None:
+    service = make_service(rate_limit=1)
+
+    with caplog.at_level(logging.WARNING, logger="app.limits.admission"):
+        take_token(dead_redis, service)
+        take_token(dead_redis, service)
+
+    assert [record.service_id for record in caplog.records] == [str(service.id)] * 2

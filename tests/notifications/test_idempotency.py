@@ -6,11 +6,10 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import text
 
 from app.clock import utc_now
-from app.dao.idempotency_dao import (
-    dao_update_idempotency_record_notification_id,
-)
+from app.dao.idempotency_dao import IdempotencyScope, dao_update_idempotency_record_notification_id
 from app.errors import BadRequestError, ConflictError
 from app.extensions import db
 from app.models import IdempotencyRecord, Service
@@ -27,11 +26,17 @@ REQUEST = IdempotentRequest(key="key-1", fingerprint=request_fingerprint("/v2/no
 
 
 def store_record(
-    service: Service, *, fingerprint: str = REQUEST.fingerprint, is_complete: bool = True, age: timedelta = timedelta()
+    service: Service,
+    *,
+    fingerprint: str = REQUEST.fingerprint,
+    is_complete: bool = True,
+    age: timedelta = timedelta(),
+    key_type: str = "normal",
 ) -> None:
     db.session.add(
         IdempotencyRecord(
             service_id=service.id,
+            key_type=key_type,
             idempotency_key=REQUEST.key,
             request_fingerprint=fingerprint,
             response_body={"id": "first answer"},
@@ -77,14 +82,14 @@ def test_a_key_that_is_empty_too_long_or_not_printable_ascii_is_refused(key: str
 
 
 def test_an_unused_key_has_no_previous_response(notify_db_session: None) -> None:
-    assert find_previous_response(create_service().id, REQUEST) is None
+    assert find_previous_response(create_service().id, "normal", REQUEST) is None
 
 
 def test_a_completed_request_gives_its_response_again(notify_db_session: None) -> None:
     service = create_service()
     store_record(service)
 
-    assert find_previous_response(service.id, REQUEST) == {"id": "first answer"}
+    assert find_previous_response(service.id, "normal", REQUEST) == {"id": "first answer"}
 
 
 def test_a_key_used_with_another_body_is_a_conflict(notify_db_session: None) -> None:
@@ -92,7 +97,7 @@ def test_a_key_used_with_another_body_is_a_conflict(notify_db_session: None) -> 
     store_record(service, fingerprint="0" * 64)
 
     with pytest.raises(ConflictError) as refused:
-        find_previous_response(service.id, REQUEST)
+        find_previous_response(service.id, "normal", REQUEST)
 
     assert (refused.value.status_code, refused.value.message) == (
         409,
@@ -104,7 +109,7 @@ def test_a_record_older_than_a_day_is_ignored(notify_db_session: None) -> None:
     service = create_service()
     store_record(service, age=timedelta(hours=24, seconds=1))
 
-    assert find_previous_response(service.id, REQUEST) is None
+    assert find_previous_response(service.id, "normal", REQUEST) is None
 
 
 def test_a_request_in_flight_is_waited_for(notify_db_session: None, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -113,10 +118,12 @@ def test_a_request_in_flight_is_waited_for(notify_db_session: None, monkeypatch:
     monkeypatch.setattr(
         idempotency.time,
         "sleep",
-        lambda seconds: dao_update_idempotency_record_notification_id(service.id, REQUEST.key, uuid.uuid4()),
+        lambda seconds: dao_update_idempotency_record_notification_id(
+            IdempotencyScope(service.id, "normal", REQUEST.key), uuid.uuid4()
+        ),
     )
 
-    assert find_previous_response(service.id, REQUEST) == {"id": "first answer"}
+    assert find_previous_response(service.id, "normal", REQUEST) == {"id": "first answer"}
 
 
 def test_a_request_still_in_flight_after_the_wait_is_a_conflict(
@@ -127,7 +134,7 @@ def test_a_request_still_in_flight_after_the_wait_is_a_conflict(
     monkeypatch.setattr(idempotency, "IN_FLIGHT_WAIT_SECONDS", 0.05)
 
     with pytest.raises(ConflictError) as refused:
-        find_previous_response(service.id, REQUEST)
+        find_previous_response(service.id, "normal", REQUEST)
 
     assert refused.value.message == "A request with this Idempotency-Key is still being processed; try again later"
 
@@ -136,4 +143,40 @@ def test_a_request_in_flight_for_over_a_minute_is_taken_as_accepted(notify_db_se
     service = create_service()
     store_record(service, is_complete=False, age=timedelta(seconds=61))
 
-    assert find_previous_response(service.id, REQUEST) == {"id": "first answer"}
+    assert find_previous_response(service.id, "normal", REQUEST) == {"id": "first answer"}
+
+
+@pytest.mark.parametrize(
+    ("first_key_type", "later_key_type"),
+    [("test", "normal"), ("team", "normal"), ("normal", "test"), ("test", "team")],
+    ids=["test-then-live", "team-then-live", "live-then-test", "test-then-team"],
+)
+def test_a_key_used_with_one_type_of_api_key_is_unknown_to_another(
+    notify_db_session: None, first_key_type: str, later_key_type: str
+) -> None:
+    service = create_service()
+    store_record(service, key_type=first_key_type)
+
+    assert find_previous_response(service.id, later_key_type, REQUEST) is None
+    assert find_previous_response(service.id, first_key_type, REQUEST) == {"id": "first answer"}
+
+
+def test_the_stored_answer_is_encrypted_at_rest(notify_db_session: None) -> None:
+    service = create_service()
+    db.session.add(
+        IdempotencyRecord(
+            service_id=service.id,
+            key_type="normal",
+            idempotency_key=REQUEST.key,
+            request_fingerprint=REQUEST.fingerprint,
+            response_body={"content": {"body": "Your code is 123456"}},
+            notification_id=uuid.uuid4(),
+        )
+    )
+    db.session.commit()
+
+    stored = db.session.execute(text("SELECT response_body FROM idempotency_keys")).scalar_one()
+
+    assert "123456" not in stored
+    assert "body" not in stored
+    assert find_previous_response(service.id, "normal", REQUEST) == {"content": {"body": "Your code is 123456"}}

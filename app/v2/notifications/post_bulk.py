@@ -1,19 +1,31 @@
-"""POST /v2/notifications/bulk: send one template to every row of a recipient file, as a job."""
+"""POST /v2/notifications/bulk: send one template to every row of a recipient file, as a job.
+
+The request takes one rate-limit token before its body is read, as a single send does (GOV.UK Notify counts the
+request); its rows count against the daily limits as a job (`app/jobs/create_job.py`).
+"""
 
 from __future__ import annotations
 
-from flask import Response, g, jsonify, request
+from flask import Response, current_app, g, jsonify, request
 
 from app.clock import utc_now
 from app.errors import BadRequestError
 from app.jobs.create_job import JobSender, create_job
 from app.jobs.job_request import parse_job_request
 from app.jobs.serialisation import serialise_job
+from app.limits.admission import take_rate_limit_token
+from app.redis_store import redis_client
 from app.v2.notifications import v2_notifications
 
 
 @v2_notifications.route("/bulk", methods=["POST"])
 def post_bulk_notifications() -> tuple[Response, int]:
+    take_rate_limit_token(
+        redis_client(),
+        service=g.authenticated_service,
+        key_type=g.api_user.key_type,
+        interval_seconds=current_app.config["RATE_LIMIT_INTERVAL_SECONDS"],
+    )
     body = request.get_json(force=True, silent=True)
     if body is None:
         raise BadRequestError("Invalid JSON supplied in POST data")

@@ -287,3 +287,42 @@ def test_answers_match_the_openapi_document(client: FlaskClient) -> None:
     assert (created.status_code, refused.status_code) == (201, 400)
     assert_documented(document, "post", URL, created)
     assert_documented(document, "post", URL, refused)
+
+
+def test_bulk_requests_count_against_the_rate_limit(client: FlaskClient) -> None:
+    caller = create_service_with_key(rate_limit=3)  # a bucket of 2
+    template = create_template(service=caller.service)
+    for _ in range(2):
+        assert post_bulk(client, caller, template=template)[0] == 201
+
+    status, body = post_bulk(client, caller, template=template)
+
+    assert (status, body) == (
+        429,
+        {"status_code": 429, "errors": [{"error": "RateLimitError",
+            "message": "Exceeded rate limit for key type LIVE of 3 requests per 60 seconds"}]},
+    )  # fmt: skip
+    assert created_rows() == (2, 0)
+
+
+def test_the_bulk_rate_limit_is_checked_before_the_body(client: FlaskClient) -> None:
+    caller = create_service_with_key(rate_limit=3)
+    for _ in range(2):
+        post_as(client, caller.api_key, URL, data="not json")
+
+    response = post_as(client, caller.api_key, URL, data="not json")
+
+    assert response.get_json()["errors"][0]["error"] == "RateLimitError"
+
+
+def test_a_scheduled_bulk_job_bigger_than_the_daily_limit_is_refused_at_once(client: FlaskClient) -> None:
+    caller = create_service_with_key(sms_message_limit=2)
+    scheduled_for = (utc_now() + timedelta(hours=30)).strftime("%Y-%m-%dT%H:%M:%S")
+
+    status, body = post_bulk(client, caller, rows=phone_rows(3), scheduled_for=scheduled_for)
+
+    assert (status, body["errors"]) == (
+        429,
+        [{"error": "TooManyRequestsError", "message": "Exceeded send limits (sms: 2) for today"}],
+    )
+    assert created_rows() == (0, 0)

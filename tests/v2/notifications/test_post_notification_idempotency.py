@@ -14,6 +14,7 @@ from freezegun import freeze_time
 from sqlalchemy import select
 
 from app.clock import utc_now
+from app.encryption import encryptor
 from app.extensions import db
 from app.limits.daily import daily_count_key
 from app.models import IdempotencyRecord, Notification
@@ -190,3 +191,39 @@ def test_concurrent_identical_requests_create_one_notification(notify_api: Flask
     notification_ids = db.session.execute(select(Notification.id)).scalars().all()
     assert len(notification_ids) == 1
     assert answers == [(201, str(notification_ids[0]))] * 6
+
+
+def test_a_key_first_used_with_a_test_key_does_not_stop_a_live_send(client: FlaskClient, sender: Sender) -> None:
+    test_sender = sender.with_key("test")
+    rehearsal = post_send(client, test_sender.api_key, "sms", sms_body(sender), headers=key())
+
+    live = post_send(client, sender.api_key, "sms", sms_body(sender), headers=key())
+
+    assert (live.status_code, "Idempotent-Replayed" in live.headers) == (201, False)
+    assert live.get_json()["id"] != rehearsal.get_json()["id"]
+    assert queued_tasks("send-sms") == [("deliver_sms", [live.get_json()["id"]])]
+    assert queued_tasks("research-mode") == [("deliver_sms", [rehearsal.get_json()["id"]])]
+    assert stored_notification_count() == 2
+
+
+def test_a_live_key_replays_its_own_answer_after_a_test_key_used_the_same_key(
+    client: FlaskClient, sender: Sender
+) -> None:
+    post_send(client, sender.with_key("test").api_key, "sms", sms_body(sender), headers=key())
+    live = post_send(client, sender.api_key, "sms", sms_body(sender), headers=key())
+
+    again = post_send(client, sender.api_key, "sms", sms_body(sender), headers=key())
+
+    assert (again.headers["Idempotent-Replayed"], again.get_json()) == ("true", live.get_json())
+    assert stored_notification_count() == 2
+
+
+def test_the_remembered_answer_is_not_stored_in_plaintext(client: FlaskClient, sender: Sender) -> None:
+    answer = post_send(client, sender.api_key, "sms", sms_body(sender), headers=key()).get_json()
+
+    stored = db.session.execute(select(IdempotencyRecord._response_body)).scalar_one()
+
+    # Whole values only: a two-letter name can turn up in any ciphertext by chance.
+    assert answer["content"]["body"] not in stored
+    assert answer["id"] not in stored
+    assert encryptor().decrypt_json(stored) == answer
