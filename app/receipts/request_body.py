@@ -12,10 +12,14 @@ from app.errors import InvalidRequest
 
 
 def json_object_body(failure: str) -> dict[str, Any]:
-    """The request body as a JSON object; else InvalidRequest 400 `<failure>: invalid JSON given`."""
+    """The request body as a JSON object; else InvalidRequest 400 `<failure>: invalid JSON given`.
+
+    The caller bounds the body's size first (``request.max_content_length``); a body nested deeper than the parser's
+    recursion limit is refused like any other invalid JSON.
+    """
     try:
         body = json.loads(request.get_data(cache=True) or b"null")
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:
         raise InvalidRequest([f"{failure}: invalid JSON given"], 400) from error
     if not isinstance(body, dict):
         raise InvalidRequest([f"{failure}: invalid JSON given"], 400)
