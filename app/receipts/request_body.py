@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from flask import request
@@ -24,3 +25,13 @@ def json_object_body(failure: str) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise InvalidRequest([f"{failure}: invalid JSON given"], 400)
     return body
+
+
+def body_size_limit(max_bytes: int) -> Callable[[], None]:
+    """A before-request hook bounding the body before anything reads it: a longer body is answered 413 unread (werkzeug
+    stops reading a chunked body at the limit too)."""
+
+    def limit_body_size() -> None:
+        request.max_content_length = max_bytes
+
+    return limit_body_size

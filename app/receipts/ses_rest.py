@@ -15,7 +15,7 @@ from app.celery.queues import TaskNames
 from app.clock import utc_now
 from app.errors import InvalidRequest
 from app.receipts.queueing import apply_or_queue_receipt
-from app.receipts.request_body import json_object_body
+from app.receipts.request_body import body_size_limit, json_object_body
 from app.receipts.ses_events import ses_event_for_queue
 from app.receipts.ses_receipts import process_ses_receipt
 from app.receipts.sns_signature import (
@@ -48,10 +48,7 @@ def check_sns_trusted_prefixes(state: BlueprintSetupState) -> None:
     SnsUrlPolicy(state.app.config["SNS_TRUSTED_CERT_URL_PREFIXES"])
 
 
-@receipts_ses.before_request
-def limit_body_size() -> None:
-    """Bound the body before anything reads it: a longer one is answered 413 unread."""
-    request.max_content_length = MAX_SNS_BODY_BYTES
+receipts_ses.before_request(body_size_limit(MAX_SNS_BODY_BYTES))
 
 
 @receipts_ses.route("/notifications/email/ses", methods=["POST"])

@@ -47,7 +47,8 @@ def send_task(notify_api: Flask) -> Iterator[MagicMock]:
 
 
 def _signed(sns_host: RecordingServer, name: str = "ses_delivery", **options: Any) -> dict[str, Any]:
-    message = sns_envelope(name)
+    """A signed message whose SES event (if any) SES accepted just now."""
+    message = sns_envelope(name, accepted_at=options.pop("accepted_at", datetime.now(UTC)))
     if name == "subscription_confirmation":
         message["SubscribeURL"] = f"{sns_host.url}/?Action=ConfirmSubscription&TopicArn={TOPIC}&Token=2336412f37"
     return sign(message, cert_url=options.pop("cert_url", f"{sns_host.url}{CERT_PATH}"), **options)
@@ -320,6 +321,17 @@ def test_ses_event_for_an_email_not_found_yet_is_queued_and_its_task_delivers_it
 
     assert (response.status_code, send_task.call_count) == (200, 1)
     assert dao_get_notification_status_by_id(notification.id) == NotificationStatus.DELIVERED
+
+
+def test_ses_event_for_an_email_unknown_long_after_ses_accepted_it_is_dropped_without_queueing(
+    client: FlaskClient, sns_host: RecordingServer, send_task: MagicMock, caplog: pytest.LogCaptureFixture
+) -> None:
+    message = _signed(sns_host, accepted_at=datetime.now(UTC) - timedelta(minutes=6))
+
+    response = _post(client, message)
+
+    assert (response.status_code, send_task.call_count) == (200, 0)
+    assert "receipt dropped" in caplog.text
 
 
 def test_ses_event_without_a_message_id_is_acknowledged_and_dropped(
