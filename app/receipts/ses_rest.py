@@ -42,10 +42,12 @@ MAX_SNS_BODY_BYTES = 2 * 256 * 1024 + 16 * 1024
 _FAILED = "SES-SNS callback failed"
 
 
-@receipts_ses.record_once
 def check_sns_trusted_prefixes(state: BlueprintSetupState) -> None:
     """Refuse to start with a malformed SNS_TRUSTED_CERT_URL_PREFIXES (ValueError names it)."""
     SnsUrlPolicy(state.app.config["SNS_TRUSTED_CERT_URL_PREFIXES"])
+
+
+receipts_ses.record_once(check_sns_trusted_prefixes)  # when the app registers the blueprint, at start-up
 
 
 receipts_ses.before_request(body_size_limit(MAX_SNS_BODY_BYTES))

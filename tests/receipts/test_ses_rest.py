@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 from unittest.mock import MagicMock, patch
 
 import pytest
+import responses
 from flask import Flask
 from flask.testing import FlaskClient
 from kombu.exceptions import OperationalError
@@ -17,7 +20,7 @@ from werkzeug.test import TestResponse
 from app.celery.process_receipt_tasks import process_ses_receipt
 from app.dao.notifications_dao import dao_get_notification_status_by_id
 from app.notification_status import NotificationStatus
-from app.receipts.ses_rest import MAX_SNS_BODY_BYTES
+from app.receipts.ses_rest import MAX_SNS_BODY_BYTES, check_sns_trusted_prefixes
 from tests.callbacks.recording_server import Answer, RecordingServer
 from tests.factories import create_notification, create_template
 from tests.receipts.payloads import sns_envelope
@@ -389,3 +392,39 @@ def test_refusals_never_say_what_the_certificate_url_answered(
         403,
         ["SES-SNS callback failed: signing certificate not trusted"],
     )
+
+
+@pytest.mark.parametrize(
+    "cert_url",
+    [
+        "https://evil.example\\@sns.eu-west-1.amazonaws.com/x.pem",
+        f"https://evil.example\\@sns.eu-west-1.amazonaws.com{CERT_PATH}",
+        f"https://evil.example%40sns.eu-west-1.amazonaws.com{CERT_PATH}",
+        f"https://sns.eu-west-1.amazonaws.com.evil.example{CERT_PATH}",
+    ],
+    ids=["the-reported-attack", "backslash-with-sns-path", "encoded-at", "lookalike-host"],
+)
+def test_forged_certificate_url_fetches_nothing_and_says_nothing(
+    client: FlaskClient, send_task: MagicMock, cert_url: str
+) -> None:
+    message = sign(sns_envelope("ses_delivery", accepted_at=datetime.now(UTC)), cert_url=cert_url)
+
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as http:
+        evil = http.get(re.compile(r"https://evil\.example.*"), body=signing_identity().certificate_pem)
+        response = _post(client, message)
+
+    assert (response.status_code, response.get_json()["message"], evil.call_count, send_task.call_count) == (
+        403,
+        ["SES-SNS callback failed: signing certificate not trusted"],
+        0,
+        0,
+    )
+
+
+def test_a_malformed_trusted_prefix_stops_the_app_from_starting() -> None:
+    state = SimpleNamespace(app=SimpleNamespace(config={"SNS_TRUSTED_CERT_URL_PREFIXES": ["http://127.0.0.1:6030"]}))
+
+    with pytest.raises(ValueError) as raised:
+        check_sns_trusted_prefixes(state)  # type: ignore[arg-type]
+
+    assert "is not of the form http(s)://host[:port]/path/" in str(raised.value)
