@@ -118,17 +118,14 @@ def test_ses_event_still_unknown_after_five_retries_is_dropped_with_a_warning(
 
 
 @pytest.mark.parametrize(
-    "accepted_at",
-    [
-        datetime.now(UTC) - timedelta(minutes=6),
-        datetime.now(UTC) + timedelta(minutes=2),
-        None,
-    ],
+    "accepted_ago",
+    [timedelta(minutes=6), timedelta(minutes=-2), None],
     ids=["accepted-6-minutes-ago", "accepted-in-the-future", "no-timestamp"],
 )
 def test_ses_event_for_an_unknown_email_not_just_accepted_is_dropped_at_once(
-    notify_db_session: None, ses_retry: MagicMock, caplog: pytest.LogCaptureFixture, accepted_at: datetime | None
+    notify_db_session: None, ses_retry: MagicMock, caplog: pytest.LogCaptureFixture, accepted_ago: timedelta | None
 ) -> None:
+    accepted_at = None if accepted_ago is None else datetime.now(UTC) - accepted_ago
     event = ses_event("delivery", message_id="unknown", accepted_at=accepted_at)
     if accepted_at is None:
         del event["mail"]["timestamp"]
