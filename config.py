@@ -7,6 +7,33 @@ from ipaddress import IPv4Network, IPv6Network, ip_network
 from typing import Any, overload
 from urllib.parse import urlsplit
 
+# Environments that may run on the development defaults below; any other NOTIFY_ENVIRONMENT (production, staging,
+# preview, a typo) is deployed and refuses to start without its own secrets.
+DEVELOPMENT_ENVIRONMENTS = frozenset({"development", "test"})
+# Development values of secrets: never good enough outside DEVELOPMENT_ENVIRONMENTS.
+DEVELOPMENT_DEFAULTS = {
+    "SECRET_KEY": "dev-secret-key-change-me-in-production",
+    "ADMIN_CLIENT_SECRET": "dev-admin-secret-change-me-before-production",
+    "MMG_API_KEY": "mmg-secret-key",
+    "FIRETEXT_API_KEY": "firetext-secret-key",
+    "FIRETEXT_INTERNATIONAL_API_KEY": "firetext-international-key",
+    "INBOUND_SMS_BASIC_AUTH_USERNAME": "herald",
+    "INBOUND_SMS_BASIC_AUTH_PASSWORD": "dev-inbound-password",
+}
+# Settings a deployed Herald must be given (besides those above, which must differ from their development values).
+REQUIRED_OUTSIDE_DEVELOPMENT = (
+    "DATABASE_URL",
+    "ENCRYPTION_KEYS",
+    "RECEIPT_BASIC_AUTH_USERNAME",
+    "RECEIPT_BASIC_AUTH_PASSWORD",
+    "SNS_TOPIC_ARNS",
+)
+_DEV = DEVELOPMENT_DEFAULTS  # short alias keeps the settings table readable
+
+
+class ConfigurationError(RuntimeError):
+    """A deployed environment lacks a secret or keeps a development value; the message names every such setting."""
+
 
 @overload
 def _env(name: str, default: str) -> str: ...
@@ -66,7 +93,7 @@ def _base_settings() -> dict[str, Any]:
     s["GIT_COMMIT"] = _env("GIT_COMMIT", "unknown")
 
     # Flask
-    s["SECRET_KEY"] = _env("SECRET_KEY", "dev-secret-key-change-me-in-production")
+    s["SECRET_KEY"] = _env("SECRET_KEY", _DEV["SECRET_KEY"])
     s["JSON_SORT_KEYS"] = False
     s["MAX_CONTENT_LENGTH"] = _env_int("MAX_CONTENT_LENGTH", 60 * 1024 * 1024)
 
@@ -117,7 +144,7 @@ def _base_settings() -> dict[str, Any]:
 
     # Authentication
     s["ADMIN_CLIENT_ID"] = _env("ADMIN_CLIENT_ID", "herald-admin")
-    s["ADMIN_CLIENT_SECRET"] = _env("ADMIN_CLIENT_SECRET", "dev-admin-secret-change-me-before-production")
+    s["ADMIN_CLIENT_SECRET"] = _env("ADMIN_CLIENT_SECRET", _DEV["ADMIN_CLIENT_SECRET"])
     s["API_KEY_CACHE_SECONDS"] = _env_float("API_KEY_CACHE_SECONDS", 10.0)
     s["TOKEN_CLOCK_SKEW_SECONDS"] = 30
     # How long a send may trust its in-process copies of templates and senders (a template change shows within this).
@@ -136,11 +163,11 @@ def _base_settings() -> dict[str, Any]:
 
     # Providers
     s["MMG_URL"] = _env("MMG_URL", "https://api.mmg.co.uk/jsonv2a/api.php")
-    s["MMG_API_KEY"] = _env("MMG_API_KEY", "mmg-secret-key")
+    s["MMG_API_KEY"] = _env("MMG_API_KEY", _DEV["MMG_API_KEY"])
     s["MMG_RECEIPT_URL"] = _env("MMG_RECEIPT_URL")
     s["FIRETEXT_URL"] = _env("FIRETEXT_URL", "https://www.firetext.co.uk/api/sendsms/json")
-    s["FIRETEXT_API_KEY"] = _env("FIRETEXT_API_KEY", "firetext-secret-key")
-    s["FIRETEXT_INTERNATIONAL_API_KEY"] = _env("FIRETEXT_INTERNATIONAL_API_KEY", "firetext-international-key")
+    s["FIRETEXT_API_KEY"] = _env("FIRETEXT_API_KEY", _DEV["FIRETEXT_API_KEY"])
+    s["FIRETEXT_INTERNATIONAL_API_KEY"] = _env("FIRETEXT_INTERNATIONAL_API_KEY", _DEV["FIRETEXT_INTERNATIONAL_API_KEY"])
     s["FIRETEXT_RECEIPT_URL"] = _env("FIRETEXT_RECEIPT_URL")
     s["SES_ENDPOINT_URL"] = _env("SES_ENDPOINT_URL")
     s["PROVIDER_TIMEOUT_SECONDS"] = _env_float("PROVIDER_TIMEOUT_SECONDS", 10.0)
@@ -152,8 +179,12 @@ def _base_settings() -> dict[str, Any]:
     # Receipts
     s["RECEIPT_BASIC_AUTH_USERNAME"] = _env("RECEIPT_BASIC_AUTH_USERNAME")
     s["RECEIPT_BASIC_AUTH_PASSWORD"] = _env("RECEIPT_BASIC_AUTH_PASSWORD")
-    s["INBOUND_SMS_BASIC_AUTH_USERNAME"] = _env("INBOUND_SMS_BASIC_AUTH_USERNAME", "herald")
-    s["INBOUND_SMS_BASIC_AUTH_PASSWORD"] = _env("INBOUND_SMS_BASIC_AUTH_PASSWORD", "dev-inbound-password")
+    s["INBOUND_SMS_BASIC_AUTH_USERNAME"] = _env(
+        "INBOUND_SMS_BASIC_AUTH_USERNAME", _DEV["INBOUND_SMS_BASIC_AUTH_USERNAME"]
+    )
+    s["INBOUND_SMS_BASIC_AUTH_PASSWORD"] = _env(
+        "INBOUND_SMS_BASIC_AUTH_PASSWORD", _DEV["INBOUND_SMS_BASIC_AUTH_PASSWORD"]
+    )
     s["SNS_TRUSTED_CERT_URL_PREFIXES"] = _env_list("SNS_TRUSTED_CERT_URL_PREFIXES")
     s["SNS_MAX_MESSAGE_AGE_SECONDS"] = _env_int("SNS_MAX_MESSAGE_AGE_SECONDS", 3600)
     s["SNS_TOPIC_ARNS"] = _env_list("SNS_TOPIC_ARNS")
@@ -203,19 +234,36 @@ def _test_overrides() -> dict[str, Any]:
     }
 
 
-def _check_production(settings: dict[str, Any]) -> None:
-    for required in ("SECRET_KEY", "ADMIN_CLIENT_SECRET", "DATABASE_URL", "ENCRYPTION_KEYS"):
-        if not os.environ.get(required):
-            raise RuntimeError(f"{required} must be set when NOTIFY_ENVIRONMENT=production")
+def check_deployed_settings(settings: dict[str, Any]) -> None:
+    """Raise ConfigurationError naming every secret that is missing or keeps its development value (never a value).
+
+    Also refused: an SNS certificate prefix that is not https (a certificate fetched in clear can be swapped).
+    """
+    problems = [f"{name} is not set" for name in REQUIRED_OUTSIDE_DEVELOPMENT if not settings.get(name)]
+    for name, development_value in DEVELOPMENT_DEFAULTS.items():
+        if not os.environ.get(name):
+            problems.append(f"{name} is not set")
+        elif settings.get(name) == development_value:
+            problems.append(f"{name} is the development default")
+    if any(not prefix.startswith("https://") for prefix in settings["SNS_TRUSTED_CERT_URL_PREFIXES"]):
+        problems.append("SNS_TRUSTED_CERT_URL_PREFIXES has a prefix that is not https://")
+    if problems:
+        raise ConfigurationError(
+            f"NOTIFY_ENVIRONMENT={settings['NOTIFY_ENVIRONMENT']} is not development or test, so Herald needs its own "
+            f"secrets; refusing to start: {'; '.join(problems)}"
+        )
 
 
 def load_config(environment: str | None = None) -> dict[str, Any]:
-    """Read every setting from the environment now (Development, Test or Production flavour)."""
+    """Read every setting from the environment now (Development, Test or, for any other environment, deployed).
+
+    Raises ConfigurationError for a deployed environment without its secrets.
+    """
     settings = _base_settings()
     environment = environment or settings["NOTIFY_ENVIRONMENT"]
+    settings["NOTIFY_ENVIRONMENT"] = environment
     if environment == "test":
         settings.update(_test_overrides())
-    elif environment == "production":
-        _check_production(settings)
-    settings["NOTIFY_ENVIRONMENT"] = environment
+    elif environment not in DEVELOPMENT_ENVIRONMENTS:
+        check_deployed_settings(settings)
     return settings

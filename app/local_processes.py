@@ -4,16 +4,22 @@ waiting until one answers HTTP."""
 
 from __future__ import annotations
 
+import secrets
 import socket
 import time
 import urllib.error
 import urllib.request
 
+# The topic the simulator's SNS messages come from (its default), the only one Herald then hears.
+SIMULATOR_SNS_TOPIC_ARN = "arn:aws:sns:eu-west-2:000000000000:herald-simulator-ses-events"
+
 
 def simulator_wiring(*, api_url: str, simulator_port: int | str) -> dict[str, str]:
     """Environment that sends Herald's MMG, Firetext and SES calls to the simulator on ``simulator_port`` (trusting
-    its SNS certificate) and the simulator's receipts to the API at ``api_url``."""
+    its SNS certificate and topic alone) and the simulator's receipts to the API at ``api_url``, with receipt
+    credentials made up for this run, so that even a development stack takes receipts from the simulator only."""
     simulator_url = f"http://127.0.0.1:{simulator_port}"
+    receipt_password = secrets.token_urlsafe(24)
     return {
         "API_HOST_NAME": api_url,
         "MMG_URL": f"{simulator_url}/mmg",
@@ -22,6 +28,12 @@ def simulator_wiring(*, api_url: str, simulator_port: int | str) -> dict[str, st
         "AWS_ACCESS_KEY_ID": "simulator",
         "AWS_SECRET_ACCESS_KEY": "simulator",
         "SNS_TRUSTED_CERT_URL_PREFIXES": f"{simulator_url}/",
+        "SNS_TOPIC_ARNS": SIMULATOR_SNS_TOPIC_ARN,
+        "SIMULATOR_SNS_TOPIC_ARN": SIMULATOR_SNS_TOPIC_ARN,
+        "RECEIPT_BASIC_AUTH_USERNAME": "simulator",
+        "RECEIPT_BASIC_AUTH_PASSWORD": receipt_password,
+        "SIMULATOR_RECEIPT_USERNAME": "simulator",
+        "SIMULATOR_RECEIPT_PASSWORD": receipt_password,
         "SIMULATOR_PORT": str(simulator_port),
         "SIMULATOR_HERALD_URL": api_url,
     }

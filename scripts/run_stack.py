@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -30,6 +31,8 @@ def stack_environment(database_url: str, redis_url: str) -> dict[str, str]:
         "NOTIFY_ENVIRONMENT": "development",
         **simulator_wiring(api_url=f"http://127.0.0.1:{port}", simulator_port=simulator_port),
         "PYTHONUNBUFFERED": "1",
+        # Not the public development password: set INBOUND_SMS_BASIC_AUTH_PASSWORD to post inbound texts yourself.
+        "INBOUND_SMS_BASIC_AUTH_PASSWORD": secrets.token_urlsafe(24),
         # The worker settings `make bench` measured best on 2 cores (benchmarks/RESULTS.md): two worker processes
         # (one Python process cannot use more than one core) of 16 threads each, prefetching 8 tasks a thread.
         "CELERY_PREFETCH_MULTIPLIER": "8",

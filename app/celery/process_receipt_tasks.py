@@ -1,5 +1,7 @@
-"""Tasks that apply provider receipts the receipt endpoints could not apply at once (their notification not committed
-yet, or a database error) and the simulated receipts of test keys; a receipt that beat its send's commit is retried."""
+"""Tasks that apply provider receipts the receipt endpoints could not apply at once (their notification maybe not
+committed yet, or a database error) and the simulated receipts of test keys. Only a receipt that may have beaten its
+send's commit is retried (at most RECEIPT_MAX_RETRIES times, and only within the window its processor allows); one for
+a notification Herald does not have is dropped at once."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 
 from app.celery.queues import QueueNames, TaskNames
 from app.receipts import ses_receipts, sms_receipts
-from app.receipts.errors import InvalidReceiptError, ReceiptForUnknownNotificationError
+from app.receipts.errors import InvalidReceiptError, ReceiptForUnknownNotificationError, ReceiptMayBeEarlyError
 from app.statsd_decorators import statsd
 
 logger = logging.getLogger(__name__)
@@ -28,12 +30,14 @@ def _process_or_retry(task: Task, process: Callable[[], None], *, provider: str)
         process()
     except InvalidReceiptError as error:
         logger.warning("%s receipt dropped: %s", provider, error, extra=fields)
-    except ReceiptForUnknownNotificationError as error:
+    except ReceiptMayBeEarlyError as error:
         if task.request.retries >= RECEIPT_MAX_RETRIES:
             logger.warning("%s; dropped after %s retries", error, RECEIPT_MAX_RETRIES, extra=fields)
             return
         logger.info("%s yet; will retry", error, extra=fields)
         raise _retry(task) from error
+    except ReceiptForUnknownNotificationError as error:
+        logger.warning("%s; receipt dropped", error, extra=fields)
     except OperationalError as error:
         logger.warning("Database error applying a %s receipt; will retry", provider, extra=fields)
         raise _retry(task, error) from error

@@ -12,19 +12,27 @@ from app.errors import InvalidRequest
 from app.inbound_sms.provider_fields import UK_TIME, decode_mmg_message, parse_provider_time
 from app.inbound_sms.receive import receive_inbound_sms
 from app.receipts.basic_auth import check_basic_auth
-from app.receipts.request_body import json_object_body
+from app.receipts.request_body import body_size_limit, json_object_body
 
 # The name starts with "receipts" so errors render in the admin envelope {"result": "error", "message": [...]}.
 receipts_inbound_sms = Blueprint("receipts_inbound_sms", __name__)
 receipts_inbound_sms.before_request(requires_no_auth)
 
 
+# A concatenated text message of a few dozen parts, URL- or base64-encoded, with its fields.
+MAX_INBOUND_SMS_BYTES = 64 * 1024
+
+
 @receipts_inbound_sms.before_request
 def check_inbound_sms_basic_auth() -> None:
+    """Always required (development has default credentials; a deployment must set its own, see config.py)."""
     check_basic_auth(
-        current_app.config["INBOUND_SMS_BASIC_AUTH_USERNAME"] or "",
-        current_app.config["INBOUND_SMS_BASIC_AUTH_PASSWORD"] or "",
+        current_app.config["INBOUND_SMS_BASIC_AUTH_USERNAME"],
+        current_app.config["INBOUND_SMS_BASIC_AUTH_PASSWORD"],
     )
+
+
+receipts_inbound_sms.before_request(body_size_limit(MAX_INBOUND_SMS_BYTES))  # after the credentials are checked
 
 
 @receipts_inbound_sms.route("/notifications/sms/receive/mmg", methods=["POST"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 
 from flask import request
@@ -10,18 +11,23 @@ from app.errors import InvalidRequest
 
 
 def _same(given: str, expected: str) -> bool:
-    return hmac.compare_digest(given.encode(), expected.encode())
+    """Compare digests, so neither the length nor the content of the expected value shows in the time taken."""
+    return hmac.compare_digest(
+        hashlib.sha256(given.encode("utf-8", "surrogatepass")).digest(),
+        hashlib.sha256(expected.encode("utf-8", "surrogatepass")).digest(),
+    )
 
 
-def check_basic_auth(username: str, password: str) -> None:
+def check_basic_auth(username: str | None, password: str | None) -> None:
     """Raise InvalidRequest 401 when the request has no basic credentials, 403 when they are not these.
 
-    Username and password are both compared in constant time, always, so timing tells nothing about either.
+    Username and password are both compared in constant time, always, so timing tells nothing about either. When
+    either expected value is missing every request is refused: no credentials configured never means open.
     """
     credentials = request.authorization
     if credentials is None or credentials.type != "basic":
         raise InvalidRequest(["Unauthorized: basic authentication credentials must be provided"], 401)
-    is_username_right = _same(credentials.username or "", username)
-    is_password_right = _same(credentials.password or "", password)
-    if not (is_username_right and is_password_right):
+    is_username_right = _same(credentials.username or "", username or "")
+    is_password_right = _same(credentials.password or "", password or "")
+    if not (is_username_right and is_password_right and username and password):
         raise InvalidRequest(["Forbidden: invalid basic authentication credentials"], 403)

@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError as DatabaseError
 from app.celery.queues import QueueNames, TaskNames
 from app.errors import InvalidRequest
 from app.extensions import db
-from app.receipts.errors import InvalidReceiptError, ReceiptForUnknownNotificationError
+from app.receipts.errors import InvalidReceiptError, ReceiptForUnknownNotificationError, ReceiptMayBeEarlyError
 
 logger = logging.getLogger(__name__)
 
@@ -26,8 +26,9 @@ def apply_or_queue_receipt(apply: Callable[[], None], task_name: TaskNames, args
 
     Applied in the request, a receipt costs no broker round trip and no worker task (`make bench`: 1.7 ms of CPU less
     per delivered notification, and the status is current as soon as the provider has been answered). It is queued
-    when its notification is not found (the receipt may have overtaken the send's commit: the task retries on its
-    schedule) or the database failed. A receipt that can never apply is logged and dropped, as the task would drop it.
+    only when it may have overtaken its send's commit (ReceiptMayBeEarlyError: the task retries on its short schedule)
+    or the database failed. A receipt that can never apply, or whose notification Herald does not have, is logged and
+    dropped at once: a bogus receipt costs one lookup, never a queued task.
     """
     fields = {"provider": provider}
     try:
@@ -36,8 +37,11 @@ def apply_or_queue_receipt(apply: Callable[[], None], task_name: TaskNames, args
     except InvalidReceiptError as error:
         logger.warning("%s receipt dropped: %s", provider, error, extra=fields)
         return
-    except ReceiptForUnknownNotificationError as error:
+    except ReceiptMayBeEarlyError as error:
         logger.info("%s yet; queued for a retry", error, extra=fields)
+    except ReceiptForUnknownNotificationError as error:
+        logger.warning("%s; receipt dropped", error, extra=fields)
+        return
     except DatabaseError:
         db.session.rollback()
         logger.warning("Database error applying a %s receipt; queued for a retry", provider, extra=fields)

@@ -4,40 +4,48 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.exc import NoResultFound
 
 from app.callbacks.complaints import enqueue_complaint_callback
 from app.clients.statsd_client import get_statsd_client
+from app.clock import utc_now
 from app.dao.complaints_dao import dao_create_complaint
 from app.dao.notifications_dao import dao_get_notification_by_reference
 from app.models import Notification
 from app.receipts.apply_receipt import apply_receipt_outcome
-from app.receipts.errors import InvalidReceiptError, ReceiptForUnknownNotificationError
+from app.receipts.errors import InvalidReceiptError, ReceiptForUnknownNotificationError, ReceiptMayBeEarlyError
 from app.receipts.outcomes import UnrecognisedProviderStatusError
 from app.receipts.ses_events import decide_ses_outcome, is_ses_complaint, ses_event_type
 
 logger = logging.getLogger(__name__)
 
+# The worker records SES's message id as soon as SES answers, so an event for a message SES accepted (`mail.timestamp`)
+# longer ago than this cannot be waiting for that commit: if its id is unknown it is dropped, not retried.
+EARLY_EVENT_WINDOW = timedelta(minutes=5)
+# How far ahead of our clock SES's `mail.timestamp` may be and still count as recent.
+CLOCK_SKEW = timedelta(minutes=1)
+
 
 def process_ses_receipt(event: Mapping[str, Any]) -> None:
     """Apply one SES event (the decoded SNS `Message`), matched by `mail.messageId` = notifications.reference.
 
-    Raises ReceiptForUnknownNotificationError (worth a retry) or InvalidReceiptError. Event types that carry no
-    status (DeliveryDelay, Send, ...) are logged and ignored.
+    Raises ReceiptMayBeEarlyError (worth a retry: SES accepted the message within EARLY_EVENT_WINDOW),
+    ReceiptForUnknownNotificationError (drop it) or InvalidReceiptError. Event types that carry no status
+    (DeliveryDelay, Send, ...) are logged and ignored.
     """
     reference = ses_message_id(event)
     if is_ses_complaint(event):
-        record_ses_complaint(event, _notification_for_reference(reference))
+        record_ses_complaint(event, _notification_for_reference(reference, event))
         return
     try:
         outcome = decide_ses_outcome(event)
     except UnrecognisedProviderStatusError:
         logger.warning("SES event of type %s ignored", ses_event_type(event) or "(none)", extra={"provider": "ses"})
         return
-    notification = _notification_for_reference(reference)
+    notification = _notification_for_reference(reference, event)
     apply_receipt_outcome(notification.id, lambda _current: outcome, provider="ses", current=notification.status)
 
 
@@ -67,11 +75,21 @@ def ses_message_id(event: Mapping[str, Any]) -> str:
     return str(message_id)
 
 
-def _notification_for_reference(reference: str) -> Notification:
+def _notification_for_reference(reference: str, event: Mapping[str, Any]) -> Notification:
     try:
         return dao_get_notification_by_reference(reference)
     except NoResultFound as error:
+        if _is_recently_accepted(event):
+            raise ReceiptMayBeEarlyError("ses", reference) from error
         raise ReceiptForUnknownNotificationError("ses", reference) from error
+
+
+def _is_recently_accepted(event: Mapping[str, Any]) -> bool:
+    """Whether SES accepted the event's message within EARLY_EVENT_WINDOW (False when the event does not say)."""
+    accepted_at = _parse_ses_timestamp((event.get("mail") or {}).get("timestamp"))
+    if accepted_at is None or accepted_at.tzinfo is None:
+        return False
+    return -CLOCK_SKEW <= utc_now() - accepted_at <= EARLY_EVENT_WINDOW
 
 
 def _parse_ses_timestamp(value: Any) -> datetime | None:

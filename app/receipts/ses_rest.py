@@ -8,22 +8,26 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
+from flask.blueprints import BlueprintSetupState
 
 from app.authentication.auth import requires_no_auth
 from app.celery.queues import TaskNames
 from app.clock import utc_now
 from app.errors import InvalidRequest
 from app.receipts.queueing import apply_or_queue_receipt
-from app.receipts.request_body import json_object_body
+from app.receipts.request_body import body_size_limit, json_object_body
 from app.receipts.ses_events import ses_event_for_queue
 from app.receipts.ses_receipts import process_ses_receipt
 from app.receipts.sns_signature import (
     SnsCertificateStore,
     SnsCertificateUnavailableError,
+    SnsUntrustedCertificateError,
     SnsVerificationError,
     verify_sns_message,
 )
-from app.receipts.sns_subscription import SnsSubscriptionError, confirm_sns_subscription, is_trusted_sns_url
+from app.receipts.sns_subscription import SnsSubscriptionError, confirm_sns_subscription
+from app.receipts.sns_urls import SnsUrlPolicy, UntrustedSnsUrlError
+from config import DEVELOPMENT_ENVIRONMENTS
 
 logger = logging.getLogger(__name__)
 
@@ -32,8 +36,21 @@ receipts_ses = Blueprint("receipts_ses", __name__)
 receipts_ses.before_request(requires_no_auth)
 
 SNS_MESSAGE_TYPES = frozenset({"SubscriptionConfirmation", "Notification", "UnsubscribeConfirmation"})
-SUBSCRIBE_TIMEOUT_SECONDS = 10.0
+SUBSCRIBE_TIMEOUT_SECONDS = 5.0
+# SNS caps a message at 256 KiB; its JSON envelope escapes the SES event inside it, which can at most double it.
+MAX_SNS_BODY_BYTES = 2 * 256 * 1024 + 16 * 1024
 _FAILED = "SES-SNS callback failed"
+
+
+def check_sns_trusted_prefixes(state: BlueprintSetupState) -> None:
+    """Refuse to start with a malformed SNS_TRUSTED_CERT_URL_PREFIXES (ValueError names it)."""
+    SnsUrlPolicy(state.app.config["SNS_TRUSTED_CERT_URL_PREFIXES"])
+
+
+receipts_ses.record_once(check_sns_trusted_prefixes)  # when the app registers the blueprint, at start-up
+
+
+receipts_ses.before_request(body_size_limit(MAX_SNS_BODY_BYTES))
 
 
 @receipts_ses.route("/notifications/email/ses", methods=["POST"])
@@ -44,8 +61,8 @@ def receive_ses_sns_message() -> tuple[Response, int]:
     message = json_object_body(_FAILED)
     if message.get("Type") != message_type:
         raise InvalidRequest([f"{_FAILED}: invalid message type"], 400)
+    _check_topic(message)  # before anything is fetched for the message
     _verify(message)
-    _check_topic(message)
     if message_type == "SubscriptionConfirmation":
         _confirm_subscription(message)
         return jsonify(result="success", message="SES-SNS subscription confirmed"), 200
@@ -67,6 +84,7 @@ def certificate_store() -> SnsCertificateStore:
 
 
 def _verify(message: Mapping[str, Any]) -> None:
+    """Answers never say what was fetched or why it failed: that goes to the log."""
     try:
         verify_sns_message(
             message,
@@ -76,29 +94,40 @@ def _verify(message: Mapping[str, Any]) -> None:
         )
     except SnsCertificateUnavailableError as error:
         logger.warning("SNS message not verified yet: %s", error, extra={"provider": "ses"})
-        raise InvalidRequest([f"{_FAILED}: {error}"], 502) from error
+        raise InvalidRequest([f"{_FAILED}: signing certificate unavailable; try again later"], 502) from error
+    except SnsUntrustedCertificateError as error:
+        logger.warning("SNS message refused: %s", error, extra={"provider": "ses"})
+        raise InvalidRequest([f"{_FAILED}: signing certificate not trusted"], 403) from error
     except SnsVerificationError as error:
         logger.warning("SNS message refused: %s", error, extra={"provider": "ses"})
         raise InvalidRequest([f"{_FAILED}: {error}"], 403) from error
 
 
 def _check_topic(message: Mapping[str, Any]) -> None:
+    """Only the configured topics are heard; with none configured, any topic, in development and tests alone."""
     allowed_topics = current_app.config["SNS_TOPIC_ARNS"]
-    if allowed_topics and message.get("TopicArn") not in allowed_topics:
-        logger.warning("SNS message from topic %s refused", message.get("TopicArn"), extra={"provider": "ses"})
+    is_open = not allowed_topics and current_app.config["NOTIFY_ENVIRONMENT"] in DEVELOPMENT_ENVIRONMENTS
+    if not is_open and message.get("TopicArn") not in allowed_topics:
+        logger.warning("SNS message from a topic not allowed refused", extra={"provider": "ses"})
         raise InvalidRequest([f"{_FAILED}: topic not allowed"], 403)
 
 
 def _confirm_subscription(message: Mapping[str, Any]) -> None:
-    subscribe_url = str(message.get("SubscribeURL") or "")
-    if not is_trusted_sns_url(subscribe_url, trusted_prefixes=current_app.config["SNS_TRUSTED_CERT_URL_PREFIXES"]):
-        raise InvalidRequest([f"{_FAILED}: untrusted SubscribeURL"], 400)
+    topic_arn = str(message.get("TopicArn"))
     try:
-        confirm_sns_subscription(subscribe_url, timeout_seconds=SUBSCRIBE_TIMEOUT_SECONDS)
+        confirm_sns_subscription(
+            message.get("SubscribeURL"),
+            topic_arn=topic_arn,
+            urls=certificate_store().urls,
+            timeout_seconds=SUBSCRIBE_TIMEOUT_SECONDS,
+        )
+    except UntrustedSnsUrlError as error:
+        logger.warning("SNS SubscribeURL refused: %s", error, extra={"provider": "ses"})
+        raise InvalidRequest([f"{_FAILED}: untrusted SubscribeURL"], 400) from error
     except SnsSubscriptionError as error:
         logger.warning("SNS subscription not confirmed: %s", error, extra={"provider": "ses"})
-        raise InvalidRequest([f"{_FAILED}: {error}"], 502) from error
-    logger.info("SNS subscription to topic %s confirmed", message.get("TopicArn"), extra={"provider": "ses"})
+        raise InvalidRequest([f"{_FAILED}: subscription not confirmed; try again later"], 502) from error
+    logger.info("SNS subscription to topic %s confirmed", topic_arn, extra={"provider": "ses"})
 
 
 def _ses_event(message: Mapping[str, Any]) -> dict[str, Any]:

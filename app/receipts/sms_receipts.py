@@ -17,7 +17,7 @@ from app.receipts.mmg_codes import decide_mmg_outcome
 def process_mmg_receipt(receipt: Mapping[str, Any]) -> None:
     """Apply an MMG receipt (`CID` = our notification id, `status`, `substatus`).
 
-    Raises ReceiptForUnknownNotificationError (worth a retry) or InvalidReceiptError.
+    Raises ReceiptForUnknownNotificationError (never worth a retry: see its docstring) or InvalidReceiptError.
     """
     notification_id = notification_id_of_sms_receipt(receipt.get("CID"), provider="mmg")
     status, substatus = _text(receipt.get("status")), _text(receipt.get("substatus"))
@@ -27,7 +27,7 @@ def process_mmg_receipt(receipt: Mapping[str, Any]) -> None:
 def process_firetext_receipt(receipt: Mapping[str, Any]) -> None:
     """Apply a Firetext receipt (`reference` = our notification id, `status`, optional detailed `code`).
 
-    Raises ReceiptForUnknownNotificationError (worth a retry) or InvalidReceiptError.
+    Raises ReceiptForUnknownNotificationError (never worth a retry: see its docstring) or InvalidReceiptError.
     """
     notification_id = notification_id_of_sms_receipt(receipt.get("reference"), provider="firetext")
     status, code = _text(receipt.get("status")), _text(receipt.get("code")) or None

@@ -14,8 +14,9 @@ from app.celery.queues import TaskNames
 from app.errors import InvalidRequest
 from app.receipts.basic_auth import check_basic_auth
 from app.receipts.queueing import apply_or_queue_receipt
-from app.receipts.request_body import json_object_body
+from app.receipts.request_body import body_size_limit, json_object_body
 from app.receipts.sms_receipts import SMS_RECEIPT_PROCESSORS
+from config import DEVELOPMENT_ENVIRONMENTS
 
 logger = logging.getLogger(__name__)
 
@@ -25,15 +26,22 @@ receipts_sms.before_request(requires_no_auth)
 
 MMG_RECEIPT_FIELDS = ("CID", "status", "substatus", "reference", "deliverytime")
 FIRETEXT_RECEIPT_FIELDS = ("reference", "status", "code", "time")
+# An MMG or Firetext receipt is a few hundred bytes.
+MAX_SMS_RECEIPT_BYTES = 16 * 1024
 
 
 @receipts_sms.before_request
 def check_receipt_basic_auth() -> None:
-    """Basic auth is optional for receipts: enforced only once both username and password are configured."""
+    """Receipts need the configured basic-auth credentials; only development and tests may configure none (then the
+    endpoints are open for the simulator). Outside them Herald does not start without credentials (config.py)."""
     username = current_app.config["RECEIPT_BASIC_AUTH_USERNAME"]
     password = current_app.config["RECEIPT_BASIC_AUTH_PASSWORD"]
-    if username and password:
+    is_open = not username and not password and current_app.config["NOTIFY_ENVIRONMENT"] in DEVELOPMENT_ENVIRONMENTS
+    if not is_open:
         check_basic_auth(username, password)
+
+
+receipts_sms.before_request(body_size_limit(MAX_SMS_RECEIPT_BYTES))  # after the credentials are checked
 
 
 @receipts_sms.route("/notifications/sms/mmg", methods=["POST"])

@@ -1,5 +1,6 @@
 """Verify SNS HTTP messages: SignatureVersion 1 (RSA-SHA1) and 2 (RSA-SHA256) over SNS's canonical string, with a
-certificate fetched only from a trusted URL and cached, and stale messages refused (notify-reference §4.3)."""
+certificate fetched only from a URL the SNS URL policy trusts, bounded and cached, and stale messages refused
+(notify-reference §4.3)."""
 
 from __future__ import annotations
 
@@ -11,14 +12,15 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-import requests
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.x509.oid import NameOID
 
 from app.clock import utc_now
-from app.receipts.sns_subscription import is_trusted_sns_url
+from app.receipts.sns_fetch import SnsFetchError, SnsFetchTooLargeError, fetch_small_document
+from app.receipts.sns_urls import SnsUrlPolicy, UntrustedSnsUrlError
 
 NOTIFICATION_SIGNED_KEYS = ("Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type")
 CONFIRMATION_SIGNED_KEYS = ("Message", "MessageId", "SubscribeURL", "Timestamp", "Token", "TopicArn", "Type")
@@ -34,10 +36,19 @@ HASH_BY_SIGNATURE_VERSION: dict[str, Callable[[], hashes.HashAlgorithm]] = {
 }
 # How far ahead of our clock a message's Timestamp may be (clock skew between SNS and us).
 FUTURE_SKEW = timedelta(minutes=5)
+# A real SNS signing certificate is a few kilobytes; reading stops past this.
+MAX_CERTIFICATE_BYTES = 16 * 1024
+MAX_CACHED_CERTIFICATES = 32
+# The subject (common name) of the certificates SNS signs with, on every sns.<region>.amazonaws.com.
+AWS_SNS_CERTIFICATE_SUBJECT = "sns.amazonaws.com"
 
 
 class SnsVerificationError(Exception):
     """The message is not a genuine, fresh SNS message; answer 4xx (SNS does not retry those)."""
+
+
+class SnsUntrustedCertificateError(SnsVerificationError):
+    """The certificate the message names is not one to trust (its URL, its content, its subject or its dates)."""
 
 
 class SnsCertificateUnavailableError(SnsVerificationError):
@@ -45,10 +56,12 @@ class SnsCertificateUnavailableError(SnsVerificationError):
 
 
 class SnsCertificateStore:
-    """Fetches signing certificates from trusted URLs only and keeps their public keys for ``cache_seconds``.
+    """Fetches signing certificates from URLs the SNS URL policy trusts and keeps them for ``cache_seconds``.
 
-    Trusted: https on ``sns.<region>.amazonaws.com``, or a URL under one of ``trusted_url_prefixes`` (the simulator
-    and tests). One store per process; thread-safe.
+    Trusted: `sns_urls.SnsUrlPolicy` (``https://sns.<region>.amazonaws.com/SimpleNotificationService-<hex>.pem``, or
+    that file under one of ``trusted_url_prefixes``: the simulator and tests). The URL fetched is the one the policy
+    rebuilt; a certificate from AWS must be issued to ``sns.amazonaws.com``. At most ``MAX_CACHED_CERTIFICATES`` are
+    kept. One store per process; thread-safe.
     """
 
     def __init__(
@@ -59,42 +72,53 @@ class SnsCertificateStore:
         timeout_seconds: float = 5.0,
         fetch: Callable[[str, float], bytes] | None = None,
     ) -> None:
-        self._trusted_url_prefixes = tuple(prefix for prefix in trusted_url_prefixes if prefix)
+        self.urls = SnsUrlPolicy(trusted_url_prefixes)
         self._cache_seconds = cache_seconds
         self._timeout_seconds = timeout_seconds
         self._fetch = fetch or _fetch_certificate
         self._certificates: dict[str, tuple[float, x509.Certificate]] = {}
         self._lock = threading.Lock()
 
-    def is_trusted(self, url: str) -> bool:
-        return is_trusted_sns_url(url, trusted_prefixes=self._trusted_url_prefixes)
-
-    def certificate(self, url: str) -> x509.Certificate:
-        """The certificate at ``url``; raises SnsVerificationError for an untrusted URL or a malformed certificate."""
-        if not self.is_trusted(url):
-            raise SnsVerificationError("untrusted certificate URL")
+    def certificate(self, url: object) -> x509.Certificate:
+        """The certificate at ``url``; raises SnsUntrustedCertificateError for an untrusted URL or certificate, and
+        SnsCertificateUnavailableError when it could not be fetched."""
+        try:
+            location = self.urls.certificate_url(url)
+        except UntrustedSnsUrlError as error:
+            raise SnsUntrustedCertificateError("untrusted certificate URL") from error
         with self._lock:
-            cached = self._certificates.get(url)
+            cached = self._certificates.get(location.url)
         if cached is not None and time.monotonic() - cached[0] < self._cache_seconds:
             return cached[1]
         try:
-            certificate = x509.load_pem_x509_certificate(self._fetch(url, self._timeout_seconds))
+            certificate = x509.load_pem_x509_certificate(self._fetch(location.url, self._timeout_seconds))
         except ValueError as error:
-            raise SnsVerificationError("malformed certificate") from error
-        with self._lock:
-            self._certificates[url] = (time.monotonic(), certificate)
+            raise SnsUntrustedCertificateError("malformed certificate") from error
+        if location.is_aws:
+            _check_aws_subject(certificate)
+        self._keep(location.url, certificate)
         return certificate
+
+    def _keep(self, url: str, certificate: x509.Certificate) -> None:
+        with self._lock:
+            if url not in self._certificates and len(self._certificates) >= MAX_CACHED_CERTIFICATES:
+                del self._certificates[min(self._certificates, key=lambda key: self._certificates[key][0])]
+            self._certificates[url] = (time.monotonic(), certificate)
+
+
+def _check_aws_subject(certificate: x509.Certificate) -> None:
+    names = certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    if [name.value for name in names] != [AWS_SNS_CERTIFICATE_SUBJECT]:
+        raise SnsUntrustedCertificateError("certificate not issued to SNS")
 
 
 def _fetch_certificate(url: str, timeout_seconds: float) -> bytes:
     try:
-        response = requests.get(url, timeout=timeout_seconds, allow_redirects=False)
-    except requests.RequestException as error:
-        raise SnsCertificateUnavailableError(f"certificate could not be fetched ({type(error).__name__})") from error
-    with response:
-        if response.status_code != 200:
-            raise SnsCertificateUnavailableError(f"certificate URL answered {response.status_code}")
-        return response.content
+        return fetch_small_document(url, max_bytes=MAX_CERTIFICATE_BYTES, timeout_seconds=timeout_seconds)
+    except SnsFetchTooLargeError as error:
+        raise SnsUntrustedCertificateError(f"certificate too large ({error})") from error
+    except SnsFetchError as error:
+        raise SnsCertificateUnavailableError(f"certificate could not be fetched: {error}") from error
 
 
 def canonical_sns_string(message: Mapping[str, Any]) -> bytes:
@@ -131,11 +155,11 @@ def verify_sns_message(
     canonical = canonical_sns_string(message)
     _check_fresh(message, max_age_seconds=max_age_seconds, now=now)
     # The Lambda-forwarded copy of a message spells it SigningCertUrl.
-    certificate = certificates.certificate(str(message.get("SigningCertURL") or message.get("SigningCertUrl") or ""))
+    certificate = certificates.certificate(message.get("SigningCertURL") or message.get("SigningCertUrl"))
     _check_certificate_dates(certificate, now)
     public_key = certificate.public_key()
     if not isinstance(public_key, rsa.RSAPublicKey):
-        raise SnsVerificationError("certificate key is not RSA")
+        raise SnsUntrustedCertificateError("certificate key is not RSA")
     try:
         public_key.verify(signature, canonical, padding.PKCS1v15(), hash_algorithm())
     except InvalidSignature as error:
@@ -167,4 +191,4 @@ def _check_fresh(message: Mapping[str, Any], *, max_age_seconds: float, now: dat
 
 def _check_certificate_dates(certificate: x509.Certificate, now: datetime) -> None:
     if not certificate.not_valid_before_utc <= now <= certificate.not_valid_after_utc:
-        raise SnsVerificationError("certificate expired or not yet valid")
+        raise SnsUntrustedCertificateError("certificate expired or not yet valid")

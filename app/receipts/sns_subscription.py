@@ -1,36 +1,31 @@
-"""Confirm an SNS subscription by visiting its SubscribeURL, but only on an AWS SNS host or a trusted prefix."""
+"""Confirm an SNS subscription by visiting its SubscribeURL, rebuilt by the SNS URL policy (never the raw string)."""
 
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import Iterable
-from urllib.parse import urlsplit
 
-import requests
+from app.receipts.sns_fetch import SnsFetchError, fetch_small_document
+from app.receipts.sns_urls import SnsUrlPolicy
 
 logger = logging.getLogger(__name__)
 
-_SNS_HOST = re.compile(r"^sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$")
+# SNS answers a confirmation with a short XML document; it is read up to this and dropped.
+MAX_CONFIRMATION_ANSWER_BYTES = 16 * 1024
 
 
 class SnsSubscriptionError(Exception):
     """The SubscribeURL could not be visited; SNS sends the confirmation again after a 5xx."""
 
 
-def is_trusted_sns_url(url: str, *, trusted_prefixes: Iterable[str]) -> bool:
-    """True for https on ``sns.<region>.amazonaws.com``, or for a URL starting with a configured trusted prefix."""
-    parts = urlsplit(url)
-    is_aws_sns = parts.scheme == "https" and bool(_SNS_HOST.match(parts.hostname or "")) and parts.port in (None, 443)
-    return is_aws_sns or any(prefix and url.startswith(prefix) for prefix in trusted_prefixes)
+def confirm_sns_subscription(
+    subscribe_url: object, *, topic_arn: str, urls: SnsUrlPolicy, timeout_seconds: float
+) -> None:
+    """GET the SubscribeURL as ``urls`` rebuilds it for ``topic_arn`` (the caller has verified the message).
 
-
-def confirm_sns_subscription(subscribe_url: str, *, timeout_seconds: float) -> None:
-    """GET the SubscribeURL (the caller has verified the message and checked the URL is trusted)."""
+    Raises UntrustedSnsUrlError (nothing visited) or SnsSubscriptionError.
+    """
+    url = urls.subscribe_url(subscribe_url, topic_arn=topic_arn).url
     try:
-        response = requests.get(subscribe_url, timeout=timeout_seconds, allow_redirects=False)
-    except requests.RequestException as error:
-        raise SnsSubscriptionError(f"SubscribeURL could not be reached ({type(error).__name__})") from error
-    with response:
-        if not 200 <= response.status_code < 300:
-            raise SnsSubscriptionError(f"SubscribeURL answered {response.status_code}")
+        fetch_small_document(url, max_bytes=MAX_CONFIRMATION_ANSWER_BYTES, timeout_seconds=timeout_seconds)
+    except SnsFetchError as error:
+        raise SnsSubscriptionError(f"SubscribeURL {error}") from error

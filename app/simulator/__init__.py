@@ -11,5 +11,6 @@ trust its SNS certificate with ``SNS_TRUSTED_CERT_URL_PREFIXES=<simulator>/``.
 - ``GET|POST|DELETE /_simulator/config``: failure modes (error_rate, latency_ms, outage, no_receipt,
   receipt_delay_ms), global or per provider, e.g. ``{"mmg": {"outage": true}}``.
 - ``GET|DELETE /_simulator/messages?provider=&reference=&to=``, ``GET|DELETE /_simulator/stats``,
-  ``GET /_simulator/health``, ``GET /_simulator/sns-signing-cert.pem``.
+  ``GET /_simulator/health``, ``GET /_simulator/sns-signing-cert.pem`` (the certificate, also served where its SNS
+  messages point: ``/SimpleNotificationService-<hex>.pem``).
 """

@@ -6,9 +6,11 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 
 from app.simulator.behaviour import PROVIDERS, BehaviourError
-from app.simulator.runtime import SIGNING_CERT_PATH, UNSUBSCRIBE_PATH, current_runtime
+from app.simulator.runtime import SIGNING_CERT_PATH, SNS_CERT_FILE_PREFIX, UNSUBSCRIBE_PATH, current_runtime
 
 control = Blueprint("simulator_control", __name__, url_prefix="/_simulator")
+# The certificate also where SNS messages point at it, at SNS's path (a real SNS certificate URL's shape).
+sns_certificate = Blueprint("simulator_sns_certificate", __name__)
 
 
 @control.errorhandler(BehaviourError)
@@ -78,6 +80,14 @@ def reset_stats() -> tuple[str, int]:
 @control.get(SIGNING_CERT_PATH.removeprefix("/_simulator"))
 def signing_certificate() -> Response:
     return Response(current_runtime().certificate_pem, content_type="application/x-pem-file")
+
+
+@sns_certificate.get(f"{SNS_CERT_FILE_PREFIX}<name>.pem")
+def sns_signing_certificate(name: str) -> Response:
+    runtime = current_runtime()
+    if f"{SNS_CERT_FILE_PREFIX}{name}.pem" != runtime.sns_certificate_path:
+        return Response("no such certificate", status=404, content_type="text/plain")
+    return Response(runtime.certificate_pem, content_type="application/x-pem-file")
 
 
 @control.get(UNSUBSCRIBE_PATH.removeprefix("/_simulator"))

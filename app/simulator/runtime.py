@@ -3,6 +3,7 @@ dispatcher and the SNS signing identity, plus the checks every provider endpoint
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import logging
 import random
@@ -25,6 +26,8 @@ logger = logging.getLogger(__name__)
 
 EXTENSION_KEY = "herald_simulator"
 SIGNING_CERT_PATH = "/_simulator/sns-signing-cert.pem"
+# Where SNS messages say the certificate is: the shape of a real SNS certificate URL, which Herald requires.
+SNS_CERT_FILE_PREFIX = "/SimpleNotificationService-"
 UNSUBSCRIBE_PATH = "/_simulator/sns-unsubscribe"
 
 
@@ -104,10 +107,15 @@ class SimulatorRuntime:
         self.statistics.count(provider, "requests", outcome)
         logger.info("%s request %s", provider, outcome, extra={"provider": provider, "outcome": outcome})
 
+    @property
+    def sns_certificate_path(self) -> str:
+        """``/SimpleNotificationService-<hex>.pem``, the hex naming this run's certificate (as SNS's does)."""
+        return f"{SNS_CERT_FILE_PREFIX}{hashlib.sha256(self.certificate_pem).hexdigest()[:32]}.pem"
+
     def sns_topic(self) -> SnsTopic:
         return SnsTopic(
             topic_arn=self.settings.sns_topic_arn,
-            signing_cert_url=f"{self.public_url}{SIGNING_CERT_PATH}",
+            signing_cert_url=f"{self.public_url}{self.sns_certificate_path}",
             unsubscribe_url=f"{self.public_url}{UNSUBSCRIBE_PATH}?TopicArn={self.settings.sns_topic_arn}",
             private_key=self.private_key,
             signature_version=self.settings.sns_signature_version,

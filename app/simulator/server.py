@@ -8,7 +8,7 @@ import threading
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from app.simulator.control import control
+from app.simulator.control import control, sns_certificate
 from app.simulator.firetext import firetext
 from app.simulator.mmg import mmg
 from app.simulator.runtime import EXTENSION_KEY, SimulatorRuntime
@@ -29,7 +29,7 @@ def create_simulator_app(runtime: SimulatorRuntime) -> Flask:
     app = Flask("app.simulator")
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions[EXTENSION_KEY] = runtime
-    for blueprint in (mmg, firetext, ses, control):
+    for blueprint in (mmg, firetext, ses, control, sns_certificate):
         app.register_blueprint(blueprint)
     return app
 

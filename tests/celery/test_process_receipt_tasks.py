@@ -1,10 +1,11 @@
-"""Receipt tasks: apply a receipt, retry one that beat its notification's commit, then drop it with a warning."""
+"""Receipt tasks: apply a receipt, retry one that may have beaten its send's commit for a short while, drop the rest."""
 
 from __future__ import annotations
 
 import logging
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from unittest.mock import MagicMock, patch
 
@@ -19,6 +20,14 @@ from tests.factories import create_notification, create_template
 from tests.receipts.payloads import firetext_receipt, mmg_receipt, ses_event
 
 S = NotificationStatus
+each_sms_provider = pytest.mark.parametrize(
+    ("provider", "receipt_for"),
+    [
+        ("mmg", lambda notification_id: mmg_receipt("delivered", CID=notification_id)),
+        ("firetext", lambda notification_id: firetext_receipt("delivered", reference=notification_id)),
+    ],
+    ids=["mmg", "firetext"],
+)
 
 
 @pytest.fixture
@@ -36,14 +45,7 @@ def _run_as_retry(task: Task, retries: int, *args: object) -> None:
         task.pop_request()
 
 
-@pytest.mark.parametrize(
-    ("provider", "receipt_for"),
-    [
-        ("mmg", lambda notification_id: mmg_receipt("delivered", CID=notification_id)),
-        ("firetext", lambda notification_id: firetext_receipt("delivered", reference=notification_id)),
-    ],
-    ids=["mmg", "firetext"],
-)
+@each_sms_provider
 def test_sms_receipt_task_applies_the_receipt(
     notify_db_session: None, provider: str, receipt_for: Callable[[str], dict[str, Any]]
 ) -> None:
@@ -64,52 +66,94 @@ def test_ses_receipt_task_applies_the_event(notify_db_session: None) -> None:
     assert dao_get_notification_status_by_id(notification.id) == S.DELIVERED
 
 
+@pytest.fixture
+def ses_retry() -> Iterator[MagicMock]:
+    with patch.object(process_ses_receipt, "retry", side_effect=Retry()) as retry:
+        yield retry
+
+
+def _just_accepted(message_id: str) -> dict[str, Any]:
+    """A SES Delivery event for a message SES accepted a moment ago."""
+    return ses_event("delivery", message_id=message_id, accepted_at=datetime.now(UTC) - timedelta(seconds=2))
+
+
 @pytest.mark.parametrize(
     ("retries", "countdown"),
     [(0, 10), (1, 20), (2, 30), (3, 45), (4, 60)],
     ids=lambda value: str(value),
 )
-def test_receipt_for_a_notification_not_committed_yet_is_retried_soon(
-    notify_db_session: None, sms_retry: MagicMock, retries: int, countdown: int
+def test_ses_event_for_an_email_ses_just_accepted_but_not_recorded_yet_is_retried_soon(
+    notify_db_session: None, ses_retry: MagicMock, retries: int, countdown: int
 ) -> None:
     with pytest.raises(Retry):
-        _run_as_retry(process_sms_receipt, retries, "mmg", mmg_receipt("delivered", CID=str(uuid.uuid4())))
+        _run_as_retry(process_ses_receipt, retries, _just_accepted("not-recorded-yet"))
 
-    sms_retry.assert_called_once_with(exc=None, countdown=countdown, queue="receipts")
+    ses_retry.assert_called_once_with(exc=None, countdown=countdown, queue="receipts")
 
 
-def test_receipt_retried_after_the_notification_commits_is_applied(
-    notify_db_session: None, sms_retry: MagicMock
+def test_ses_event_retried_after_the_send_records_its_reference_is_applied(
+    notify_db_session: None, ses_retry: MagicMock
 ) -> None:
-    notification_id = uuid.uuid4()
-    receipt = mmg_receipt("delivered", CID=str(notification_id))
+    event = _just_accepted("recorded-late")
     with pytest.raises(Retry):
-        process_sms_receipt("mmg", receipt)
-    create_notification(notification_id=notification_id, status=S.SENDING)
+        process_ses_receipt(event)
+    notification = create_notification(
+        template=create_template(template_type="email"), status=S.SENDING, reference="recorded-late"
+    )
 
-    _run_as_retry(process_sms_receipt, 1, "mmg", receipt)
+    _run_as_retry(process_ses_receipt, 1, event)
 
-    assert dao_get_notification_status_by_id(notification_id) == S.DELIVERED
+    assert dao_get_notification_status_by_id(notification.id) == S.DELIVERED
 
 
-def test_receipt_for_an_unknown_notification_is_dropped_with_a_warning_after_five_retries(
-    notify_db_session: None, sms_retry: MagicMock, caplog: pytest.LogCaptureFixture
+def test_ses_event_still_unknown_after_five_retries_is_dropped_with_a_warning(
+    notify_db_session: None, ses_retry: MagicMock, caplog: pytest.LogCaptureFixture
 ) -> None:
-    unknown_id = uuid.uuid4()
+    _run_as_retry(process_ses_receipt, 5, _just_accepted("never-recorded"))
 
-    _run_as_retry(process_sms_receipt, 5, "firetext", firetext_receipt("delivered", reference=str(unknown_id)))
-
-    assert sms_retry.call_count == 0
+    assert ses_retry.call_count == 0
     assert [(record.levelno, record.getMessage()) for record in caplog.records] == [
-        (logging.WARNING, f"No notification for firetext receipt reference {unknown_id}; dropped after 5 retries")
+        (logging.WARNING, "No notification for ses receipt reference never-recorded; dropped after 5 retries")
     ]
 
 
-def test_ses_event_for_an_unknown_reference_is_retried(notify_db_session: None) -> None:
-    with patch.object(process_ses_receipt, "retry", side_effect=Retry()) as retry, pytest.raises(Retry):
-        process_ses_receipt(ses_event("delivery", message_id="not-yet"))
+@pytest.mark.parametrize(
+    "accepted_ago",
+    [timedelta(minutes=6), timedelta(minutes=-2), None],
+    ids=["accepted-6-minutes-ago", "accepted-in-the-future", "no-timestamp"],
+)
+def test_ses_event_for_an_unknown_email_not_just_accepted_is_dropped_at_once(
+    notify_db_session: None, ses_retry: MagicMock, caplog: pytest.LogCaptureFixture, accepted_ago: timedelta | None
+) -> None:
+    accepted_at = None if accepted_ago is None else datetime.now(UTC) - accepted_ago
+    event = ses_event("delivery", message_id="unknown", accepted_at=accepted_at)
+    if accepted_at is None:
+        del event["mail"]["timestamp"]
 
-    retry.assert_called_once_with(exc=None, countdown=10, queue="receipts")
+    process_ses_receipt(event)
+
+    assert (ses_retry.call_count, caplog.messages) == (
+        0,
+        ["No notification for ses receipt reference unknown; receipt dropped"],
+    )
+
+
+@each_sms_provider
+def test_sms_receipt_for_a_notification_herald_does_not_have_is_dropped_at_once(
+    notify_db_session: None,
+    sms_retry: MagicMock,
+    caplog: pytest.LogCaptureFixture,
+    provider: str,
+    receipt_for: Callable[[str], dict[str, Any]],
+) -> None:
+    unknown_id = str(uuid.uuid4())
+
+    process_sms_receipt(provider, receipt_for(unknown_id))
+
+    assert (sms_retry.call_count, caplog.messages) == (
+        0,
+        [f"No notification for {provider} receipt reference {unknown_id}; receipt dropped"],
+    )
 
 
 def test_receipt_with_a_malformed_reference_is_dropped_without_a_retry(

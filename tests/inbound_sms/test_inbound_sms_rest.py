@@ -17,6 +17,7 @@ from sqlalchemy import select, text
 from app.dao.inbound_numbers_dao import dao_assign_inbound_number
 from app.dao.service_callback_dao import dao_save_service_callback
 from app.extensions import db
+from app.inbound_sms.rest import MAX_INBOUND_SMS_BYTES
 from app.models import InboundSms, PendingCallback, Service
 from tests.factories import create_service
 
@@ -204,6 +205,46 @@ def test_inbound_sms_with_wrong_credentials_is_refused_403(
     response = client.post(url, json=_mmg_message(), headers=_auth(*credentials))
 
     assert (response.status_code, _stored()) == (403, [])
+
+
+@pytest.mark.parametrize("url", [MMG_URL, FIRETEXT_URL], ids=["mmg", "firetext"])
+@pytest.mark.parametrize(
+    ("username", "password"), [(None, None), ("", ""), ("herald", None)], ids=["none", "empty", "no-password"]
+)
+def test_inbound_sms_is_refused_when_no_credentials_are_configured(
+    notify_api: Flask,
+    client: FlaskClient,
+    send_task: MagicMock,
+    monkeypatch: pytest.MonkeyPatch,
+    url: str,
+    username: str | None,
+    password: str | None,
+) -> None:
+    _service_with_number()
+    monkeypatch.setitem(notify_api.config, "INBOUND_SMS_BASIC_AUTH_USERNAME", username)
+    monkeypatch.setitem(notify_api.config, "INBOUND_SMS_BASIC_AUTH_PASSWORD", password)
+
+    response = client.post(url, json=_mmg_message(), headers=_auth(username or "", password or ""))
+
+    assert (response.status_code, _stored()) == (403, [])
+
+
+@pytest.mark.parametrize(
+    ("url", "body"),
+    [
+        (MMG_URL, {"json": _mmg_message(Message="x" * MAX_INBOUND_SMS_BYTES)}),
+        (FIRETEXT_URL, {"data": _firetext_message(message="x" * MAX_INBOUND_SMS_BYTES)}),
+    ],
+    ids=["mmg", "firetext"],
+)
+def test_inbound_sms_body_longer_than_a_text_message_can_be_is_refused_unread(
+    client: FlaskClient, send_task: MagicMock, url: str, body: dict[str, Any]
+) -> None:
+    _service_with_number()
+
+    response = client.post(url, headers=_auth(), **body)
+
+    assert (response.status_code, _stored()) == (413, [])
 
 
 @pytest.mark.parametrize(

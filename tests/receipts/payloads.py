@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
@@ -21,14 +22,25 @@ def firetext_receipt(name: str, **overrides: Any) -> dict[str, str]:
     return {**fields, **overrides}
 
 
-def sns_envelope(name: str) -> dict[str, Any]:
-    """The SNS HTTP message in ``sns_<name>.json`` (unsigned: tests sign it themselves)."""
-    return json.loads((FIXTURES / f"sns_{name}.json").read_text())
+def sns_envelope(name: str, *, accepted_at: datetime | None = None) -> dict[str, Any]:
+    """The SNS HTTP message in ``sns_<name>.json`` (unsigned: tests sign it themselves); a SES event in it gets
+    ``accepted_at`` as its mail.timestamp when given (the fixtures' are from the past)."""
+    envelope = json.loads((FIXTURES / f"sns_{name}.json").read_text())
+    if accepted_at is not None and name.startswith("ses_"):
+        event = json.loads(envelope["Message"])
+        event["mail"]["timestamp"] = ses_timestamp(accepted_at)
+        envelope["Message"] = json.dumps(event)
+    return envelope
 
 
-def ses_event(name: str, *, message_id: str | None = None) -> dict[str, Any]:
-    """The SES event carried by ``sns_ses_<name>.json``, with mail.messageId replaced when given."""
-    event = json.loads(sns_envelope(f"ses_{name}")["Message"])
+def ses_event(name: str, *, message_id: str | None = None, accepted_at: datetime | None = None) -> dict[str, Any]:
+    """The SES event carried by ``sns_ses_<name>.json``, with mail.messageId and mail.timestamp replaced when given."""
+    event = json.loads(sns_envelope(f"ses_{name}", accepted_at=accepted_at)["Message"])
     if message_id is not None:
         event["mail"]["messageId"] = message_id
     return event
+
+
+def ses_timestamp(moment: datetime) -> str:
+    """``moment`` as SES writes times: 2026-11-20T12:14:01.643Z."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"

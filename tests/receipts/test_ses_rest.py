@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 from unittest.mock import MagicMock, patch
 
 import pytest
+import responses
 from flask import Flask
 from flask.testing import FlaskClient
 from kombu.exceptions import OperationalError
@@ -17,13 +20,15 @@ from werkzeug.test import TestResponse
 from app.celery.process_receipt_tasks import process_ses_receipt
 from app.dao.notifications_dao import dao_get_notification_status_by_id
 from app.notification_status import NotificationStatus
+from app.receipts.ses_rest import MAX_SNS_BODY_BYTES, check_sns_trusted_prefixes
 from tests.callbacks.recording_server import Answer, RecordingServer
 from tests.factories import create_notification, create_template
 from tests.receipts.payloads import sns_envelope
 from tests.receipts.sns_test_signing import sign, signing_identity
 
 SES_URL = "/notifications/email/ses"
-CERT_PATH = "/SimpleNotificationService-test.pem"
+CERT_PATH = "/SimpleNotificationService-6aad65c2f9911b05cd53efda11f913f9.pem"
+TOPIC = "arn:aws:sns:eu-west-2:123456789012:ses_notifications"
 
 
 @pytest.fixture
@@ -45,9 +50,10 @@ def send_task(notify_api: Flask) -> Iterator[MagicMock]:
 
 
 def _signed(sns_host: RecordingServer, name: str = "ses_delivery", **options: Any) -> dict[str, Any]:
-    message = sns_envelope(name)
+    """A signed message whose SES event (if any) SES accepted just now."""
+    message = sns_envelope(name, accepted_at=options.pop("accepted_at", datetime.now(UTC)))
     if name == "subscription_confirmation":
-        message["SubscribeURL"] = f"{sns_host.url}/?Action=ConfirmSubscription&Token=2336412f37"
+        message["SubscribeURL"] = f"{sns_host.url}/?Action=ConfirmSubscription&TopicArn={TOPIC}&Token=2336412f37"
     return sign(message, cert_url=options.pop("cert_url", f"{sns_host.url}{CERT_PATH}"), **options)
 
 
@@ -122,10 +128,14 @@ def test_body_that_is_not_json_is_refused(client: FlaskClient, sns_host: Recordi
         (lambda message: {key: value for key, value in message.items() if key != "Signature"}, "unsigned message"),
         (
             lambda message: message | {"SigningCertURL": "https://sns.eu-west-2.amazonaws.com.evil.example/c.pem"},
-            "untrusted certificate URL",
+            "signing certificate not trusted",
+        ),
+        (
+            lambda message: message | {"SigningCertURL": message["SigningCertURL"].replace("http://", "http://x\\@")},
+            "signing certificate not trusted",
         ),
     ],
-    ids=["tampered-body", "empty-signature", "no-signature", "wrong-cert-host"],
+    ids=["tampered-body", "empty-signature", "no-signature", "wrong-cert-host", "backslash-userinfo"],
 )
 def test_message_that_fails_verification_is_refused_403(
     client: FlaskClient, sns_host: RecordingServer, send_task: MagicMock, spoil: Any, reason: str
@@ -150,12 +160,16 @@ def test_stale_message_is_refused_403(client: FlaskClient, sns_host: RecordingSe
 def test_message_whose_certificate_cannot_be_fetched_is_answered_502_for_sns_to_retry(
     client: FlaskClient, sns_host: RecordingServer, send_task: MagicMock
 ) -> None:
-    message = _signed(sns_host, cert_url=f"{sns_host.url}/missing.pem")
+    message = _signed(sns_host, cert_url=f"{sns_host.url}/SimpleNotificationService-{'0' * 32}.pem")
     sns_host.script([Answer(503)])
 
     response = _post(client, message)
 
-    assert (response.status_code, send_task.call_count) == (502, 0)
+    assert (response.status_code, response.get_json()["message"], send_task.call_count) == (
+        502,
+        ["SES-SNS callback failed: signing certificate unavailable; try again later"],
+        0,
+    )
 
 
 def test_message_from_a_topic_outside_the_allow_list_is_refused(
@@ -169,10 +183,28 @@ def test_message_from_a_topic_outside_the_allow_list_is_refused(
 
     response = _post(client, _signed(sns_host))
 
-    assert (response.status_code, response.get_json()["message"]) == (
+    assert (response.status_code, response.get_json()["message"], sns_host.requests) == (
         403,
         ["SES-SNS callback failed: topic not allowed"],
+        [],
     )
+
+
+@pytest.mark.parametrize("environment", ["production", "staging", "preview", "prod"], ids=str)
+def test_outside_development_a_message_is_refused_when_no_topic_is_allowed(
+    notify_api: Flask,
+    client: FlaskClient,
+    sns_host: RecordingServer,
+    send_task: MagicMock,
+    monkeypatch: pytest.MonkeyPatch,
+    environment: str,
+) -> None:
+    monkeypatch.setitem(notify_api.config, "NOTIFY_ENVIRONMENT", environment)
+    monkeypatch.setitem(notify_api.config, "SNS_TOPIC_ARNS", [])
+
+    response = _post(client, _signed(sns_host))
+
+    assert (response.status_code, sns_host.requests, send_task.call_count) == (403, [], 0)
 
 
 def test_message_from_an_allowed_topic_is_accepted(
@@ -199,7 +231,7 @@ def test_subscription_confirmation_visits_the_subscribe_url(
         {"result": "success", "message": "SES-SNS subscription confirmed"},
     )
     assert [(request.method, request.path) for request in sns_host.requests] == [
-        ("GET", "/?Action=ConfirmSubscription&Token=2336412f37")
+        ("GET", f"/?Action=ConfirmSubscription&TopicArn={TOPIC}&Token=2336412f37")
     ]
 
 
@@ -234,7 +266,10 @@ def test_subscription_confirmation_that_cannot_be_completed_is_answered_502(
 
     response = _post(client, _signed(sns_host, "subscription_confirmation"))
 
-    assert response.status_code == 502
+    assert (response.status_code, response.get_json()["message"]) == (
+        502,
+        ["SES-SNS callback failed: subscription not confirmed; try again later"],
+    )
 
 
 def test_ses_event_is_not_acknowledged_when_the_broker_cannot_take_it(
@@ -291,6 +326,17 @@ def test_ses_event_for_an_email_not_found_yet_is_queued_and_its_task_delivers_it
     assert dao_get_notification_status_by_id(notification.id) == NotificationStatus.DELIVERED
 
 
+def test_ses_event_for_an_email_unknown_long_after_ses_accepted_it_is_dropped_without_queueing(
+    client: FlaskClient, sns_host: RecordingServer, send_task: MagicMock, caplog: pytest.LogCaptureFixture
+) -> None:
+    message = _signed(sns_host, accepted_at=datetime.now(UTC) - timedelta(minutes=6))
+
+    response = _post(client, message)
+
+    assert (response.status_code, send_task.call_count) == (200, 0)
+    assert "receipt dropped" in caplog.text
+
+
 def test_ses_event_without_a_message_id_is_acknowledged_and_dropped(
     client: FlaskClient, sns_host: RecordingServer, send_task: MagicMock, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -313,3 +359,72 @@ def test_unsubscribe_confirmation_is_acknowledged_and_queues_nothing(
     response = _post(client, sign(message, cert_url=f"{sns_host.url}{CERT_PATH}"))
 
     assert (response.status_code, send_task.call_count, sns_host.requests) == (200, 0, [])
+
+
+def test_body_longer_than_an_sns_message_can_be_is_refused_unread(
+    client: FlaskClient, sns_host: RecordingServer, send_task: MagicMock
+) -> None:
+    message = _signed(sns_host) | {"Padding": "x" * MAX_SNS_BODY_BYTES}
+
+    response = _post(client, message)
+
+    assert (response.status_code, sns_host.requests, send_task.call_count) == (413, [], 0)
+
+
+def test_body_nested_too_deeply_for_the_parser_is_refused(client: FlaskClient, sns_host: RecordingServer) -> None:
+    response = client.post(SES_URL, data="[" * 100_000, headers={"x-amz-sns-message-type": "Notification"})
+
+    assert (response.status_code, response.get_json()["message"]) == (
+        400,
+        ["SES-SNS callback failed: invalid JSON given"],
+    )
+
+
+def test_refusals_never_say_what_the_certificate_url_answered(
+    client: FlaskClient, sns_host: RecordingServer, send_task: MagicMock
+) -> None:
+    secret_file = f"/SimpleNotificationService-{'1' * 32}.pem"
+    sns_host.serve_file(secret_file, b"internal-secret-document")
+
+    response = _post(client, _signed(sns_host, cert_url=f"{sns_host.url}{secret_file}"))
+
+    assert (response.status_code, response.get_json()["message"]) == (
+        403,
+        ["SES-SNS callback failed: signing certificate not trusted"],
+    )
+
+
+@pytest.mark.parametrize(
+    "cert_url",
+    [
+        "https://evil.example\\@sns.eu-west-1.amazonaws.com/x.pem",
+        f"https://evil.example\\@sns.eu-west-1.amazonaws.com{CERT_PATH}",
+        f"https://evil.example%40sns.eu-west-1.amazonaws.com{CERT_PATH}",
+        f"https://sns.eu-west-1.amazonaws.com.evil.example{CERT_PATH}",
+    ],
+    ids=["the-reported-attack", "backslash-with-sns-path", "encoded-at", "lookalike-host"],
+)
+def test_forged_certificate_url_fetches_nothing_and_says_nothing(
+    client: FlaskClient, send_task: MagicMock, cert_url: str
+) -> None:
+    message = sign(sns_envelope("ses_delivery", accepted_at=datetime.now(UTC)), cert_url=cert_url)
+
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as http:
+        evil = http.get(re.compile(r"https://evil\.example.*"), body=signing_identity().certificate_pem)
+        response = _post(client, message)
+
+    assert (response.status_code, response.get_json()["message"], evil.call_count, send_task.call_count) == (
+        403,
+        ["SES-SNS callback failed: signing certificate not trusted"],
+        0,
+        0,
+    )
+
+
+def test_a_malformed_trusted_prefix_stops_the_app_from_starting() -> None:
+    state = SimpleNamespace(app=SimpleNamespace(config={"SNS_TRUSTED_CERT_URL_PREFIXES": ["http://127.0.0.1:6030"]}))
+
+    with pytest.raises(ValueError) as raised:
+        check_sns_trusted_prefixes(state)  # type: ignore[arg-type]
+
+    assert "is not of the form http(s)://host[:port]/path/" in str(raised.value)

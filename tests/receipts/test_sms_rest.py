@@ -15,10 +15,10 @@ from flask.testing import FlaskClient
 from kombu.exceptions import OperationalError
 from sqlalchemy.exc import OperationalError as DatabaseError
 
-from app.celery.process_receipt_tasks import process_sms_receipt
 from app.dao.notifications_dao import dao_get_notification_status_by_id
 from app.notification_status import NotificationStatus
 from app.receipts.sms_receipts import SMS_RECEIPT_PROCESSORS
+from app.receipts.sms_rest import MAX_SMS_RECEIPT_BYTES
 from tests.factories import create_notification
 from tests.receipts.payloads import FIXTURES, firetext_receipt, mmg_receipt
 
@@ -37,12 +37,21 @@ def receipt_basic_auth(notify_api: Flask, monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setitem(notify_api.config, "RECEIPT_BASIC_AUTH_PASSWORD", "receipt-password")
 
 
+@pytest.fixture
+def database_failing() -> Iterator[None]:
+    """Applying any SMS receipt fails as if the database had gone away (the receipt is then queued)."""
+    failure = DatabaseError("UPDATE notifications ...", {}, Exception("server closed the connection unexpectedly"))
+    failing = MagicMock(side_effect=failure)
+    with patch.dict(SMS_RECEIPT_PROCESSORS, {"mmg": failing, "firetext": failing}):
+        yield
+
+
 def _basic(username: str, password: str) -> dict[str, str]:
     return {"Authorization": "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()}
 
 
 def test_mmg_receipt_is_queued_without_the_recipient_and_answered_200(
-    client: FlaskClient, send_task: MagicMock
+    client: FlaskClient, send_task: MagicMock, database_failing: None
 ) -> None:
     response = client.post("/notifications/sms/mmg", data=(FIXTURES / "mmg_receipt_delivered.json").read_bytes())
 
@@ -66,15 +75,17 @@ def test_mmg_receipt_is_queued_without_the_recipient_and_answered_200(
 def test_mmg_receipt_body_is_parsed_as_json_whatever_its_content_type(
     client: FlaskClient, send_task: MagicMock
 ) -> None:
-    response = client.post(
-        "/notifications/sms/mmg", data=json.dumps(mmg_receipt("delivered")), content_type="text/plain"
-    )
+    notification = create_notification(status=NotificationStatus.SENDING, notification_id=uuid.uuid4())
+    body = json.dumps(mmg_receipt("delivered", CID=str(notification.id)))
 
-    assert (response.status_code, send_task.call_count) == (200, 1)
+    response = client.post("/notifications/sms/mmg", data=body, content_type="text/plain")
+
+    assert response.status_code == 200
+    assert dao_get_notification_status_by_id(notification.id) == NotificationStatus.DELIVERED
 
 
 def test_firetext_receipt_is_queued_without_the_recipient_and_answered_200(
-    client: FlaskClient, send_task: MagicMock
+    client: FlaskClient, send_task: MagicMock, database_failing: None
 ) -> None:
     response = client.post(
         "/notifications/sms/firetext",
@@ -165,7 +176,9 @@ def test_mmg_receipt_that_is_not_a_json_object_is_refused(
     )
 
 
-def test_receipt_is_not_acknowledged_when_the_broker_cannot_take_it(client: FlaskClient, send_task: MagicMock) -> None:
+def test_receipt_is_not_acknowledged_when_the_broker_cannot_take_it(
+    client: FlaskClient, send_task: MagicMock, database_failing: None
+) -> None:
     send_task.side_effect = OperationalError("broker down")
 
     response = client.post("/notifications/sms/mmg", json=mmg_receipt("delivered"))
@@ -200,11 +213,82 @@ def test_receipt_with_missing_or_wrong_basic_auth_is_refused(
 def test_receipt_with_the_configured_basic_auth_is_accepted(
     client: FlaskClient, send_task: MagicMock, receipt_basic_auth: None
 ) -> None:
-    response = client.post(
-        "/notifications/sms/mmg", json=mmg_receipt("delivered"), headers=_basic("provider", "receipt-password")
+    notification = create_notification(status=NotificationStatus.SENDING, notification_id=uuid.uuid4())
+    receipt = mmg_receipt("delivered", CID=str(notification.id))
+
+    response = client.post("/notifications/sms/mmg", json=receipt, headers=_basic("provider", "receipt-password"))
+
+    assert response.status_code == 200
+    assert dao_get_notification_status_by_id(notification.id) == NotificationStatus.DELIVERED
+
+
+@pytest.mark.parametrize("environment", ["production", "staging", "anything-else"], ids=str)
+@pytest.mark.parametrize(
+    ("username", "password"),
+    [(None, None), ("provider", None), (None, "receipt-password"), ("", "")],
+    ids=["none", "no-password", "no-username", "empty"],
+)
+def test_receipt_is_refused_outside_development_when_credentials_are_missing(
+    notify_api: Flask,
+    client: FlaskClient,
+    send_task: MagicMock,
+    monkeypatch: pytest.MonkeyPatch,
+    environment: str,
+    username: str | None,
+    password: str | None,
+) -> None:
+    monkeypatch.setitem(notify_api.config, "NOTIFY_ENVIRONMENT", environment)
+    monkeypatch.setitem(notify_api.config, "RECEIPT_BASIC_AUTH_USERNAME", username)
+    monkeypatch.setitem(notify_api.config, "RECEIPT_BASIC_AUTH_PASSWORD", password)
+
+    unauthenticated = client.post("/notifications/sms/mmg", json=mmg_receipt("delivered"))
+    empty_credentials = client.post("/notifications/sms/mmg", json=mmg_receipt("delivered"), headers=_basic("", ""))
+
+    assert (unauthenticated.status_code, empty_credentials.status_code, send_task.call_count) == (401, 403, 0)
+
+
+@pytest.mark.parametrize("configured", [("provider", None), (None, "receipt-password")], ids=["username", "password"])
+def test_receipt_is_refused_in_development_when_only_half_the_credentials_are_configured(
+    notify_api: Flask,
+    client: FlaskClient,
+    send_task: MagicMock,
+    monkeypatch: pytest.MonkeyPatch,
+    configured: tuple[str | None, str | None],
+) -> None:
+    monkeypatch.setitem(notify_api.config, "RECEIPT_BASIC_AUTH_USERNAME", configured[0])
+    monkeypatch.setitem(notify_api.config, "RECEIPT_BASIC_AUTH_PASSWORD", configured[1])
+
+    response = client.post("/notifications/sms/mmg", json=mmg_receipt("delivered"), headers=_basic("provider", ""))
+
+    assert (response.status_code, send_task.call_count) == (403, 0)
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/notifications/sms/mmg", {"data": json.dumps({"CID": "x" * MAX_SMS_RECEIPT_BYTES})}),
+        ("/notifications/sms/firetext", {"data": {"reference": "x" * MAX_SMS_RECEIPT_BYTES}}),
+    ],
+    ids=["mmg", "firetext"],
+)
+def test_receipt_body_longer_than_a_receipt_can_be_is_refused_unread(
+    client: FlaskClient, send_task: MagicMock, path: str, body: dict[str, Any]
+) -> None:
+    response = client.post(path, **body)
+
+    assert (response.status_code, response.get_json(), send_task.call_count) == (
+        413,
+        {"result": "error", "message": "Request body too large"},
+        0,
     )
 
-    assert (response.status_code, send_task.call_count) == (200, 1)
+
+def test_receipt_credentials_are_checked_before_the_body_size(
+    client: FlaskClient, send_task: MagicMock, receipt_basic_auth: None
+) -> None:
+    response = client.post("/notifications/sms/mmg", data="x" * (MAX_SMS_RECEIPT_BYTES + 1))
+
+    assert response.status_code == 401
 
 
 @pytest.mark.parametrize(
@@ -226,17 +310,34 @@ def test_receipt_is_applied_before_it_is_acknowledged_and_queues_nothing(
     assert dao_get_notification_status_by_id(notification.id) == NotificationStatus.DELIVERED
 
 
-def test_receipt_for_a_notification_not_found_yet_is_queued_and_its_task_delivers_it_later(
-    client: FlaskClient, send_task: MagicMock
+@pytest.mark.parametrize(
+    ("path", "body_of"),
+    [
+        ("/notifications/sms/mmg", lambda reference: {"json": mmg_receipt("delivered", CID=reference)}),
+        ("/notifications/sms/firetext", lambda reference: {"data": firetext_receipt("delivered", reference=reference)}),
+    ],
+    ids=["mmg", "firetext"],
+)
+def test_receipt_for_a_notification_herald_does_not_have_is_acknowledged_and_dropped_without_queueing(
+    client: FlaskClient,
+    send_task: MagicMock,
+    caplog: pytest.LogCaptureFixture,
+    path: str,
+    body_of: Callable[[str], dict[str, Any]],
 ) -> None:
-    notification_id = uuid.uuid4()
+    unknown_id = str(uuid.uuid4())
 
-    response = client.post("/notifications/sms/mmg", json=mmg_receipt("delivered", CID=str(notification_id)))
-    create_notification(status=NotificationStatus.SENDING, notification_id=notification_id)  # the send commits late
-    process_sms_receipt(*send_task.call_args.kwargs["args"])
+    response = client.post(path, **body_of(unknown_id))
 
-    assert (response.status_code, send_task.call_count) == (200, 1)
-    assert dao_get_notification_status_by_id(notification_id) == NotificationStatus.DELIVERED
+    assert (response.status_code, send_task.call_count) == (200, 0)
+    assert f"receipt reference {unknown_id}; receipt dropped" in caplog.text
+
+
+def test_a_flood_of_bogus_receipts_queues_nothing(client: FlaskClient, send_task: MagicMock) -> None:
+    for _ in range(50):
+        client.post("/notifications/sms/mmg", json=mmg_receipt("delivered", CID=str(uuid.uuid4())))
+
+    assert send_task.call_count == 0
 
 
 def test_receipt_is_queued_when_the_database_fails_while_applying_it(client: FlaskClient, send_task: MagicMock) -> None:

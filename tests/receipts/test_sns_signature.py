@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+import responses
 
 from app.receipts import sns_signature
 from app.receipts.sns_signature import (
     SnsCertificateStore,
     SnsCertificateUnavailableError,
+    SnsUntrustedCertificateError,
     SnsVerificationError,
     canonical_sns_string,
     verify_sns_message,
@@ -20,7 +23,8 @@ from tests.receipts.payloads import sns_envelope
 from tests.receipts.sns_test_signing import SigningIdentity, sign, signing_identity
 
 NOW = datetime(2026, 11, 20, 12, 15, tzinfo=UTC)
-CERT_URL = "https://sns.eu-west-2.amazonaws.com/SimpleNotificationService-test.pem"
+CERT_FILE = "SimpleNotificationService-6aad65c2f9911b05cd53efda11f913f9.pem"
+CERT_URL = f"https://sns.eu-west-2.amazonaws.com/{CERT_FILE}"
 
 
 class FakeCertificateHost:
@@ -117,10 +121,12 @@ def test_v1_signature_claimed_as_v2_is_refused(store: SnsCertificateStore) -> No
     [
         "https://sns.eu-west-2.amazonaws.com.evil.example/cert.pem",
         "http://sns.eu-west-2.amazonaws.com/cert.pem",
-        "https://evil.example/SimpleNotificationService.pem",
+        f"https://evil.example/{CERT_FILE}",
+        f"https://evil.example\\@sns.eu-west-2.amazonaws.com/{CERT_FILE}",
+        "https://sns.eu-west-2.amazonaws.com/x.pem",
         "",
     ],
-    ids=["lookalike-host", "plain-http", "other-host", "missing"],
+    ids=["lookalike-host", "plain-http", "other-host", "backslash-userinfo", "other-file", "missing"],
 )
 def test_certificate_from_an_untrusted_url_is_never_fetched(
     store: SnsCertificateStore, certificate_host: FakeCertificateHost, cert_url: str
@@ -133,9 +139,44 @@ def test_certificate_from_an_untrusted_url_is_never_fetched(
 def test_certificate_under_a_configured_prefix_is_trusted(certificate_host: FakeCertificateHost) -> None:
     store = SnsCertificateStore(trusted_url_prefixes=["http://127.0.0.1:8765/"], fetch=certificate_host)
 
-    _verify(_signed(cert_url="http://127.0.0.1:8765/cert.pem"), store)
+    _verify(_signed(cert_url=f"http://127.0.0.1:8765/{CERT_FILE}"), store)
 
-    assert certificate_host.fetches == ["http://127.0.0.1:8765/cert.pem"]
+    assert certificate_host.fetches == [f"http://127.0.0.1:8765/{CERT_FILE}"]
+
+
+def test_certificate_under_a_configured_prefix_need_not_be_issued_to_sns(certificate_host: FakeCertificateHost) -> None:
+    simulator = signing_identity("sns.simulator.herald")
+    store = SnsCertificateStore(trusted_url_prefixes=["http://127.0.0.1:8765/"], fetch=FakeCertificateHost(simulator))
+
+    _verify(_signed(cert_url=f"http://127.0.0.1:8765/{CERT_FILE}", identity=simulator), store)
+
+
+def test_certificate_from_aws_issued_to_another_subject_is_refused() -> None:
+    other = signing_identity("evil.example")
+    store = SnsCertificateStore(fetch=FakeCertificateHost(other))
+
+    assert _refusal(_signed(identity=other), store) == "certificate not issued to SNS"
+
+
+def test_at_most_a_bounded_number_of_certificates_are_kept(
+    store: SnsCertificateStore, certificate_host: FakeCertificateHost
+) -> None:
+    urls = [f"https://sns.eu-west-2.amazonaws.com/SimpleNotificationService-{n:032x}.pem" for n in range(40)]
+    for url in urls:
+        _verify(_signed(cert_url=url), store)
+
+    _verify(_signed(cert_url=urls[-1]), store)
+    _verify(_signed(cert_url=urls[0]), store)
+
+    assert (
+        len(store._certificates),
+        certificate_host.fetches.count(urls[-1]),
+        certificate_host.fetches.count(urls[0]),
+    ) == (
+        sns_signature.MAX_CACHED_CERTIFICATES,
+        1,
+        2,
+    )
 
 
 def test_certificate_is_fetched_once_and_cached(
@@ -289,3 +330,36 @@ def test_canonical_string_of_an_unknown_type_is_refused() -> None:
         canonical_sns_string({"Type": "Surprise", "Message": "m"})
 
     assert str(raised.value) == "unknown message type"
+
+
+@pytest.fixture
+def sns_http() -> Iterator[responses.RequestsMock]:
+    with responses.RequestsMock() as mock:
+        yield mock
+
+
+def test_certificate_is_fetched_from_the_url_rebuilt_by_the_policy(sns_http: responses.RequestsMock) -> None:
+    sns_http.get(CERT_URL, body=signing_identity().certificate_pem)
+
+    _verify(_signed(), SnsCertificateStore())
+
+    assert [call.request.url for call in sns_http.calls] == [CERT_URL]
+
+
+def test_certificate_url_that_redirects_is_not_followed(sns_http: responses.RequestsMock) -> None:
+    sns_http.get(CERT_URL, status=301, headers={"Location": "https://evil.example/cert.pem"})
+
+    with pytest.raises(SnsCertificateUnavailableError):
+        _verify(_signed(), SnsCertificateStore())
+
+    assert [call.request.url for call in sns_http.calls] == [CERT_URL]
+
+
+def test_huge_certificate_body_is_refused(sns_http: responses.RequestsMock) -> None:
+    pem = signing_identity().certificate_pem
+    sns_http.get(CERT_URL, body=pem + b"\n" * (sns_signature.MAX_CERTIFICATE_BYTES))
+
+    with pytest.raises(SnsUntrustedCertificateError) as raised:
+        _verify(_signed(), SnsCertificateStore())
+
+    assert str(raised.value).startswith("certificate too large")

@@ -140,6 +140,23 @@ def test_deleting_stats_zeroes_them(simulator: SimulatorServer, receiver: Receiv
     assert stats["mmg"] == {"requests": {}, "outcomes": {}, "receipts": {}}
 
 
+def test_signing_certificate_is_served_at_the_sns_shaped_path_its_messages_name(simulator: SimulatorServer) -> None:
+    path = simulator.runtime.sns_certificate_path
+
+    response = requests.get(f"{simulator.url}{path}", timeout=5)
+
+    assert (path.startswith("/SimpleNotificationService-"), response.content) == (
+        True,
+        simulator.runtime.certificate_pem,
+    )
+
+
+def test_no_certificate_is_served_at_another_sns_shaped_path(simulator: SimulatorServer) -> None:
+    response = requests.get(f"{simulator.url}/SimpleNotificationService-{'0' * 32}.pem", timeout=5)
+
+    assert response.status_code == 404
+
+
 def test_signing_certificate_is_served_as_pem(simulator: SimulatorServer) -> None:
     response = requests.get(f"{simulator.url}/_simulator/sns-signing-cert.pem", timeout=5)
 

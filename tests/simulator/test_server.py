@@ -7,7 +7,7 @@ from tests.simulator.conftest import StartSimulator
 
 
 def test_signing_certificate_url_is_on_the_bound_port(simulator: SimulatorServer) -> None:
-    assert simulator.runtime.sns_topic().signing_cert_url == f"{simulator.url}/_simulator/sns-signing-cert.pem"
+    assert simulator.runtime.sns_topic().signing_cert_url == f"{simulator.url}{simulator.runtime.sns_certificate_path}"
 
 
 def test_signing_certificate_url_uses_the_public_url_when_given(start_simulator: StartSimulator) -> None:
@@ -15,7 +15,7 @@ def test_signing_certificate_url_uses_the_public_url_when_given(start_simulator:
 
     assert (
         simulator.runtime.sns_topic().signing_cert_url
-        == "http://simulator.internal:6030/_simulator/sns-signing-cert.pem"
+        == f"http://simulator.internal:6030{simulator.runtime.sns_certificate_path}"
     )
 
 

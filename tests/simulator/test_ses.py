@@ -154,7 +154,7 @@ def test_receipt_verifies_against_the_certificate_the_simulator_serves(
 
     assert (message["SignatureVersion"], message["SigningCertURL"]) == (
         signature_version,
-        f"{simulator.url}/_simulator/sns-signing-cert.pem",
+        f"{simulator.url}{simulator.runtime.sns_certificate_path}",
     )
 
 

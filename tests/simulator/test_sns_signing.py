@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from app.receipts.sns_signature import SnsCertificateStore, SnsVerificationError, verify_sns_message
 from app.simulator.sns_signing import generate_signing_identity, load_signing_identity, sign_sns_message
 
-CERT_URL = "http://127.0.0.1:6030/_simulator/sns-signing-cert.pem"
+CERT_URL = "http://127.0.0.1:6030/SimpleNotificationService-0123456789abcdef0123456789abcdef.pem"
 IDENTITY = generate_signing_identity()
 
 
