@@ -258,5 +258,5 @@ def test_well_formed_trusted_prefixes_are_kept(prefix: str, canonical: str) -> N
     ],
 )
 def test_malformed_trusted_prefixes_are_refused(prefix: str) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^SNS trusted prefix "):
         SnsUrlPolicy([prefix])
