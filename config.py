@@ -247,6 +247,8 @@ def check_deployed_settings(settings: dict[str, Any]) -> None:
             problems.append(f"{name} is the development default")
     if any(not prefix.startswith("https://") for prefix in settings["SNS_TRUSTED_CERT_URL_PREFIXES"]):
         problems.append("SNS_TRUSTED_CERT_URL_PREFIXES has a prefix that is not https://")
+    if settings["CALLBACK_LOCAL_NETWORKS"]:
+        problems.append("CALLBACK_LOCAL_NETWORKS is set (callbacks to private addresses are for development only)")
     if problems:
         raise ConfigurationError(
             f"NOTIFY_ENVIRONMENT={settings['NOTIFY_ENVIRONMENT']} is not development or test, so Herald needs its own "

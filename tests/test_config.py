@@ -30,6 +30,7 @@ def deployed_environment(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     for name, value in DEPLOYED.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("SNS_TRUSTED_CERT_URL_PREFIXES", raising=False)
+    monkeypatch.delenv("CALLBACK_LOCAL_NETWORKS", raising=False)
     return monkeypatch
 
 
@@ -95,6 +96,16 @@ def test_a_deployed_environment_refuses_an_sns_certificate_prefix_in_clear(
     deployed_environment.setenv("SNS_TRUSTED_CERT_URL_PREFIXES", "https://sns.internal/,http://127.0.0.1:6030/")
 
     assert _refusal("production").endswith("SNS_TRUSTED_CERT_URL_PREFIXES has a prefix that is not https://")
+
+
+def test_a_deployed_environment_refuses_callbacks_to_local_networks(
+    deployed_environment: pytest.MonkeyPatch,
+) -> None:
+    deployed_environment.setenv("CALLBACK_LOCAL_NETWORKS", "10.0.0.0/8")
+
+    assert _refusal("production").endswith(
+        "CALLBACK_LOCAL_NETWORKS is set (callbacks to private addresses are for development only)"
+    )
 
 
 @pytest.mark.parametrize("environment", ["development", "test"], ids=str)

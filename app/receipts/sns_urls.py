@@ -97,7 +97,11 @@ def canonical_trusted_prefix(prefix: str) -> str:
     if not _SAFE_CHARACTERS.fullmatch(prefix or "") or len(prefix) > MAX_URL_LENGTH:
         raise ValueError(f"SNS trusted prefix {prefix!r} has spaces, control characters or backslashes")
     parts = urlsplit(prefix)
-    host = parts.netloc.rsplit(":", 1)[0] if parts.port is not None else parts.netloc
+    try:
+        port = parts.port
+    except ValueError as error:
+        raise ValueError(f"SNS trusted prefix {prefix!r} has a port that is not a number from 0 to 65535") from error
+    host = parts.netloc.rsplit(":", 1)[0] if port is not None else parts.netloc
     canonical = f"{parts.scheme}://{parts.netloc}{parts.path}"
     if (
         parts.scheme not in ("http", "https")
