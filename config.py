@@ -52,6 +52,13 @@ def _env_int(name: str, default: int) -> int:
     return int(_env(name, str(default)))
 
 
+def _env_int_between(name: str, default: int, low: int, high: int) -> int:
+    value = _env_int(name, default)
+    if not low <= value <= high:
+        raise RuntimeError(f"{name} must be from {low} to {high}, not {value}")
+    return value
+
+
 def _env_float(name: str, default: float) -> float:
     return float(_env(name, str(default)))
 
@@ -195,6 +202,10 @@ def _base_settings() -> dict[str, Any]:
     # A `sending` claim with no provider answer recorded after this long belongs to a dead worker: longer than the
     # slowest provider call (PROVIDER_TIMEOUT_SECONDS plus connection set-up and boto retries).
     s["SENDING_CLAIM_LEASE_SECONDS"] = _env_int("SENDING_CLAIM_LEASE_SECONDS", 120)
+    # A send that got no answer (read timeout after sending, hang-up, 500) may have been taken: its notification waits
+    # this long for the provider's receipt before it is sent again. At most the 5-minute retry countdown that
+    # CELERY_VISIBILITY_TIMEOUT_SECONDS is sized for; 0 sends again at once, as GOV.UK Notify does.
+    s["AMBIGUOUS_SEND_RECEIPT_WAIT_SECONDS"] = _env_int_between("AMBIGUOUS_SEND_RECEIPT_WAIT_SECONDS", 180, 0, 300)
     s["DELIVERY_SAFETY_NET_BATCH_SIZE"] = _env_int("DELIVERY_SAFETY_NET_BATCH_SIZE", 1000)
     s["DEFAULT_DATA_RETENTION_DAYS"] = 7
 

@@ -452,6 +452,8 @@ class Notification(_NotificationColumns, Model):
     unsubscribe_link: Mapped[str | None] = mapped_column(String(2000))
     # When a worker claimed it (created -> sending) before calling a provider; see migration 0003.
     sending_claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Not claimable before this: its last send may have been taken and its receipt may still come; see migration 0005.
+    receipt_wait_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     @property
     def personalisation(self) -> dict[str, Any]:

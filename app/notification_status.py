@@ -56,10 +56,17 @@ ALLOWED_PREVIOUS_STATUSES: dict[NotificationStatus, frozenset[NotificationStatus
     ),
 }
 
-# Statuses a provider receipt may move a notification out of.
+# Statuses a provider receipt may move a notification out of. `created` only when its last send got no answer (the
+# provider may have taken it) and recorded the reference its receipts carry: the claim was handed back to wait for
+# the receipt (see `delivery/claims.py`). The receipt moves it on as it would from `sending`, and the DAO's guard
+# (`dao_update_awaiting_notification_status_from_receipt`) also requires that reference, so a retry that comes
+# after the receipt finds it no longer `created` and never sends it again.
 RECEIPT_UPDATABLE_STATUSES: frozenset[NotificationStatus] = frozenset(
-    {NotificationStatus.SENDING, NotificationStatus.PENDING}
+    {NotificationStatus.SENDING, NotificationStatus.PENDING, NotificationStatus.CREATED}
 )
+
+# Statuses a provider receipt may move a notification to.
+RECEIPT_TARGET_STATUSES: frozenset[NotificationStatus] = frozenset({NotificationStatus.PENDING, *FINAL_STATUSES})
 
 # The v2 API's `failed` filter expands to these.
 FAILED_FILTER_EXPANSION: tuple[str, ...] = tuple(sorted(str(status) for status in FAILURE_STATUSES))
@@ -78,3 +85,12 @@ def allowed_previous_statuses(target: NotificationStatus) -> frozenset[Notificat
 def is_transition_allowed(current: str, target: NotificationStatus) -> bool:
     """Return True when a notification in ``current`` may move to ``target``."""
     return current in allowed_previous_statuses(target)
+
+
+def is_receipt_transition_allowed(current: str, target: NotificationStatus) -> bool:
+    """Return True when a provider receipt may move a notification in ``current`` to ``target``: as
+    is_transition_allowed, with `created` (a handed-back claim waiting for its receipt) taken as `sending`."""
+    if current not in RECEIPT_UPDATABLE_STATUSES or target not in RECEIPT_TARGET_STATUSES:
+        return False
+    as_if = NotificationStatus.SENDING if current == NotificationStatus.CREATED else current
+    return is_transition_allowed(as_if, target)

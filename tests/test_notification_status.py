@@ -10,6 +10,7 @@ from app.notification_status import (
     FINAL_STATUSES,
     NotificationStatus,
     is_final,
+    is_receipt_transition_allowed,
     is_transition_allowed,
 )
 
@@ -66,3 +67,22 @@ def test_is_final_is_true_only_after_a_notification_left_the_provider(
     status: NotificationStatus, expected: bool
 ) -> None:
     assert is_final(status) is expected
+
+
+RECEIPT_TRANSITIONS = {
+    # A handed-back claim whose send may have been taken: as from `sending`.
+    (S.CREATED, S.PENDING),
+    (S.CREATED, S.DELIVERED),
+    (S.CREATED, S.PERMANENT_FAILURE),
+    (S.CREATED, S.TEMPORARY_FAILURE),
+    (S.CREATED, S.TECHNICAL_FAILURE),
+    (S.CREATED, S.SENT),
+    *((current, target) for current, target in ALLOWED_TRANSITIONS if current in (S.SENDING, S.PENDING)),
+} - {(S.SENDING, S.CREATED)}  # handing a claim back is the worker's move, never a receipt's
+
+
+@pytest.mark.parametrize(("current", "target"), EVERY_TRANSITION, ids=lambda status: str(status))
+def test_a_receipt_moves_a_notification_only_out_of_sending_pending_or_a_handed_back_claim(
+    current: NotificationStatus, target: NotificationStatus
+) -> None:
+    assert is_receipt_transition_allowed(current, target) is ((current, target) in RECEIPT_TRANSITIONS)

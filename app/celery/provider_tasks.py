@@ -1,8 +1,9 @@
 """The deliver tasks: hand one notification to a provider, retrying on the schedule of SPEC §5.
 
 SMS retries at once on the first failure (on another provider), then every 5 minutes; email every 5 minutes;
-48 retries in all, then `technical-failure`. Retries go to the `retry` queue. A notification not committed yet
-(NoResultFound) is retried 5 times, soon.
+48 retries in all, then `technical-failure`. A send the provider may have taken waits at least
+AMBIGUOUS_SEND_RECEIPT_WAIT_SECONDS for its receipt before the retry. Retries go to the `retry` queue. A
+notification not committed yet (NoResultFound) is retried 5 times, soon.
 """
 
 from __future__ import annotations
@@ -91,15 +92,17 @@ def _deliver(
         return
     except DeliveryRetryableError as error:
         next_failed_provider = error.failed_provider
+        least_countdown = error.retry_after_seconds
     except Exception:
         # Unexpected (a database failover, a bug): retried on the same schedule, so it ends in technical-failure.
         logger.exception("Sending notification %s failed unexpectedly", notification_id, extra=fields)
         next_failed_provider = None
+        least_countdown = 0
     if task.request.retries >= task.max_retries:
         _fail_after_last_retry(notification_id, description, fields)
     # Tell the safety net this notification is in a retry chain, so it does not start a second one.
     dao_touch_created_notification(notification_id)
-    countdown = first_retry_countdown if task.request.retries == 0 else RETRY_COUNTDOWN_SECONDS
+    countdown = max(first_retry_countdown if task.request.retries == 0 else RETRY_COUNTDOWN_SECONDS, least_countdown)
     logger.info("Notification %s will be retried in %s s", notification_id, countdown, extra=fields)
     raise task.retry(
         countdown=countdown, queue=QueueNames.RETRY, kwargs=_retry_kwargs(task, failed_provider=next_failed_provider)

@@ -28,9 +28,17 @@ class ProviderError(Exception):
 
 
 class ProviderRetryableError(ProviderError):
-    """Trying again may work: a timeout, a connection error, a 5xx, throttling, a malformed success answer.
+    """Trying again may work, and the provider certainly did not take the message: the connection was never made
+    (refused, DNS failure, connect timeout), or the provider answered with an error that says it was not taken
+    (503, throttling, a refusal code). Trying again elsewhere at once is safe.
+    """
 
-    After a timeout the provider may have taken the message all the same; the caller cannot know.
+
+class ProviderOutcomeUnknownError(ProviderRetryableError):
+    """The request may have reached the provider and been accepted, but no answer says so: a read timeout after the
+    request was sent, the connection reset or closed after sending, a 5xx that may come after acceptance (500, 502,
+    504), or a success status whose body could not be read. The provider's receipt may still come; sending again at
+    once risks a second copy for the recipient.
     """
 
 

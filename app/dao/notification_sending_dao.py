@@ -1,7 +1,8 @@
 """Notifications on their way to a provider: claims, hand-backs, recorded sends, and the safety nets' batch updates.
 
-The first claim (`created -> sending`) is `dao_update_notification_status_by_id`; this module holds what the claim
-lease adds around it. Every status write here is still guarded by the status machine's allowed previous statuses.
+Every status write here is still guarded by the status machine's allowed previous statuses. A notification whose
+last send may have been taken waits in `created` until `receipt_wait_until`: no claim takes it before then, and a
+receipt that comes for it (matched by the reference that send recorded) moves it on.
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select, update
+from sqlalchemy import ColumnElement, Select, func, or_, select, update
 
 from app.clock import utc_now
 from app.dao.rows_changed import rows_changed
 from app.extensions import db
 from app.models import Notification
-from app.notification_status import NotificationStatus, allowed_previous_statuses
+from app.notification_status import NotificationStatus, allowed_previous_statuses, is_receipt_transition_allowed
 from app.statsd_decorators import statsd
 
 
@@ -48,6 +49,37 @@ def _picked_once(rows: Select[uuid.UUID]) -> Select[uuid.UUID]:
 def _unrecorded_claim() -> ColumnElement[bool]:
     """A claimed notification whose worker has not recorded a provider's answer (yet, or ever)."""
     return (Notification.status == NotificationStatus.SENDING) & Notification.sent_at.is_(None)
+
+
+@statsd(namespace="dao")
+def dao_claim_notification_for_sending(
+    notification_id: uuid.UUID | str, *, claimed_at: datetime, **values: Any
+) -> bool:
+    """Claim a `created` notification for one send (`created -> sending`), stamping ``claimed_at`` and ``values``.
+
+    Refused (False) unless it is `created` and its wait for a receipt, if any, is over at ``claimed_at``: a receipt
+    that came for a send that may have been taken has moved it out of `created`, and within the wait it may still
+    come. Both conditions are in the UPDATE, so a claim and a receipt racing for the row cannot both win. Commits.
+    """
+    statement = (
+        update(Notification)
+        .where(
+            Notification.id == notification_id,
+            _may_become(NotificationStatus.SENDING, NotificationStatus.CREATED),
+            or_(Notification.receipt_wait_until.is_(None), Notification.receipt_wait_until <= claimed_at),
+        )
+        .values(
+            status=NotificationStatus.SENDING,
+            sending_claimed_at=claimed_at,
+            receipt_wait_until=None,
+            updated_at=claimed_at,
+            **values,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    claimed = rows_changed(db.session.execute(statement)) == 1
+    db.session.commit()
+    return claimed
 
 
 @statsd(namespace="dao")
@@ -81,6 +113,23 @@ def dao_release_sending_claim(notification_id: uuid.UUID | str, *, claimed_at: d
 
     Changes nothing once a provider's answer is recorded or another worker re-claimed it. Commits.
     """
+    return _release_sending_claim(notification_id, claimed_at=claimed_at)
+
+
+@statsd(namespace="dao")
+def dao_release_sending_claim_to_await_receipt(
+    notification_id: uuid.UUID | str, *, claimed_at: datetime, reference: str | None, receipt_wait_until: datetime
+) -> bool:
+    """Hand back a claim whose send may have been taken: `sending -> created`, keeping ``reference`` (what the
+    provider's receipts will carry, None when only its answer would have told) and not claimable before
+    ``receipt_wait_until``. As dao_release_sending_claim otherwise: False when a receipt already moved it on. Commits.
+    """
+    return _release_sending_claim(
+        notification_id, claimed_at=claimed_at, reference=reference, receipt_wait_until=receipt_wait_until
+    )
+
+
+def _release_sending_claim(notification_id: uuid.UUID | str, *, claimed_at: datetime, **values: Any) -> bool:
     statement = (
         update(Notification)
         .where(
@@ -89,12 +138,46 @@ def dao_release_sending_claim(notification_id: uuid.UUID | str, *, claimed_at: d
             Notification.sent_at.is_(None),
             Notification.sending_claimed_at == claimed_at,
         )
-        .values(status=NotificationStatus.CREATED, sending_claimed_at=None, updated_at=utc_now())
+        .values(status=NotificationStatus.CREATED, sending_claimed_at=None, updated_at=utc_now(), **values)
         .execution_options(synchronize_session=False)
     )
     released = rows_changed(db.session.execute(statement)) == 1
     db.session.commit()
     return released
+
+
+@statsd(namespace="dao")
+def dao_update_awaiting_notification_status_from_receipt(
+    notification_id: uuid.UUID | str, status: NotificationStatus, *, provider: str, received_at: datetime
+) -> Notification | None:
+    """Apply a receipt to a `created` notification whose last send may have been taken (it recorded a reference):
+    the provider had it after all. Records ``provider`` as the sender and ``received_at`` as `sent_at` (the first
+    time Herald knew the provider had it). Returns the row, or None when it is no longer such a notification. Commits.
+    """
+    if not is_receipt_transition_allowed(NotificationStatus.CREATED, status):
+        return None
+    statement = (
+        update(Notification)
+        .where(
+            Notification.id == notification_id,
+            Notification.status == NotificationStatus.CREATED,
+            Notification.reference.is_not(None),
+        )
+        .values(
+            status=status,
+            sent_by=provider,
+            sent_at=received_at,
+            receipt_wait_until=None,
+            updated_at=received_at,
+        )
+        .returning(Notification)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    )
+    updated = db.session.execute(statement).scalar_one_or_none()
+    if updated is not None:
+        db.session.expunge(updated)
+    db.session.commit()
+    return updated
 
 
 @statsd(namespace="dao")

@@ -3,6 +3,10 @@
 A claim moves the notification `created -> sending` (or takes over a stale claim, see SENDING_CLAIM_LEASE_SECONDS)
 and stamps `sending_claimed_at`, `sent_by` and `billable_units`, so they are set even when the provider then
 fails. Only the holder of a claim calls the provider, which is what makes a duplicate or redelivered task harmless.
+
+A send that got no answer may have been taken: its claim is handed back with the reference the provider's receipts
+will carry, and no claim takes the notification for AMBIGUOUS_SEND_RECEIPT_WAIT_SECONDS. A receipt that comes in
+that time moves it out of `created` (see `receipts/apply_receipt.py`), so it is never sent again.
 """
 
 from __future__ import annotations
@@ -16,12 +20,12 @@ from flask import current_app
 
 from app.clock import utc_now
 from app.dao.notification_sending_dao import (
+    dao_claim_notification_for_sending,
     dao_reclaim_stale_sending_notification,
     dao_record_notification_sent,
     dao_release_sending_claim,
+    dao_release_sending_claim_to_await_receipt,
 )
-from app.dao.notifications_dao import dao_update_notification_status_by_id
-from app.notification_status import NotificationStatus
 
 logger = logging.getLogger(__name__)
 
@@ -38,14 +42,12 @@ class SendingClaim:
 def claim_notification_for_sending(
     notification_id: uuid.UUID, *, provider: str, billable_units: int
 ) -> SendingClaim | None:
-    """Claim the notification for a send to ``provider``; None when it is not ours to send (logged by the caller)."""
+    """Claim the notification for a send to ``provider``; None when it is not ours to send (logged by the caller):
+    it is not `created` (a receipt may have moved it on) or is still waiting for the receipt of a send that may have
+    been taken, and it is no stale claim either."""
     claimed_at = utc_now()
-    if dao_update_notification_status_by_id(
-        notification_id,
-        NotificationStatus.SENDING,
-        sending_claimed_at=claimed_at,
-        sent_by=provider,
-        billable_units=billable_units,
+    if dao_claim_notification_for_sending(
+        notification_id, claimed_at=claimed_at, sent_by=provider, billable_units=billable_units
     ):
         return SendingClaim(notification_id, provider, claimed_at)
     lease = timedelta(seconds=current_app.config["SENDING_CLAIM_LEASE_SECONDS"])
@@ -68,6 +70,19 @@ def claim_notification_for_sending(
 def release_claim(claim: SendingClaim) -> bool:
     """Hand the claim back (`sending -> created`) so a retry can claim it; False if it was no longer ours."""
     return dao_release_sending_claim(claim.notification_id, claimed_at=claim.claimed_at)
+
+
+def release_claim_to_await_receipt(claim: SendingClaim, *, reference: str | None) -> bool:
+    """Hand back the claim of a send that may have been taken (`sending -> created`), keeping ``reference`` (what
+    the provider's receipts carry, when known without its answer); not claimable for
+    AMBIGUOUS_SEND_RECEIPT_WAIT_SECONDS. False if it was no longer ours (a receipt may already have moved it on)."""
+    wait_seconds = current_app.config["AMBIGUOUS_SEND_RECEIPT_WAIT_SECONDS"]
+    return dao_release_sending_claim_to_await_receipt(
+        claim.notification_id,
+        claimed_at=claim.claimed_at,
+        reference=reference,
+        receipt_wait_until=utc_now() + timedelta(seconds=wait_seconds),
+    )
 
 
 @dataclass(frozen=True)

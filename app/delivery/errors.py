@@ -11,11 +11,13 @@ class NotificationTechnicalFailureException(Exception):
 
 
 class DeliveryRetryableError(Exception):
-    """A send that may work later. ``failed_provider`` (if any) is the provider the next attempt should avoid."""
+    """A send that may work later. ``failed_provider`` (if any) is the provider the next attempt should avoid;
+    ``retry_after_seconds`` is the least time before that attempt can claim the notification (0: at once)."""
 
-    def __init__(self, message: str, *, failed_provider: str | None) -> None:
+    def __init__(self, message: str, *, failed_provider: str | None, retry_after_seconds: int = 0) -> None:
         super().__init__(message)
         self.failed_provider = failed_provider
+        self.retry_after_seconds = retry_after_seconds
 
 
 class NoActiveProviderError(DeliveryRetryableError):

@@ -27,13 +27,16 @@ def enqueue_deliver_task(
     *,
     queue: QueueNames | None = None,
     failed_provider: str | None = None,
+    countdown_seconds: int = 0,
 ) -> None:
-    """Send `deliver_sms` / `deliver_email` for one notification (by name: no task module is imported). Broker
-    errors propagate."""
+    """Send `deliver_sms` / `deliver_email` for one notification (by name: no task module is imported), to run no
+    sooner than ``countdown_seconds`` from now. Broker errors propagate."""
     kwargs = {"failed_provider": failed_provider} if failed_provider else {}
+    options = {"countdown": countdown_seconds} if countdown_seconds else {}
     current_app.extensions["celery"].send_task(
         deliver_task_name(notification_type),
         args=[str(notification_id)],
         kwargs=kwargs,
         queue=queue or deliver_queue(notification_type, key_type),
+        **options,
     )

@@ -25,7 +25,7 @@ admin_deliver.before_request(requires_admin_auth)
 @admin_deliver.route("/notification/<uuid:notification_id>", methods=["POST"])
 def deliver_notification(notification_id: uuid.UUID) -> Response:
     """Answer the status after the attempt. When the provider fails, the notification goes to the retry queue
-    (to another provider) and the answer is 503."""
+    (to another provider; after the wait for a receipt when the provider may have taken it) and the answer is 503."""
     notification = dao_get_notification_by_id(notification_id)
     notification_type, key_type = notification.notification_type, notification.key_type
     send = send_email_to_provider if notification_type == NotificationType.EMAIL else send_sms_to_provider
@@ -33,7 +33,12 @@ def deliver_notification(notification_id: uuid.UUID) -> Response:
         status = send(notification_id)
     except DeliveryRetryableError as error:
         enqueue_deliver_task(
-            notification_id, notification_type, key_type, queue=QueueNames.RETRY, failed_provider=error.failed_provider
+            notification_id,
+            notification_type,
+            key_type,
+            queue=QueueNames.RETRY,
+            failed_provider=error.failed_provider,
+            countdown_seconds=error.retry_after_seconds,
         )
         raise InvalidRequest(
             f"Notification {notification_id} could not be sent now ({error}); it is queued for retry", 503

@@ -3,11 +3,15 @@
 Each send claims the notification first (`claims.py`), so only one worker ever calls a provider for it; renders it
 from its stored template version; closes the database session; calls the provider; and records the provider's
 reference and `sent_at`. A retryable provider error hands the claim back and raises DeliveryRetryableError naming
-the provider, so the retry goes elsewhere.
+the provider, so the retry goes elsewhere: at once when the provider certainly did not take the message, after
+AMBIGUOUS_SEND_RECEIPT_WAIT_SECONDS when it may have (no answer came after the request was sent). In that wait the
+notification keeps the reference its receipts carry (SMS: the notification id), so a receipt moves it on and the
+retry never sends it.
 
-The one window where a notification can be sent twice: the provider accepted it, and the worker died (or lost the
-database) before recording the answer. After the claim lease the safety net queues it again and it is resent.
-A provider timeout is the same window seen from the outside: we cannot know whether the provider took it.
+Where a notification can still be sent twice: the provider accepted it and the worker died (or lost the database)
+before recording the answer, so after the claim lease it is sent again; a send that got no answer and whose receipt
+does not come within the wait (or cannot be matched: SES gives its message id only in the answer); and a receipt
+that comes after the retry has claimed it.
 """
 
 from __future__ import annotations
@@ -21,14 +25,25 @@ from typing import NoReturn
 from flask import current_app
 
 from app.callbacks.delivery_status import enqueue_delivery_status_callback
-from app.clients.errors import InvalidEmailRecipientError, ProviderPermanentError, ProviderRetryableError
+from app.clients.errors import (
+    InvalidEmailRecipientError,
+    ProviderOutcomeUnknownError,
+    ProviderPermanentError,
+    ProviderRetryableError,
+)
 from app.clients.statsd_client import get_statsd_client
 from app.dao.notifications_dao import (
     dao_get_notification_by_id,
     dao_get_notification_status_by_id,
     dao_update_notification_status_by_id,
 )
-from app.delivery.claims import SendingClaim, claim_notification_for_sending, record_provider_answer, release_claim
+from app.delivery.claims import (
+    SendingClaim,
+    claim_notification_for_sending,
+    record_provider_answer,
+    release_claim,
+    release_claim_to_await_receipt,
+)
 from app.delivery.errors import DeliveryRetryableError, NotificationTechnicalFailureException
 from app.delivery.outgoing import OutgoingEmail, OutgoingSms, build_outgoing_email, build_outgoing_sms
 from app.delivery.provider_clients import provider_clients
@@ -73,6 +88,7 @@ def send_sms_to_provider(notification_id: uuid.UUID | str, *, excluded_provider:
         service_id=sms.service_id,
         created_at=sms.created_at,
         is_final_once_accepted=sms.is_international and not sms.has_delivery_receipts,
+        receipt_reference=_sms_reference(sms),
     )
     if sms.is_research_mode and status == S.SENDING:
         enqueue_simulated_sms_receipt(provider, sms.notification_id, sms.to)
@@ -104,10 +120,16 @@ def send_email_to_provider(notification_id: uuid.UUID | str, *, excluded_provide
         service_id=email.service_id,
         created_at=email.created_at,
         is_final_once_accepted=False,
+        receipt_reference=None,  # SES names its message id only in its answer
     )
     if simulated_reference and status == S.SENDING:
         enqueue_simulated_ses_receipt(simulated_reference, email.to)
     return status
+
+
+def _sms_reference(sms: OutgoingSms) -> str:
+    """The reference an SMS is sent with, which MMG's and Firetext's receipts carry back: the notification id."""
+    return str(sms.notification_id)
 
 
 def _send_sms(provider: str, sms: OutgoingSms) -> str:
@@ -115,7 +137,7 @@ def _send_sms(provider: str, sms: OutgoingSms) -> str:
     return client.send_sms(
         to=sms.to,
         content=sms.body,
-        reference=str(sms.notification_id),
+        reference=_sms_reference(sms),
         sender=sms.sender,
         is_international=sms.is_international,
     )
@@ -142,17 +164,22 @@ def _hand_over(
     service_id: uuid.UUID,
     created_at: datetime,
     is_final_once_accepted: bool,
+    receipt_reference: str | None,
 ) -> str:
     """Call the provider and record its answer; returns the status afterwards.
 
     A retryable failure hands the claim back, counts toward the provider's error burst and raises
-    DeliveryRetryableError naming the provider. A rejected recipient is `permanent-failure`; any other refusal the
+    DeliveryRetryableError naming the provider; when the provider may have taken the message, the claim is handed
+    back keeping ``receipt_reference`` (what its receipts carry, when known before its answer) and the error says to
+    wait AMBIGUOUS_SEND_RECEIPT_WAIT_SECONDS. A rejected recipient is `permanent-failure`; any other refusal the
     provider says will never change is `technical-failure`.
     """
     try:
         reference = send()
     except InvalidEmailRecipientError:
         return _fail_for_good(claim, S.PERMANENT_FAILURE, "the provider rejected the address", logging.INFO)
+    except ProviderOutcomeUnknownError as error:
+        _await_receipt(claim, error, notification_type, receipt_reference=receipt_reference)
     except ProviderRetryableError as error:
         _give_back(claim, error, notification_type)
     except ProviderPermanentError as error:
@@ -176,8 +203,7 @@ def _hand_over(
 
 def _give_back(claim: SendingClaim, error: ProviderRetryableError, notification_type: str) -> NoReturn:
     release_claim(claim)
-    if notification_type == NotificationType.SMS:
-        record_sms_provider_error(claim.provider)
+    _count_provider_error(claim, notification_type)
     logger.warning(
         "%s could not take notification %s: %s",
         claim.provider,
@@ -186,6 +212,33 @@ def _give_back(claim: SendingClaim, error: ProviderRetryableError, notification_
         extra={"notification_id": claim.notification_id, "provider": claim.provider},
     )
     raise DeliveryRetryableError(f"{claim.provider} failed: {error}", failed_provider=claim.provider) from error
+
+
+def _await_receipt(
+    claim: SendingClaim, error: ProviderOutcomeUnknownError, notification_type: str, *, receipt_reference: str | None
+) -> NoReturn:
+    """The provider may have taken it: hand the claim back to wait for its receipt, then retry elsewhere."""
+    is_released = release_claim_to_await_receipt(claim, reference=receipt_reference)
+    _count_provider_error(claim, notification_type)
+    wait_seconds = current_app.config["AMBIGUOUS_SEND_RECEIPT_WAIT_SECONDS"]
+    logger.warning(
+        "%s may have taken notification %s without answering (%s); %s",
+        claim.provider,
+        claim.notification_id,
+        error,
+        f"waiting {wait_seconds} s for its receipt before sending again"
+        if is_released
+        else "its claim was no longer held (a receipt may have moved it on)",
+        extra={"notification_id": claim.notification_id, "provider": claim.provider},
+    )
+    raise DeliveryRetryableError(
+        f"{claim.provider} did not answer: {error}", failed_provider=claim.provider, retry_after_seconds=wait_seconds
+    ) from error
+
+
+def _count_provider_error(claim: SendingClaim, notification_type: str) -> None:
+    if notification_type == NotificationType.SMS:
+        record_sms_provider_error(claim.provider)
 
 
 def _fail_for_good(claim: SendingClaim, status: NotificationStatus, why: str, level: int) -> str:

@@ -3,6 +3,10 @@
 Each applied receipt counts `callback.<provider>.<status>`; a final one also times `callback.<provider>.elapsed-time`,
 from handing the notification to the provider (sent_at) to applying the receipt. Duplicate and late receipts change
 nothing and count nothing.
+
+A receipt may find the notification `created`: its last send got no answer and its claim was handed back to wait
+for this very receipt (`delivery/claims.py`). It is applied as from `sending` when that send recorded the reference
+receipts carry, so the retry finds the notification no longer `created` and never sends it again.
 """
 
 from __future__ import annotations
@@ -14,16 +18,22 @@ from collections.abc import Callable
 from app.callbacks.delivery_status import enqueue_delivery_status_callback
 from app.clients.statsd_client import get_statsd_client
 from app.clock import utc_now
+from app.dao.notification_sending_dao import dao_update_awaiting_notification_status_from_receipt
 from app.dao.notifications_dao import dao_get_notification_status_by_id, dao_update_notification_status_by_id
 from app.models import Notification
-from app.notification_status import RECEIPT_UPDATABLE_STATUSES, NotificationStatus, is_final, is_transition_allowed
+from app.notification_status import (
+    RECEIPT_UPDATABLE_STATUSES,
+    NotificationStatus,
+    is_final,
+    is_receipt_transition_allowed,
+)
 from app.receipts.outcomes import ReceiptOutcome, UnrecognisedProviderStatusError
 
 logger = logging.getLogger(__name__)
 
-# A receipt's first UPDATE may guess the status wrong; after that it can lose the compare-and-set at most twice to a
-# status it may still update from (created -> sending -> pending -> final).
-_MAX_ATTEMPTS = 4
+# A receipt's first UPDATE may guess the status wrong; after that it can lose the compare-and-set at most three times
+# to a status it may still update from (sending -> created -> sending -> pending -> final).
+_MAX_ATTEMPTS = 5
 
 Decide = Callable[[str], ReceiptOutcome]
 
@@ -44,13 +54,15 @@ def apply_receipt_outcome(
         if current not in RECEIPT_UPDATABLE_STATUSES:
             break
         outcome = decide(current)
-        if not is_transition_allowed(current, outcome.status):
+        if not is_receipt_transition_allowed(current, outcome.status):
             break  # e.g. a second `pending`: nothing to write
-        updated = dao_update_notification_status_by_id(notification_id, outcome.status, only_from=[current])
+        updated = _update_status(notification_id, outcome.status, current=current, provider=provider)
         if updated is not None:
             _after_status_change(updated, previous=current, outcome=outcome, provider=provider)
             return updated
-        current = dao_get_notification_status_by_id(notification_id)
+        previous, current = current, dao_get_notification_status_by_id(notification_id)
+        if previous == current == NotificationStatus.CREATED:
+            break  # `created` with no send that may have been taken: no receipt can be for it yet
     logger.warning(
         "Duplicate or late %s receipt for notification %s: it stays %s",
         provider,
@@ -59,6 +71,16 @@ def apply_receipt_outcome(
         extra={"notification_id": notification_id, "provider": provider, "notification_status": current},
     )
     return None
+
+
+def _update_status(
+    notification_id: uuid.UUID, status: NotificationStatus, *, current: str, provider: str
+) -> Notification | None:
+    if current == NotificationStatus.CREATED:
+        return dao_update_awaiting_notification_status_from_receipt(
+            notification_id, status, provider=provider, received_at=utc_now()
+        )
+    return dao_update_notification_status_by_id(notification_id, status, only_from=[current])
 
 
 def _technical_failure_when_unrecognised(decide: Decide) -> Decide:

@@ -8,8 +8,8 @@ trust its SNS certificate with ``SNS_TRUSTED_CERT_URL_PREFIXES=<simulator>/``.
 - ``POST /mmg``, ``POST /firetext``, ``POST /ses/v2/email/outbound-emails``: the providers' send APIs.
 - Recipients decide the receipts: numbers ending 7700900003 fail temporarily, 7700900002 permanently;
   ``temp-fail@simulator.notify`` bounces softly, ``perm-fail@simulator.notify`` hard; all else is delivered.
-- ``GET|POST|DELETE /_simulator/config``: failure modes (error_rate, latency_ms, outage, no_receipt,
-  receipt_delay_ms), global or per provider, e.g. ``{"mmg": {"outage": true}}``.
+- ``GET|POST|DELETE /_simulator/config``: failure modes (error_rate, latency_ms, answer_delay_ms - accept, then
+  answer late -, outage, no_receipt, receipt_delay_ms), global or per provider, e.g. ``{"mmg": {"outage": true}}``.
 - ``GET|DELETE /_simulator/messages?provider=&reference=&to=``, ``GET|DELETE /_simulator/stats``,
   ``GET /_simulator/health``, ``GET /_simulator/sns-signing-cert.pem`` (the certificate, also served where its SNS
   messages point: ``/SimpleNotificationService-<hex>.pem``).

@@ -1,5 +1,5 @@
-"""Failure modes the simulator plays (error rate, latency, outage, no receipts, receipt delay), global or per
-provider, changeable at run time."""
+"""Failure modes the simulator plays (error rate, latency, a slow answer after accepting, outage, no receipts, receipt
+delay), global or per provider, changeable at run time."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 
 PROVIDERS = ("mmg", "firetext", "ses")
 GLOBAL = "global"
+MAX_DELAY_MS = 600_000  # ten minutes: longer holds a server thread for nothing
 
 
 class BehaviourError(ValueError):
@@ -20,6 +21,9 @@ class BehaviourError(ValueError):
 class Behaviour:
     error_rate: float = 0.0  # fraction of requests answered 500
     latency_ms: int = 0  # added before answering
+    # Accept the message and plan its receipts, then wait this long before answering: a provider slower than its
+    # client's timeout that takes the message all the same (the client sees a read timeout).
+    answer_delay_ms: int = 0
     outage: bool = False  # answer 503 to everything
     no_receipt: bool = False  # accept, but never send a receipt
     receipt_delay_ms: tuple[int, int] = (100, 1000)  # each receipt waits a uniform time in this range
@@ -36,10 +40,13 @@ def _error_rate(value: Any) -> float:
     return float(value)
 
 
-def _latency_ms(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise BehaviourError("latency_ms must be a number of milliseconds, 0 or more")
-    return round(value)
+def _milliseconds(name: str) -> Callable[[Any], int]:
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= MAX_DELAY_MS:
+            raise BehaviourError(f"{name} must be a number of milliseconds, 0 to {MAX_DELAY_MS}")
+        return round(value)
+
+    return check
 
 
 def _flag(name: str) -> Callable[[Any], bool]:
@@ -63,7 +70,8 @@ def _receipt_delay_ms(value: Any) -> tuple[int, int]:
 
 CHECKS: dict[str, Callable[[Any], Any]] = {
     "error_rate": _error_rate,
-    "latency_ms": _latency_ms,
+    "latency_ms": _milliseconds("latency_ms"),
+    "answer_delay_ms": _milliseconds("answer_delay_ms"),
     "outage": _flag("outage"),
     "no_receipt": _flag("no_receipt"),
     "receipt_delay_ms": _receipt_delay_ms,

@@ -63,6 +63,7 @@ def send_firetext_sms() -> tuple[Response, int]:
     if not behaviour.no_receipt:
         url = form.get("receipt") or runtime.settings.receipt_url(PROVIDER)
         _send_receipts(runtime, behaviour, url=url, reference=reference, mobile=mobile, outcome=outcome)
+    runtime.delay_answer(behaviour)
     return _answer(200, 0, "SMS successfully queued", is_queued=True)
 
 

@@ -67,6 +67,7 @@ def send_mmg_sms() -> tuple[Response, int]:
             delay_seconds=runtime.receipt_delay_seconds(behaviour),
         )
         runtime.receipts.send(PROVIDER, [receipt])
+    runtime.delay_answer(behaviour)
     return jsonify(Reference=int(reference)), 200
 
 

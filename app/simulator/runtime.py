@@ -89,6 +89,11 @@ class SimulatorRuntime:
             raise SimulatedProviderError(500, "error")
         return behaviour
 
+    def delay_answer(self, behaviour: Behaviour) -> None:
+        """Wait the behaviour's answer delay, after the message was accepted and its receipts planned."""
+        if behaviour.answer_delay_ms:
+            time.sleep(behaviour.answer_delay_ms / 1000)
+
     def receipt_delay_seconds(self, behaviour: Behaviour) -> float:
         low, high = behaviour.receipt_delay_ms
         return self._random.uniform(low, high) / 1000

@@ -82,6 +82,7 @@ def send_ses_email() -> tuple[Response, int]:
     )
     if not behaviour.no_receipt:
         _send_receipts(runtime, behaviour, email)
+    runtime.delay_answer(behaviour)
     response = jsonify(MessageId=email.message_id)
     response.headers["x-amzn-RequestId"] = str(uuid.uuid4())
     return response, 200

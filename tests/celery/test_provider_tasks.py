@@ -105,6 +105,18 @@ def test_email_retries_every_five_minutes(
     email_retry.assert_called_once_with(countdown=countdown, queue="retry", kwargs={"failed_provider": "ses"})
 
 
+@pytest.mark.parametrize(("retries", "countdown"), [(0, 180), (1, 300), (47, 300)], ids=lambda value: str(value))
+def test_a_send_that_may_have_been_taken_is_retried_no_sooner_than_its_wait_for_a_receipt(
+    send_sms: MagicMock, sms_retry: MagicMock, retries: int, countdown: int
+) -> None:
+    send_sms.side_effect = DeliveryRetryableError("mmg did not answer", failed_provider="mmg", retry_after_seconds=180)
+
+    with pytest.raises(Retry):
+        _run_as_retry(deliver_sms, retries, NOTIFICATION_ID)
+
+    sms_retry.assert_called_once_with(countdown=countdown, queue="retry", kwargs={"failed_provider": "mmg"})
+
+
 def test_the_retry_avoids_the_provider_that_failed(send_sms: MagicMock) -> None:
     _run_as_retry(deliver_sms, 1, NOTIFICATION_ID, failed_provider="mmg")
 

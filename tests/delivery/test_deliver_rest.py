@@ -57,6 +57,19 @@ def test_a_failed_send_is_queued_for_retry_on_the_other_provider(
     )
 
 
+def test_a_send_that_got_no_answer_is_queued_for_retry_after_the_wait_for_its_receipt(
+    notify_api: Flask, client: FlaskClient, mmg: responses.RequestsMock, send_task: MagicMock
+) -> None:
+    for url in (notify_api.config["MMG_URL"], notify_api.config["FIRETEXT_URL"]):
+        mmg.replace(responses.POST, url, status=504, json={})
+    notification_id = create_notification().id
+
+    status, _body = _deliver(client, notification_id)
+
+    ((task_name,), keywords) = send_task.call_args
+    assert (status, task_name, keywords["queue"], keywords["countdown"]) == (503, "deliver_sms", "retry", 180)
+
+
 def test_a_notification_of_an_inactive_service_is_refused(client: FlaskClient, mmg: responses.RequestsMock) -> None:
     notification = create_notification()
     notification_id, service_id = notification.id, notification.service_id

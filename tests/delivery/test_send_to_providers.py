@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from unittest.mock import MagicMock
 
 import pytest
+import requests
 import responses
 from flask import Flask
 from freezegun import freeze_time
@@ -23,9 +25,11 @@ from app.delivery.send_to_providers import send_email_to_provider, send_sms_to_p
 from app.extensions import db
 from app.models import Notification
 from app.notification_status import NotificationStatus
+from app.receipts.sms_receipts import process_mmg_receipt
 from tests.factories import create_notification, create_template
 
 S = NotificationStatus
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -52,7 +56,8 @@ def _only(provider: str) -> None:
             )
 
 
-def _fail(mock: responses.RequestsMock, url: str, status: int = 500) -> None:
+def _fail(mock: responses.RequestsMock, url: str, status: int = 503) -> None:
+    """Make ``url`` refuse every send with ``status`` (503: certainly not taken, so the retry may fail over at once)."""
     mock.replace(responses.POST, url, json={"error": "unavailable"}, status=status)
 
 
@@ -130,7 +135,7 @@ def test_a_provider_error_counts_toward_its_error_burst(
     notify_api: Flask, notify_db_session: None, providers: responses.RequestsMock
 ) -> None:
     _only("mmg")
-    _fail(providers, notify_api.config["MMG_URL"], status=503)
+    _fail(providers, notify_api.config["MMG_URL"])
 
     with pytest.raises(DeliveryRetryableError):
         send_sms_to_provider(create_notification().id)
@@ -279,3 +284,88 @@ def test_a_stored_recipient_that_is_not_a_phone_number_is_a_technical_failure(
 
     assert str(raised.value).startswith(f"Notification {notification_id} has an invalid recipient: ")
     assert (_reload(notification_id).status, len(providers.calls)) == (S.TECHNICAL_FAILURE, 0)
+
+
+def _time_out(mock: responses.RequestsMock, url: str) -> None:
+    """Make ``url`` take every request and never answer in time (the provider may have taken it)."""
+    mock.replace(responses.POST, url, body=requests.ReadTimeout())
+
+
+def _sent_to_mmg_without_an_answer(notify_api: Flask, providers: responses.RequestsMock) -> uuid.UUID:
+    """A notification whose send to MMG at NOW timed out after the request went."""
+    _only("mmg")
+    _time_out(providers, notify_api.config["MMG_URL"])
+    notification_id = create_notification().id
+    with freeze_time(NOW), pytest.raises(DeliveryRetryableError):
+        send_sms_to_provider(notification_id)
+    return notification_id
+
+
+def test_a_send_that_got_no_answer_waits_for_its_receipt_keeping_the_reference_receipts_carry(
+    notify_api: Flask, notify_db_session: None, providers: responses.RequestsMock
+) -> None:
+    _only("mmg")
+    _time_out(providers, notify_api.config["MMG_URL"])
+    notification_id = create_notification().id
+
+    with freeze_time(NOW), pytest.raises(DeliveryRetryableError) as raised:
+        send_sms_to_provider(notification_id)
+
+    row = _reload(notification_id)
+    assert (raised.value.failed_provider, raised.value.retry_after_seconds) == ("mmg", 180)
+    assert (row.status, row.sent_by, row.reference, row.sent_at) == (S.CREATED, "mmg", str(notification_id), None)
+    assert row.receipt_wait_until == NOW + timedelta(seconds=180)
+    assert notify_api.extensions["redis"].zcard(error_rate_key("mmg")) == 1
+
+
+def test_a_send_that_got_no_answer_is_not_sent_again_within_the_wait(
+    notify_api: Flask, notify_db_session: None, providers: responses.RequestsMock
+) -> None:
+    notification_id = _sent_to_mmg_without_an_answer(notify_api, providers)
+
+    with freeze_time(NOW + timedelta(seconds=179)):
+        status = send_sms_to_provider(notification_id, excluded_provider="mmg")
+
+    assert (status, _calls_to(providers, notify_api.config["FIRETEXT_URL"])) == (S.CREATED, 0)
+
+
+def test_a_send_that_got_no_answer_goes_to_the_other_provider_once_the_wait_is_over(
+    notify_api: Flask, notify_db_session: None, providers: responses.RequestsMock
+) -> None:
+    notification_id = _sent_to_mmg_without_an_answer(notify_api, providers)
+
+    with freeze_time(NOW + timedelta(seconds=180)):
+        status = send_sms_to_provider(notification_id, excluded_provider="mmg")
+
+    assert (status, _reload(notification_id).sent_by) == (S.SENDING, "firetext")
+    assert _calls_to(providers, notify_api.config["FIRETEXT_URL"]) == 1
+
+
+def test_a_send_that_got_no_answer_is_never_sent_again_once_its_receipt_has_come(
+    notify_api: Flask, notify_db_session: None, providers: responses.RequestsMock
+) -> None:
+    notification_id = _sent_to_mmg_without_an_answer(notify_api, providers)
+    with freeze_time(NOW + timedelta(seconds=60)):
+        process_mmg_receipt({"CID": str(notification_id), "status": "3", "substatus": "2"})
+
+    with freeze_time(NOW + timedelta(hours=1)):
+        status = send_sms_to_provider(notification_id, excluded_provider="mmg")
+
+    assert (status, len(providers.calls)) == (S.DELIVERED, 1)
+
+
+def test_a_send_that_never_left_fails_over_at_once(
+    notify_api: Flask, notify_db_session: None, providers: responses.RequestsMock
+) -> None:
+    _only("mmg")
+    providers.replace(responses.POST, notify_api.config["MMG_URL"], body=requests.ConnectTimeout())
+    notification_id = create_notification().id
+    with pytest.raises(DeliveryRetryableError) as raised:
+        send_sms_to_provider(notification_id)
+    after_failure = _reload(notification_id)
+    left_behind = (after_failure.reference, after_failure.receipt_wait_until)
+
+    status = send_sms_to_provider(notification_id, excluded_provider=raised.value.failed_provider)
+
+    assert (raised.value.retry_after_seconds, left_behind) == (0, (None, None))
+    assert (status, _reload(notification_id).sent_by) == (S.SENDING, "firetext")

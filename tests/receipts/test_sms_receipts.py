@@ -204,6 +204,74 @@ def test_receipt_for_a_notification_not_handed_to_a_provider_changes_nothing(not
     assert dao_get_notification_status_by_id(notification.id) == S.CREATED
 
 
+def _awaiting_its_receipt(**factory_arguments: Any) -> uuid.UUID:
+    """A `created` notification whose last send (to MMG) may have been taken: it kept the reference receipts carry."""
+    notification_id = uuid.uuid4()
+    create_notification(
+        notification_id=notification_id,
+        status=S.CREATED,
+        sent_by="mmg",
+        reference=str(notification_id),
+        **factory_arguments,
+    )
+    return notification_id
+
+
+@pytest.mark.parametrize(
+    ("receipt", "expected"),
+    [
+        (lambda reference: mmg_receipt("delivered", CID=reference), S.DELIVERED),
+        (lambda reference: mmg_receipt("temporary_failure", CID=reference), S.TEMPORARY_FAILURE),
+        (lambda reference: firetext_receipt("delivered", reference=reference), S.DELIVERED),
+        (lambda reference: firetext_receipt("pending", reference=reference), S.PENDING),
+        (lambda reference: firetext_receipt("declined_code101", reference=reference), S.PERMANENT_FAILURE),
+    ],
+    ids=["mmg-delivered", "mmg-temporary-failure", "firetext-delivered", "firetext-pending", "firetext-declined"],
+)
+def test_receipt_for_a_send_that_may_have_been_taken_is_applied_although_its_claim_was_handed_back(
+    notify_db_session: None, receipt: Callable[[str], dict[str, Any]], expected: S
+) -> None:
+    notification_id = _awaiting_its_receipt()
+    payload = receipt(str(notification_id))
+    process = process_mmg_receipt if "CID" in payload else process_firetext_receipt
+
+    process(payload)
+
+    row = dao_get_notification_by_id(notification_id)
+    assert (row.status, row.sent_by, row.sent_at is not None, row.receipt_wait_until) == (
+        expected,
+        "mmg" if process is process_mmg_receipt else "firetext",
+        True,
+        None,
+    )
+
+
+def test_receipt_for_a_send_that_may_have_been_taken_queues_the_delivery_status_callback(
+    notify_db_session: None, send_task: MagicMock
+) -> None:
+    template = create_template()
+    dao_save_service_callback(
+        template.service_id, callback_type="delivery_status", url="https://example.com/cb", bearer_token="token-12345"
+    )
+    notification_id = _awaiting_its_receipt(template=template)
+
+    process_mmg_receipt(mmg_receipt("delivered", CID=str(notification_id)))
+
+    send_task.assert_called_once_with("send_delivery_status_to_service", args=[str(notification_id)], queue="callbacks")
+
+
+def test_receipt_for_a_created_notification_without_a_recorded_reference_changes_nothing_and_is_logged(
+    notify_db_session: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    notification = create_notification(status=S.CREATED, sent_by="mmg")
+
+    with caplog.at_level(logging.WARNING, logger="app.receipts.apply_receipt"):
+        process_mmg_receipt(mmg_receipt("delivered", CID=str(notification.id)))
+
+    assert dao_get_notification_status_by_id(notification.id) == S.CREATED
+    assert [record.notification_status for record in caplog.records] == [S.CREATED]
+
+
 def test_receipt_for_an_unknown_notification_is_worth_a_retry(notify_db_session: None) -> None:
     unknown_id = uuid.uuid4()
 

@@ -13,7 +13,7 @@ def test_board_starts_with_the_defaults() -> None:
     board = BehaviourBoard()
 
     assert board.for_provider("mmg") == Behaviour(
-        error_rate=0.0, latency_ms=0, outage=False, no_receipt=False, receipt_delay_ms=(100, 1000)
+        error_rate=0.0, latency_ms=0, answer_delay_ms=0, outage=False, no_receipt=False, receipt_delay_ms=(100, 1000)
     )
 
 
@@ -64,7 +64,9 @@ def test_reset_goes_back_to_the_start_up_behaviour() -> None:
     [
         ({"error_rate": 1.5}, "error_rate must be a number from 0 to 1"),
         ({"error_rate": True}, "error_rate must be a number from 0 to 1"),
-        ({"latency_ms": -1}, "latency_ms must be a number of milliseconds, 0 or more"),
+        ({"latency_ms": -1}, "latency_ms must be a number of milliseconds, 0 to 600000"),
+        ({"answer_delay_ms": 600_001}, "answer_delay_ms must be a number of milliseconds, 0 to 600000"),
+        ({"answer_delay_ms": "5"}, "answer_delay_ms must be a number of milliseconds, 0 to 600000"),
         ({"outage": "yes"}, "outage must be true or false"),
         ({"no_receipt": 1}, "no_receipt must be true or false"),
         ({"receipt_delay_ms": [5]}, "receipt_delay_ms must be [min, max] in milliseconds"),
@@ -79,6 +81,8 @@ def test_reset_goes_back_to_the_start_up_behaviour() -> None:
         "rate-above-one",
         "rate-boolean",
         "negative-latency",
+        "answer-delay-too-long",
+        "answer-delay-string",
         "outage-string",
         "no-receipt-number",
         "delay-one-bound",

@@ -1,4 +1,4 @@
-"""Failure modes every provider endpoint plays: outage, error rate, latency and withheld receipts."""
+"""Failure modes every provider endpoint plays: outage, error rate, latency, slow answers and withheld receipts."""
 
 from __future__ import annotations
 
@@ -19,15 +19,15 @@ SES_BODY = {
 }
 
 
-def _send(simulator: SimulatorServer, provider: str) -> requests.Response:
+def _send(simulator: SimulatorServer, provider: str, timeout_seconds: float = 5) -> requests.Response:
     url = simulator.url
     if provider == "mmg":
         body = {"reqType": "BULK", "MSISDN": "447700900123", "msg": "m", "cid": NOTIFICATION_ID, "multi": True}
-        return requests.post(f"{url}/mmg", json=body, headers={"Authorization": "Basic key"}, timeout=5)
+        return requests.post(f"{url}/mmg", json=body, headers={"Authorization": "Basic key"}, timeout=timeout_seconds)
     if provider == "firetext":
         form = {"apiKey": "k", "from": "HERALD", "to": "447700900123", "message": "m", "reference": NOTIFICATION_ID}
-        return requests.post(f"{url}/firetext", data=form, timeout=5)
-    return requests.post(f"{url}/ses/v2/email/outbound-emails", json=SES_BODY, timeout=5)
+        return requests.post(f"{url}/firetext", data=form, timeout=timeout_seconds)
+    return requests.post(f"{url}/ses/v2/email/outbound-emails", json=SES_BODY, timeout=timeout_seconds)
 
 
 PROVIDERS = pytest.mark.parametrize("provider", ["mmg", "firetext", "ses"], ids=str)
@@ -70,6 +70,20 @@ def test_latency_delays_the_answer(start_simulator: StartSimulator) -> None:
     _send(simulator, "mmg")
 
     assert time.monotonic() - started >= 0.3
+
+
+@PROVIDERS
+def test_a_slow_answer_comes_after_the_message_was_taken_and_its_receipt_sent(
+    start_simulator: StartSimulator, receiver: Receiver, provider: str
+) -> None:
+    simulator = start_simulator(behaviour={"answer_delay_ms": 2000, "receipt_delay_ms": [0, 0]})
+
+    with pytest.raises(requests.ReadTimeout):
+        _send(simulator, provider, timeout_seconds=0.3)
+
+    receipts = receiver.wait_for(1, timeout_seconds=1.5)  # well before the answer would have come
+    accepted = requests.get(f"{simulator.url}/_simulator/messages", params={"provider": provider}, timeout=5)
+    assert (len(accepted.json()["messages"]), len(receipts) >= 1) == (1, True)
 
 
 @PROVIDERS

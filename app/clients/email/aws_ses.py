@@ -6,25 +6,37 @@ How SES's failures are sorted:
   InvalidEmailRecipientError, a permanent failure of the recipient.
 - `MessageRejected` and any other `BadRequestException`: ProviderPermanentError.
 - `TooManyRequestsException`, `Throttling`, `ThrottlingException`, `LimitExceededException`: ProviderThrottledError.
-- any other ClientError (`AccountSuspendedException`, `SendingPausedException`, 5xx, ...), any BotoCoreError
-  (timeouts, connection errors) and an answer without a MessageId: ProviderRetryableError.
+- a ClientError answered with 500, 502, 504 or another 5xx but 501, 503 and 505 (`InternalFailure`, ...): SES may
+  have taken the email: ProviderOutcomeUnknownError.
+- any other ClientError (`AccountSuspendedException`, `SendingPausedException`, 503 `ServiceUnavailable`, ...):
+  ProviderRetryableError.
+- No answer: botocore's ConnectionError family but SSLError (connect timeout, refused connection, DNS failure, proxy
+  failure, all before the request is sent), a refused certificate, and BotoCoreErrors raised before sending (missing
+  credentials, invalid parameters): ProviderRetryableError. HTTPClientError (read timeout, connection closed after
+  sending, anything else while the request was in flight), any other TLS error (an abrupt EOF may come after
+  sending), an answer that could not be parsed and a 2xx without a MessageId: ProviderOutcomeUnknownError.
+SES's MessageId comes only in its answer, so when the answer is lost Herald cannot match SES's later events to the
+notification: the retry (after AMBIGUOUS_SEND_RECEIPT_WAIT_SECONDS) may send a second copy of the email.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import ssl
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import boto3
+import botocore.exceptions
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
 from botocore.parsers import ResponseParserError
 
 from app.clients.email.address_encoding import UnencodableAddressError, encode_email_address, encode_sender_address
 from app.clients.errors import (
     InvalidEmailRecipientError,
+    ProviderOutcomeUnknownError,
     ProviderPermanentError,
     ProviderRetryableError,
     ProviderThrottledError,
@@ -44,6 +56,8 @@ THROTTLING_CODES = frozenset(
 # character"; whole words, so "Missing required field FromEmailAddress" is not taken for one.
 _ADDRESS_PROBLEM = re.compile(r"\baddress\b|@domain|\bdomain\b", re.IGNORECASE)
 DEFAULT_MAX_POOL_CONNECTIONS = 32
+# 5xx answers that say the request was not handled: not implemented, unavailable, HTTP version not supported.
+UNHANDLED_SERVER_STATUSES = frozenset({501, 503, 505})
 
 
 class AwsSesClient:
@@ -115,15 +129,23 @@ class AwsSesClient:
             response = self._client.send_email(**request)
         except ClientError as error:
             raise _classified_client_error(error) from error
-        except BotoCoreError as error:
-            raise ProviderRetryableError(f"ses request failed: {type(error).__name__}", provider=self.name) from error
-        except ResponseParserError as error:
-            raise ProviderRetryableError(
+        except ResponseParserError as error:  # the answer came but could not be read
+            raise ProviderOutcomeUnknownError(
                 "ses answered with a body that could not be read", provider=self.name
             ) from error
+        except (HTTPClientError, botocore.exceptions.SSLError) as error:
+            if _is_refused_certificate(error):
+                raise ProviderRetryableError(
+                    "ses could not be reached: its certificate was refused", provider=self.name
+                ) from error
+            raise ProviderOutcomeUnknownError(
+                f"ses request failed after it may have been sent: {type(error).__name__}", provider=self.name
+            ) from error
+        except BotoCoreError as error:
+            raise ProviderRetryableError(f"ses request failed: {type(error).__name__}", provider=self.name) from error
         message_id = response.get("MessageId")
         if not message_id:
-            raise ProviderRetryableError("ses answered without a MessageId", provider=self.name)
+            raise ProviderOutcomeUnknownError("ses answered without a MessageId", provider=self.name)
         return str(message_id)
 
 
@@ -150,6 +172,15 @@ def _encoded(encode: Callable[[str], str], address: str, role: str) -> str:
         raise ProviderPermanentError(message, provider=PROVIDER_NAME) from error
 
 
+def _is_refused_certificate(error: BotoCoreError) -> bool:
+    """A TLS handshake that refused SES's certificate: nothing was sent. botocore keeps urllib3's error as `error`,
+    whose arguments carry the ssl module's own exception."""
+    cause = error.kwargs.get("error")
+    return isinstance(error, botocore.exceptions.SSLError) and any(
+        isinstance(argument, ssl.SSLCertVerificationError) for argument in getattr(cause, "args", ())
+    )
+
+
 def _classified_client_error(error: ClientError) -> Exception:
     code = str(error.response.get("Error", {}).get("Code", "Unknown"))
     reason = str(error.response.get("Error", {}).get("Message", ""))
@@ -161,4 +192,7 @@ def _classified_client_error(error: ClientError) -> Exception:
     if code in THROTTLING_CODES:
         logger.warning("SES throttled a send: %s", code, extra={"provider": PROVIDER_NAME, "error_code": code})
         return ProviderThrottledError(f"ses throttled the send: {code}", provider=PROVIDER_NAME, code=code)
+    http_status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    if isinstance(http_status, int) and http_status >= 500 and http_status not in UNHANDLED_SERVER_STATUSES:
+        return ProviderOutcomeUnknownError(message, provider=PROVIDER_NAME, code=code)
     return ProviderRetryableError(message, provider=PROVIDER_NAME, code=code)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import requests
 
-from app.clients.errors import ProviderPermanentError, ProviderRetryableError
+from app.clients.errors import ProviderOutcomeUnknownError, ProviderPermanentError, ProviderRetryableError
 from app.clients.provider_call_metrics import recorded_provider_call
 from app.clients.sms.http_answers import json_object_body, post_to_provider
 from app.clients.sms.http_session import create_pooled_session
@@ -76,7 +76,8 @@ def _check_accepted(code: object) -> None:
     try:
         number = int(code)  # type: ignore[call-overload]
     except (TypeError, ValueError) as error:
-        raise ProviderRetryableError(
+        # A 2xx without a code may still be an acceptance.
+        raise ProviderOutcomeUnknownError(
             "firetext answered without a numeric code", provider=FiretextClient.name
         ) from error
     if number == ACCEPTED_CODE:

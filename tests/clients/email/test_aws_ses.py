@@ -17,6 +17,7 @@ from app.clients.email.aws_ses import AwsSesClient
 from app.clients.errors import (
     InvalidEmailRecipientError,
     ProviderError,
+    ProviderOutcomeUnknownError,
     ProviderPermanentError,
     ProviderRetryableError,
     ProviderThrottledError,
@@ -183,7 +184,8 @@ CLIENT_ERRORS = [
     pytest.param("Throttling", "Maximum sending rate exceeded.", 400, ProviderThrottledError, id="throttling"),
     pytest.param("LimitExceededException", "Daily quota exceeded", 400, ProviderThrottledError, id="limit-exceeded"),
     pytest.param("AccountSuspendedException", "Suspended", 400, ProviderRetryableError, id="account-suspended"),
-    pytest.param("InternalFailure", "Something broke", 500, ProviderRetryableError, id="internal-failure"),
+    pytest.param("InternalFailure", "Something broke", 500, ProviderOutcomeUnknownError, id="internal-failure"),
+    pytest.param("ServiceUnavailable", "Try later", 503, ProviderRetryableError, id="service-unavailable"),
 ]
 
 
@@ -218,11 +220,11 @@ def test_an_ses_error_keeps_the_client_error_as_its_cause_and_leaves_out_the_add
     assert (type(raised.value.__cause__).__name__, RECIPIENT in str(raised.value)) == ("ClientError", False)
 
 
-def test_an_answer_without_a_message_id_is_retryable(stubbed_client: tuple[AwsSesClient, Stubber]):
+def test_an_answer_without_a_message_id_may_have_been_accepted(stubbed_client: tuple[AwsSesClient, Stubber]):
     client, stubber = stubbed_client
     stubber.add_response("send_email", {}, expected_request())
 
-    with pytest.raises(ProviderRetryableError, match="without a MessageId"):
+    with pytest.raises(ProviderOutcomeUnknownError, match="without a MessageId"):
         send(client)
 
 

@@ -1,9 +1,9 @@
-"""AwsSesClient over real sockets: one attempt per send, timeouts and unreachable endpoints are retryable."""
+"""AwsSesClient over real sockets: one attempt per send; a request that cannot have left is retryable, one that may
+have been taken (read timeout, hang-up after sending, 500) is ProviderOutcomeUnknownError."""
 
 from __future__ import annotations
 
 import json
-import socket
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from app.clients.email.aws_ses import AwsSesClient
-from app.clients.errors import ProviderRetryableError, ProviderThrottledError
+from app.clients.errors import ProviderOutcomeUnknownError, ProviderRetryableError, ProviderThrottledError
 from app.clients.statsd_client import StatsdClient
 
 
@@ -63,23 +63,13 @@ def failing_ses() -> Iterator[_FakeSes]:
 
 
 @pytest.fixture
+def unavailable_ses() -> Iterator[_FakeSes]:
+    yield from start(_FakeSes(503, "ServiceUnavailable", {"message": "Service unavailable"}))
+
+
+@pytest.fixture
 def throttling_ses() -> Iterator[_FakeSes]:
     yield from start(_FakeSes(429, "TooManyRequestsException", {"message": "Too many requests"}))
-
-
-@pytest.fixture
-def silent_endpoint() -> Iterator[str]:
-    """A port whose connections the kernel completes but that never answers."""
-    listener = socket.create_server(("127.0.0.1", 0), backlog=8)
-    yield f"http://127.0.0.1:{listener.getsockname()[1]}"
-    listener.close()
-
-
-@pytest.fixture
-def closed_endpoint() -> str:
-    with socket.create_server(("127.0.0.1", 0)) as listener:
-        port = listener.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
 
 
 def make_client(endpoint_url: str, timeout_seconds: float = 5) -> AwsSesClient:
@@ -104,11 +94,26 @@ def send(client: AwsSesClient) -> str:
     )
 
 
-def test_a_server_error_is_retryable_and_botocore_does_not_retry_it(failing_ses: _FakeSes):
+def test_an_internal_failure_may_have_been_accepted_and_botocore_does_not_retry_it(failing_ses: _FakeSes):
     with pytest.raises(ProviderRetryableError) as raised:
         send(make_client(failing_ses.url))
 
-    assert (raised.value.code, failing_ses.request_count) == ("InternalFailure", 1)
+    assert (type(raised.value), raised.value.code, failing_ses.request_count) == (
+        ProviderOutcomeUnknownError,
+        "InternalFailure",
+        1,
+    )
+
+
+def test_service_unavailable_is_retryable_and_certainly_not_accepted(unavailable_ses: _FakeSes):
+    with pytest.raises(ProviderRetryableError) as raised:
+        send(make_client(unavailable_ses.url))
+
+    assert (type(raised.value), raised.value.code, unavailable_ses.request_count) == (
+        ProviderRetryableError,
+        "ServiceUnavailable",
+        1,
+    )
 
 
 def test_throttling_is_a_throttled_error_and_botocore_does_not_retry_it(throttling_ses: _FakeSes):
@@ -118,11 +123,18 @@ def test_throttling_is_a_throttled_error_and_botocore_does_not_retry_it(throttli
     assert (raised.value.code, throttling_ses.request_count) == ("TooManyRequestsException", 1)
 
 
-def test_a_read_timeout_is_retryable(silent_endpoint: str):
-    with pytest.raises(ProviderRetryableError, match="ReadTimeoutError"):
+def test_a_read_timeout_may_have_been_accepted(silent_endpoint: str):
+    with pytest.raises(ProviderOutcomeUnknownError, match="ReadTimeoutError"):
         send(make_client(silent_endpoint, timeout_seconds=0.2))
 
 
-def test_an_unreachable_endpoint_is_retryable(closed_endpoint: str):
-    with pytest.raises(ProviderRetryableError, match="EndpointConnectionError"):
+def test_a_connection_closed_after_sending_may_have_been_accepted(hanging_up_endpoint: str):
+    with pytest.raises(ProviderOutcomeUnknownError, match="ConnectionClosedError"):
+        send(make_client(hanging_up_endpoint))
+
+
+def test_an_unreachable_endpoint_is_retryable_and_certainly_not_sent(closed_endpoint: str):
+    with pytest.raises(ProviderRetryableError, match="EndpointConnectionError") as raised:
         send(make_client(closed_endpoint))
+
+    assert type(raised.value) is ProviderRetryableError

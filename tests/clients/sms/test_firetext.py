@@ -12,6 +12,7 @@ import responses
 
 from app.clients.errors import (
     ProviderError,
+    ProviderOutcomeUnknownError,
     ProviderPermanentError,
     ProviderRetryableError,
     ProviderThrottledError,
@@ -126,14 +127,15 @@ def test_a_code_sent_as_a_numeric_string_zero_is_accepted(
 
 
 FAILURES = [
-    pytest.param({"body": requests.ReadTimeout()}, ProviderRetryableError, id="read-timeout-is-retryable"),
-    pytest.param({"body": requests.ConnectionError()}, ProviderRetryableError, id="connection-error-is-retryable"),
-    pytest.param({"status": 500, "body": "oops"}, ProviderRetryableError, id="500-is-retryable"),
+    pytest.param({"body": requests.ReadTimeout()}, ProviderOutcomeUnknownError, id="read-timeout-may-be-accepted"),
+    pytest.param({"body": requests.ConnectTimeout()}, ProviderRetryableError, id="connect-timeout-is-retryable"),
+    pytest.param({"body": requests.ConnectionError()}, ProviderOutcomeUnknownError, id="connection-error-may-be-sent"),
+    pytest.param({"status": 500, "body": "oops"}, ProviderOutcomeUnknownError, id="500-may-be-accepted"),
     pytest.param({"status": 503, "body": "down"}, ProviderRetryableError, id="503-is-retryable"),
     pytest.param({"status": 429, "json": {}}, ProviderThrottledError, id="429-is-throttled"),
     pytest.param({"status": 400, "json": {}}, ProviderPermanentError, id="400-is-permanent"),
-    pytest.param({"status": 200, "body": "queued"}, ProviderRetryableError, id="non-json-2xx-is-retryable"),
-    pytest.param({"json": {"description": "?"}}, ProviderRetryableError, id="missing-code-is-retryable"),
+    pytest.param({"status": 200, "body": "queued"}, ProviderOutcomeUnknownError, id="non-json-2xx-may-be-accepted"),
+    pytest.param({"json": {"description": "?"}}, ProviderOutcomeUnknownError, id="missing-code-may-be-accepted"),
     pytest.param({"json": {"code": 1, "description": "Authentication error"}}, ProviderRetryableError, id="code-1"),
     pytest.param({"json": {"code": 2, "description": "Destination error"}}, ProviderPermanentError, id="code-2"),
     pytest.param({"json": {"code": 5, "description": "Message error"}}, ProviderPermanentError, id="code-5"),

@@ -12,6 +12,7 @@ import responses
 
 from app.clients.errors import (
     ProviderError,
+    ProviderOutcomeUnknownError,
     ProviderPermanentError,
     ProviderRetryableError,
     ProviderThrottledError,
@@ -104,10 +105,12 @@ def test_send_sms_sends_the_number_without_a_plus(
 
 
 FAILURES = [
-    pytest.param({"body": requests.ReadTimeout()}, ProviderRetryableError, id="read-timeout-is-retryable"),
+    pytest.param({"body": requests.ReadTimeout()}, ProviderOutcomeUnknownError, id="read-timeout-may-be-accepted"),
     pytest.param({"body": requests.ConnectTimeout()}, ProviderRetryableError, id="connect-timeout-is-retryable"),
-    pytest.param({"body": requests.ConnectionError()}, ProviderRetryableError, id="connection-error-is-retryable"),
-    pytest.param({"status": 500, "json": {"Error": 1}}, ProviderRetryableError, id="500-is-retryable"),
+    pytest.param({"body": requests.ConnectionError()}, ProviderOutcomeUnknownError, id="connection-error-may-be-sent"),
+    pytest.param({"status": 500, "json": {"Error": 1}}, ProviderOutcomeUnknownError, id="500-may-be-accepted"),
+    pytest.param({"status": 502, "body": "bad gateway"}, ProviderOutcomeUnknownError, id="502-may-be-accepted"),
+    pytest.param({"status": 504, "body": "gateway timeout"}, ProviderOutcomeUnknownError, id="504-may-be-accepted"),
     pytest.param({"status": 503, "body": "down"}, ProviderRetryableError, id="503-is-retryable"),
     pytest.param({"status": 429, "json": {}}, ProviderThrottledError, id="429-is-throttled"),
     pytest.param({"status": 400, "json": {"Error": 2}}, ProviderPermanentError, id="400-is-permanent"),
@@ -119,8 +122,8 @@ FAILURES = [
         ProviderRetryableError,
         id="redirect-is-retryable",
     ),
-    pytest.param({"status": 200, "body": "<html>OK</html>"}, ProviderRetryableError, id="non-json-2xx-is-retryable"),
-    pytest.param({"status": 200, "json": [1, 2]}, ProviderRetryableError, id="non-object-json-2xx-is-retryable"),
+    pytest.param({"status": 200, "body": "<html>OK</html>"}, ProviderOutcomeUnknownError, id="non-json-2xx-unknown"),
+    pytest.param({"status": 200, "json": [1, 2]}, ProviderOutcomeUnknownError, id="non-object-json-2xx-unknown"),
 ]
 
 

@@ -1,0 +1,106 @@
+"""A provider slower than Herald's timeout that takes the message anyway: the whole stack (API under gunicorn, a real
+Celery worker on a real Redis broker, the provider simulator) must deliver the text once, not once per attempt."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from flask import Flask
+from notifications_python_client import NotificationsAPIClient
+
+from tests.e2e.live_service import LiveService, create_live_service
+from tests.e2e.stack import HeraldStack
+from tests.e2e.test_whole_stack import send_sms, simulator_messages, wait_for_final_status
+from tests.reliability.redis_server import RedisServer
+
+pytestmark = pytest.mark.e2e
+
+PROVIDER_TIMEOUT_SECONDS = 1
+RECEIPT_WAIT_SECONDS = 6
+# Both SMS providers take the message at once and answer two seconds after Herald stopped waiting.
+ANSWER_DELAY_MS = (PROVIDER_TIMEOUT_SECONDS + 2) * 1000
+
+
+@pytest.fixture(scope="module")
+def slow_stack(notify_api: Flask, tmp_path_factory: pytest.TempPathFactory) -> Iterator[HeraldStack]:
+    broker_directory = Path(tempfile.mkdtemp(prefix="herald-slow-"))  # short: a unix socket path has 108 bytes
+    broker = RedisServer(broker_directory).start()
+    herald = HeraldStack(
+        database_url=notify_api.config["DATABASE_URL"],
+        redis_url=broker.url,
+        log_dir=tmp_path_factory.mktemp("slow-provider"),
+        extra_env={
+            "PROVIDER_TIMEOUT_SECONDS": str(PROVIDER_TIMEOUT_SECONDS),
+            "AMBIGUOUS_SEND_RECEIPT_WAIT_SECONDS": str(RECEIPT_WAIT_SECONDS),
+        },
+    )
+    try:
+        herald.start()
+        yield herald
+    finally:
+        herald.stop()
+        broker.kill()
+        shutil.rmtree(broker_directory, ignore_errors=True)
+
+
+@pytest.fixture
+def slow_simulator(slow_stack: HeraldStack) -> Iterator[str]:
+    yield slow_stack.simulator_url
+    requests.delete(f"{slow_stack.simulator_url}/_simulator/config", timeout=5).raise_for_status()
+
+
+@pytest.fixture
+def live_service(notify_db_session: None) -> LiveService:
+    return create_live_service()
+
+
+@pytest.fixture
+def notify_client(slow_stack: HeraldStack, live_service: LiveService) -> Iterator[NotificationsAPIClient]:
+    client = NotificationsAPIClient(live_service.key_string, base_url=slow_stack.api_url)
+    yield client
+    client.request_session.close()
+
+
+def wait_for_log(stack: HeraldStack, text: str, timeout_seconds: float) -> None:
+    deadline = time.monotonic() + timeout_seconds
+    while time.monotonic() < deadline:
+        if text in stack.logs():
+            return
+        time.sleep(0.2)
+    pytest.fail(f"no {text!r} in the logs after {timeout_seconds} s:\n{stack.logs()[-6000:]}")
+
+
+@pytest.mark.parametrize(
+    "receipt_delay_ms",
+    [
+        pytest.param(ANSWER_DELAY_MS - 1000, id="receipt-after-herald-gave-up"),
+        pytest.param(100, id="receipt-before-herald-gave-up"),
+    ],
+)
+def test_an_sms_to_a_provider_slower_than_the_timeout_that_takes_it_anyway_is_sent_once(
+    slow_stack: HeraldStack,
+    slow_simulator: str,
+    notify_client: NotificationsAPIClient,
+    live_service: LiveService,
+    receipt_delay_ms: int,
+) -> None:
+    slow_behaviour = {"answer_delay_ms": ANSWER_DELAY_MS, "receipt_delay_ms": [receipt_delay_ms, receipt_delay_ms]}
+    requests.post(
+        f"{slow_simulator}/_simulator/config", json={"mmg": slow_behaviour, "firetext": slow_behaviour}, timeout=5
+    ).raise_for_status()
+
+    notification_id = send_sms(notify_client, live_service, "07700 900123")
+    notification = wait_for_final_status(notify_client, notification_id, slow_stack)
+    # The deliver task's retry (after the wait for the receipt) has run and found nothing left to send.
+    wait_for_log(slow_stack, f"Notification {notification_id} is delivered: not ours to send", timeout_seconds=30)
+
+    messages = simulator_messages(slow_simulator, reference=notification_id)
+    assert notification["status"] == "delivered"
+    assert [message["to"] for message in messages] == [["447700900123"]]
+    assert f"may have taken notification {notification_id} without answering" in slow_stack.logs()
