@@ -9,6 +9,7 @@ from celery.schedules import crontab
 from flask import Flask
 from kombu import Exchange, Queue
 
+from app.celery.database_errors import is_database_unavailable, retry_after_database_error
 from app.celery.queues import QueueNames, TaskNames, all_queues
 from app.celery.task_metrics import connect_task_metrics
 
@@ -149,9 +150,18 @@ def make_celery(app: Flask) -> Celery:
     """Create the Celery app; every task runs inside a Flask app context."""
 
     class FlaskTask(Task):
+        """Runs each task in its own app context, so its session is removed (rolled back, connection returned) when
+        the task ends, whatever happened: a session an error broke never reaches the next task on the thread. A task
+        the database failed under (a restart, a dropped connection) is retried soon rather than lost."""
+
         def __call__(self, *args: Any, **kwargs: Any) -> Any:
             with app.app_context():
-                return super().__call__(*args, **kwargs)
+                try:
+                    return super().__call__(*args, **kwargs)
+                except Exception as error:
+                    if not is_database_unavailable(error):
+                        raise
+                    raise retry_after_database_error(self, error) from error
 
     celery = Celery(app.import_name, task_cls=FlaskTask)
     celery.conf.update(celery_settings(app.config))

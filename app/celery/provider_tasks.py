@@ -2,7 +2,8 @@
 
 SMS retries at once on the first failure (on another provider), then every 5 minutes; email every 5 minutes;
 48 retries in all, then `technical-failure`. Retries go to the `retry` queue. A notification not committed yet
-(NoResultFound) is retried 5 times, soon.
+(NoResultFound) is retried 5 times, soon. A database that could not be reached (a restart, a dropped connection)
+is retried within seconds on a fresh session (database_errors.py), never counted as the provider's failure.
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from celery import Task, shared_task
 from sqlalchemy.exc import NoResultFound
 
 from app.callbacks.delivery_status import enqueue_delivery_status_callback
+from app.celery.database_errors import is_database_unavailable, retry_after_database_error
 from app.celery.queues import QueueNames, TaskNames
 from app.dao.notification_sending_dao import dao_touch_created_notification
 from app.dao.notifications_dao import dao_update_notification_status_by_id
 from app.delivery.errors import DeliveryRetryableError, NotificationTechnicalFailureException
 from app.delivery.send_to_providers import send_email_to_provider, send_sms_to_provider
+from app.extensions import db
 from app.notification_status import NotificationStatus
 from app.statsd_decorators import statsd
 
@@ -91,8 +94,13 @@ def _deliver(
         return
     except DeliveryRetryableError as error:
         next_failed_provider = error.failed_provider
-    except Exception:
-        # Unexpected (a database failover, a bug): retried on the same schedule, so it ends in technical-failure.
+    except Exception as error:
+        # The session may be broken (a statement failed mid-transaction): roll it back before anything else uses it.
+        db.session.remove()
+        if is_database_unavailable(error):
+            # A restart or a dropped connection says nothing about the provider: try again in seconds, same provider.
+            raise retry_after_database_error(task, error, queue=QueueNames.RETRY) from error
+        # Unexpected (a bug): retried on the provider schedule, so it ends in technical-failure.
         logger.exception("Sending notification %s failed unexpectedly", notification_id, extra=fields)
         next_failed_provider = None
     if task.request.retries >= task.max_retries:
