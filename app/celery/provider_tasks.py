@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any, NoReturn
 
 from celery import Task, shared_task
@@ -18,7 +19,8 @@ from sqlalchemy.exc import NoResultFound
 from app.callbacks.delivery_status import enqueue_delivery_status_callback
 from app.celery.database_errors import is_database_unavailable, retry_after_database_error
 from app.celery.queues import QueueNames, TaskNames
-from app.dao.notification_sending_dao import dao_touch_created_notification
+from app.clock import utc_now
+from app.dao.notification_sending_dao import dao_update_notification_next_attempt_at
 from app.dao.notifications_dao import dao_update_notification_status_by_id
 from app.delivery.errors import DeliveryRetryableError, NotificationTechnicalFailureException
 from app.delivery.send_to_providers import send_email_to_provider, send_sms_to_provider
@@ -105,9 +107,9 @@ def _deliver(
         next_failed_provider = None
     if task.request.retries >= task.max_retries:
         _fail_after_last_retry(notification_id, description, fields)
-    # Tell the safety net this notification is in a retry chain, so it does not start a second one.
-    dao_touch_created_notification(notification_id)
     countdown = first_retry_countdown if task.request.retries == 0 else RETRY_COUNTDOWN_SECONDS
+    # Tell the safety net when the retry is due, so it neither starts a second chain nor sends it early.
+    dao_update_notification_next_attempt_at(notification_id, next_attempt_at=utc_now() + timedelta(seconds=countdown))
     logger.info("Notification %s will be retried in %s s", notification_id, countdown, extra=fields)
     raise task.retry(
         countdown=countdown, queue=QueueNames.RETRY, kwargs=_retry_kwargs(task, failed_provider=next_failed_provider)

@@ -14,7 +14,7 @@ from flask import Flask
 from sqlalchemy import exc
 
 from app.celery.database_errors import database_retry_countdown, is_database_unavailable
-from app.dao.notification_sending_dao import dao_touch_created_notifications_to_requeue
+from app.dao.notification_sending_dao import dao_requeue_overdue_created_notifications
 from app.notification_status import NotificationStatus
 from tests.celery.database_faults import leave_session_broken
 from tests.factories import create_notification
@@ -80,14 +80,14 @@ def periodic_task(notify_api: Flask) -> Iterator[Task]:
 def _break_then(query: MagicMock) -> MagicMock:
     def broken(**kwargs: object) -> object:
         leave_session_broken()
-        return dao_touch_created_notifications_to_requeue(**kwargs)  # raises PendingRollbackError
+        return dao_requeue_overdue_created_notifications(**kwargs)  # raises PendingRollbackError
 
     query.side_effect = broken
     return query
 
 
 def test_a_task_whose_session_broke_is_retried_within_a_second(notify_db_session: None, periodic_task: Task) -> None:
-    with patch("app.delivery.safety_nets.dao_touch_created_notifications_to_requeue") as query:
+    with patch("app.delivery.safety_nets.dao_requeue_overdue_created_notifications") as query:
         _break_then(query)
 
         with pytest.raises(Retry):
@@ -100,14 +100,14 @@ def test_a_task_whose_session_broke_is_retried_within_a_second(notify_db_session
 
 def test_the_next_task_on_the_thread_gets_a_working_session(notify_db_session: None, periodic_task: Task) -> None:
     create_notification(status=NotificationStatus.CREATED)
-    with patch("app.delivery.safety_nets.dao_touch_created_notifications_to_requeue") as query:
+    with patch("app.delivery.safety_nets.dao_requeue_overdue_created_notifications") as query:
         _break_then(query)
         with pytest.raises(Retry):
             periodic_task()
 
     queued = periodic_task()
 
-    assert queued == 0  # ran its query on a fresh connection (the notification is not forgotten yet)
+    assert queued == 0  # ran its query on a fresh connection (the notification is not overdue yet)
 
 
 def test_an_error_that_is_not_the_database_s_fails_the_task_without_a_retry(
@@ -115,7 +115,7 @@ def test_an_error_that_is_not_the_database_s_fails_the_task_without_a_retry(
 ) -> None:
     bug = RuntimeError("bug")
     with (
-        patch("app.delivery.safety_nets.dao_touch_created_notifications_to_requeue", side_effect=bug),
+        patch("app.delivery.safety_nets.dao_requeue_overdue_created_notifications", side_effect=bug),
         pytest.raises(RuntimeError),
     ):
         periodic_task()

@@ -20,8 +20,8 @@ from app.celery.celery_app import celery_settings
 from app.celery.provider_tasks import RETRY_COUNTDOWN_SECONDS, deliver_email, deliver_sms
 from app.celery.queues import TaskNames
 from app.clock import utc_now
-from app.dao.notification_sending_dao import dao_touch_created_notifications_to_requeue
-from app.dao.notifications_dao import dao_get_notification_status_by_id
+from app.dao.notification_sending_dao import dao_requeue_overdue_created_notifications
+from app.dao.notifications_dao import dao_get_notification_by_id, dao_get_notification_status_by_id
 from app.delivery.errors import DeliveryRetryableError, NotificationTechnicalFailureException
 from app.notification_status import NotificationStatus
 from config import load_config
@@ -251,9 +251,12 @@ def test_a_notification_waiting_for_its_retry_is_left_to_it_by_the_safety_net(
     with pytest.raises(Retry):
         _run_as_retry(deliver_sms, 1, str(notification_id))
 
-    picked = dao_touch_created_notifications_to_requeue(untouched_since=utc_now() - timedelta(minutes=10), limit=10)
+    picked = dao_requeue_overdue_created_notifications(
+        due_before=utc_now() + timedelta(seconds=RETRY_COUNTDOWN_SECONDS - 10), lanes=[("sms", "normal")], limit=10
+    )
 
     assert picked == []
+    assert dao_get_notification_by_id(notification_id).next_attempt_at > utc_now() + timedelta(minutes=4)
 
 
 @pytest.mark.parametrize(

@@ -79,7 +79,7 @@ def test_a_redis_broker_killed_mid_run_loses_nothing_it_accepted(
     }
     publisher.conf.task_publish_retry_policy = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
     template = create_template()
-    supervisor = Supervisor(start_worker, REQUEUE_CREATED_AFTER_MINUTES="0.05")
+    supervisor = Supervisor(start_worker, REQUEUE_CREATED_AFTER_SECONDS="3")
     answered_201 = [_create_and_queue(publisher, template) for _ in range(20)]
 
     broker.kill()
