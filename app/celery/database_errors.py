@@ -8,7 +8,9 @@ fresh connection. A bug (a bad statement, a constraint) is none of these and kee
 from __future__ import annotations
 
 import logging
-from typing import Any
+import time
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import psycopg
 from celery import Task
@@ -35,6 +37,11 @@ DATABASE_UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
 # outage before a task with 20 database retries gives up.
 DATABASE_RETRY_COUNTDOWNS_SECONDS = (1, 2, 5, 10, 20, 30, 60)
 DATABASE_MAX_RETRIES = 20
+# Waits between attempts at a write that cannot be redone later (a provider's answer, known only to this worker):
+# 30.5 s in all, which with the slowest provider call (2 x 10 s) ends inside the 60 s claim lease.
+WRITE_RETRY_DELAYS_SECONDS = (0.5, 1, 2, 4, 8, 15)
+
+T = TypeVar("T")
 
 
 def is_database_unavailable(error: BaseException) -> bool:
@@ -66,3 +73,27 @@ def retry_after_database_error(task: Task, error: BaseException, **retry_options
     )
     max_retries = max(task.max_retries or 0, DATABASE_MAX_RETRIES)
     return task.retry(exc=error, countdown=countdown, max_retries=max_retries, **retry_options)
+
+
+def write_while_database_recovers(
+    write: Callable[[], T], *, delays_seconds: Sequence[float] = WRITE_RETRY_DELAYS_SECONDS
+) -> T:
+    """Run ``write``; while the database is unavailable, throw the session away and try again after each delay.
+
+    Returns what ``write`` returns; raises its last error once the delays are spent, and any other error at once.
+    """
+    for delay_seconds in delays_seconds:
+        try:
+            return write()
+        except Exception as error:
+            if not is_database_unavailable(error):
+                raise
+            db.session.remove()
+            logger.warning(
+                "Could not write to the database (%s); trying again in %s s",
+                type(error).__name__,
+                delay_seconds,
+                extra={"error_type": type(error).__name__},
+            )
+            time.sleep(delay_seconds)
+    return write()

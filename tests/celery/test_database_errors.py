@@ -13,9 +13,16 @@ from celery.exceptions import Retry
 from flask import Flask
 from sqlalchemy import exc
 
-from app.celery.database_errors import database_retry_countdown, is_database_unavailable
+from app.celery.database_errors import (
+    WRITE_RETRY_DELAYS_SECONDS,
+    database_retry_countdown,
+    is_database_unavailable,
+    write_while_database_recovers,
+)
 from app.dao.notification_sending_dao import dao_requeue_overdue_created_notifications
+from app.dao.notifications_dao import dao_get_notification_status_by_id
 from app.notification_status import NotificationStatus
+from config import load_config
 from tests.celery.database_faults import leave_session_broken
 from tests.factories import create_notification
 
@@ -121,3 +128,48 @@ def test_an_error_that_is_not_the_database_s_fails_the_task_without_a_retry(
         periodic_task()
 
     assert periodic_task.retry_mock.call_count == 0  # type: ignore[attr-defined]
+
+
+def test_a_write_is_tried_again_on_a_fresh_session_once_the_database_is_back(notify_db_session: None) -> None:
+    notification_id = create_notification(status=NotificationStatus.CREATED).id
+    leave_session_broken()
+
+    status = write_while_database_recovers(
+        lambda: dao_get_notification_status_by_id(notification_id), delays_seconds=(0, 0)
+    )
+
+    assert status == NotificationStatus.CREATED
+
+
+def test_a_write_gives_up_with_the_database_s_error_once_the_delays_are_spent(notify_db_session: None) -> None:
+    attempts: list[int] = []
+
+    def write() -> None:
+        attempts.append(1)
+        raise exc.OperationalError("UPDATE", {}, DRIVER_ERROR)
+
+    with pytest.raises(exc.OperationalError):
+        write_while_database_recovers(write, delays_seconds=(0, 0))
+
+    assert len(attempts) == 3
+
+
+def test_a_write_that_fails_for_another_reason_is_not_tried_again() -> None:
+    attempts: list[int] = []
+
+    def write() -> None:
+        attempts.append(1)
+        raise exc.IntegrityError("INSERT", {}, psycopg.errors.UniqueViolation("duplicate key"))
+
+    with pytest.raises(exc.IntegrityError):
+        write_while_database_recovers(write, delays_seconds=(0, 0))
+
+    assert len(attempts) == 1
+
+
+def test_the_write_retries_end_inside_the_claim_lease_even_after_the_slowest_provider_call() -> None:
+    config = load_config("test")
+
+    slowest_call_seconds = 2 * config["PROVIDER_TIMEOUT_SECONDS"]  # connect, then answer
+
+    assert sum(WRITE_RETRY_DELAYS_SECONDS) + slowest_call_seconds < config["SENDING_CLAIM_LEASE_SECONDS"]

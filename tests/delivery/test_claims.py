@@ -9,6 +9,7 @@ from freezegun import freeze_time
 from app.dao.notifications_dao import dao_get_notification_by_id, dao_update_notification_status_by_id
 from app.delivery.claims import claim_notification_for_sending, record_provider_answer, release_claim
 from app.notification_status import NotificationStatus
+from tests.celery.database_faults import terminate_session_connection
 from tests.factories import create_notification
 
 S = NotificationStatus
@@ -93,3 +94,17 @@ def test_recording_the_answer_stores_reference_and_sent_at(notify_db_session: No
     row = dao_get_notification_by_id(notification.id)
     assert (row.reference, row.sent_at) == ("mmg-1", NOW)
     assert (recorded.sent_at, recorded.status) == (NOW, "sending")
+
+
+def test_the_answer_is_recorded_even_when_the_database_connection_died_during_the_provider_call(
+    notify_db_session: None,
+) -> None:
+    notification = create_notification()
+    claim = claim_notification_for_sending(notification.id, provider="mmg", billable_units=1)
+    assert claim is not None
+
+    terminate_session_connection()  # PostgreSQL restarted while the provider was answering
+    recorded = record_provider_answer(claim, reference="mmg-1")
+
+    row = dao_get_notification_by_id(notification.id)
+    assert (recorded.status, row.reference, row.sent_at is not None) == (S.SENDING, "mmg-1", True)
