@@ -49,6 +49,13 @@ def _unrecorded_claim() -> ColumnElement[bool]:
     return (Notification.status == NotificationStatus.SENDING) & Notification.sent_at.is_(None)
 
 
+def _stale_claim(*, claimed_before: datetime, now: datetime) -> ColumnElement[bool]:
+    """An unrecorded claim made before ``claimed_before`` and not deferred: a claim whose notification was given a
+    `next_attempt_at` still to come (e.g. to wait for a receipt that may still arrive) is not to be sent again yet."""
+    not_deferred = Notification.next_attempt_at.is_(None) | (Notification.next_attempt_at <= now)
+    return _unrecorded_claim() & (Notification.sending_claimed_at < claimed_before) & not_deferred
+
+
 @statsd(namespace="dao")
 def dao_reclaim_stale_sending_notification(
     notification_id: uuid.UUID | str, *, claimed_at: datetime, stale_claims_before: datetime, **values: Any
@@ -62,8 +69,7 @@ def dao_reclaim_stale_sending_notification(
         update(Notification)
         .where(
             Notification.id == notification_id,
-            _unrecorded_claim(),
-            Notification.sending_claimed_at < stale_claims_before,
+            _stale_claim(claimed_before=stale_claims_before, now=claimed_at),
         )
         .values(sending_claimed_at=claimed_at, updated_at=utc_now(), **values)
         .returning(Notification)
@@ -182,7 +188,7 @@ def dao_release_stale_sending_claims(*, claimed_before: datetime, limit: int) ->
     now = utc_now()
     stale = (
         select(Notification.id)
-        .where(_unrecorded_claim(), Notification.sending_claimed_at < claimed_before)
+        .where(_stale_claim(claimed_before=claimed_before, now=now))
         .order_by(Notification.sending_claimed_at)
         .limit(limit)
         .with_for_update(skip_locked=True)

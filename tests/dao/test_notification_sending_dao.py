@@ -244,3 +244,31 @@ def test_a_stale_claim_handed_back_is_due_now(notify_db_session: None) -> None:
         dao_release_stale_sending_claims(claimed_before=NOW - timedelta(minutes=2), limit=100)
 
     assert _reload(stale).next_attempt_at == NOW
+
+
+def _deferred_stale_claim(*, next_attempt_at: datetime) -> Notification:
+    notification = create_notification(status=S.CREATED)
+    dao_update_notification_next_attempt_at(notification.id, next_attempt_at=next_attempt_at)
+    dao_update_notification_status_by_id(notification.id, S.SENDING, sending_claimed_at=NOW - timedelta(minutes=10))
+    return notification
+
+
+@freeze_time(NOW)
+def test_a_stale_claim_whose_next_attempt_is_still_to_come_is_left_alone(notify_db_session: None) -> None:
+    notification = _deferred_stale_claim(next_attempt_at=NOW + timedelta(minutes=5))
+
+    released = dao_release_stale_sending_claims(claimed_before=NOW - timedelta(minutes=1), limit=100)
+    reclaimed = dao_reclaim_stale_sending_notification(
+        notification.id, claimed_at=NOW, stale_claims_before=NOW - timedelta(minutes=1)
+    )
+
+    assert (released, reclaimed, _reload(notification).status) == ([], None, S.SENDING)
+
+
+@freeze_time(NOW)
+def test_a_stale_claim_whose_next_attempt_has_come_is_handed_back(notify_db_session: None) -> None:
+    notification = _deferred_stale_claim(next_attempt_at=NOW - timedelta(seconds=1))
+
+    released = dao_release_stale_sending_claims(claimed_before=NOW - timedelta(minutes=1), limit=100)
+
+    assert [row.id for row in released] == [notification.id]
