@@ -197,11 +197,15 @@ def _base_settings() -> dict[str, Any]:
     s["SNS_TOPIC_ARNS"] = _env_list("SNS_TOPIC_ARNS")
 
     # Delivery safety nets
-    s["REQUEUE_CREATED_AFTER_MINUTES"] = _env_float("REQUEUE_CREATED_AFTER_MINUTES", 10)
+    # How often beat runs the two safety nets below, and how long past due (its retry time, else its creation) a
+    # `created` notification is queued again: a killed worker's notifications go out within about a minute and a
+    # half, on every broker, long before Redis hands its messages back (CELERY_VISIBILITY_TIMEOUT_SECONDS).
+    s["DELIVERY_SAFETY_NET_INTERVAL_SECONDS"] = _env_float("DELIVERY_SAFETY_NET_INTERVAL_SECONDS", 15)
+    s["REQUEUE_CREATED_AFTER_SECONDS"] = _env_float("REQUEUE_CREATED_AFTER_SECONDS", 60)
     s["SENDING_TIMEOUT_SECONDS"] = _env_int("SENDING_TIMEOUT_SECONDS", 72 * 3600)
     # A `sending` claim with no provider answer recorded after this long belongs to a dead worker: longer than the
-    # slowest provider call (PROVIDER_TIMEOUT_SECONDS plus connection set-up and boto retries).
-    s["SENDING_CLAIM_LEASE_SECONDS"] = _env_int("SENDING_CLAIM_LEASE_SECONDS", 120)
+    # slowest provider call (PROVIDER_TIMEOUT_SECONDS to connect plus as much to answer; no client retries itself).
+    s["SENDING_CLAIM_LEASE_SECONDS"] = _env_int("SENDING_CLAIM_LEASE_SECONDS", 60)
     # A send that got no answer (read timeout after sending, hang-up, 500) may have been taken: its notification waits
     # this long for the provider's receipt before it is sent again. At most the 5-minute retry countdown that
     # CELERY_VISIBILITY_TIMEOUT_SECONDS is sized for; 0 sends again at once, as GOV.UK Notify does.

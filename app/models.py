@@ -442,6 +442,11 @@ class Notification(_NotificationColumns, Model):
             "sending_claimed_at",
             postgresql_where=text("notification_status = 'sending' AND sent_at IS NULL"),
         ),
+        Index(
+            "ix_notifications_created_due_at",
+            text("coalesce(next_attempt_at, created_at)"),
+            postgresql_where=text("notification_status = 'created'"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = _uuid_pk()
@@ -452,8 +457,10 @@ class Notification(_NotificationColumns, Model):
     unsubscribe_link: Mapped[str | None] = mapped_column(String(2000))
     # When a worker claimed it (created -> sending) before calling a provider; see migration 0003.
     sending_claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # Not claimable before this: its last send may have been taken and its receipt may still come; see migration 0005.
+    # Not claimable before this: its last send may have been taken and its receipt may still come; see migration 0006.
     receipt_wait_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Not to be handed to a provider before this (a retry countdown); NULL: due since created_at. See migration 0007.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     @property
     def personalisation(self) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from celery.schedules import crontab
 from flask import Flask
 from kombu.entity import Exchange, Queue
 
+from app.celery.database_errors import is_database_unavailable, retry_after_database_error
 from app.celery.queues import QueueNames, TaskNames, all_queues
 from app.celery.task_metrics import connect_task_metrics
 
@@ -48,19 +49,19 @@ def _broker_transport_options(config: dict[str, Any]) -> dict[str, Any]:
     return options
 
 
-def beat_schedule() -> dict[str, dict[str, Any]]:
-    """The periodic tasks: delivery safety nets, SMS provider weights, refused callbacks, jobs, and the nightly
-    retention clear-out."""
+def beat_schedule(safety_net_interval_seconds: float = 15.0) -> dict[str, dict[str, Any]]:
+    """The periodic tasks: delivery safety nets (every ``safety_net_interval_seconds``), SMS provider weights,
+    refused callbacks, jobs, and the nightly retention clear-out."""
     periodic = {"queue": QueueNames.PERIODIC.value}
     return {
         "requeue-created-notifications": {
             "task": TaskNames.REQUEUE_CREATED_NOTIFICATIONS.value,
-            "schedule": 60.0,
+            "schedule": safety_net_interval_seconds,
             "options": periodic,
         },
         "requeue-stale-sending-claims": {
             "task": TaskNames.REQUEUE_STALE_SENDING_CLAIMS.value,
-            "schedule": 60.0,
+            "schedule": safety_net_interval_seconds,
             "options": periodic,
         },
         "timeout-sending-notifications": {
@@ -137,7 +138,7 @@ def celery_settings(config: dict[str, Any]) -> dict[str, Any]:
         # Task modules a worker imports at start-up (the API enqueues by name and needs none of them).
         "imports": TASK_MODULES,
         "broker_pool_limit": 10,
-        "beat_schedule": beat_schedule(),
+        "beat_schedule": beat_schedule(config["DELIVERY_SAFETY_NET_INTERVAL_SECONDS"]),
         # Let tasks running when the broker connection drops finish: the thread pool cannot cancel them anyway, and
         # asking it to broke the reconnect (seen with Celery 5.7 on Redis). Their unacknowledged messages come back
         # after the visibility timeout and find their work already claimed and done.
@@ -149,9 +150,18 @@ def make_celery(app: Flask) -> Celery:
     """Create the Celery app; every task runs inside a Flask app context."""
 
     class FlaskTask(Task):
+        """Runs each task in its own app context, so its session is removed (rolled back, connection returned) when
+        the task ends, whatever happened: a session an error broke never reaches the next task on the thread. A task
+        the database failed under (a restart, a dropped connection) is retried soon rather than lost."""
+
         def __call__(self, *args: Any, **kwargs: Any) -> Any:
             with app.app_context():
-                return super().__call__(*args, **kwargs)
+                try:
+                    return super().__call__(*args, **kwargs)
+                except Exception as error:
+                    if not is_database_unavailable(error):
+                        raise
+                    raise retry_after_database_error(self, error) from error
 
     celery = Celery(app.import_name, task_cls=FlaskTask)
     celery.conf.update(celery_settings(app.config))

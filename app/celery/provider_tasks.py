@@ -3,24 +3,30 @@
 SMS retries at once on the first failure (on another provider), then every 5 minutes; email every 5 minutes;
 48 retries in all, then `technical-failure`. A send the provider may have taken waits at least
 AMBIGUOUS_SEND_RECEIPT_WAIT_SECONDS for its receipt before the retry. Retries go to the `retry` queue. A
-notification not committed yet (NoResultFound) is retried 5 times, soon.
+notification not committed yet (NoResultFound) is retried 5 times, soon. A database that could not be reached (a
+restart, a dropped connection) is retried within seconds on a fresh session (database_errors.py), never counted as
+the provider's failure.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any, NoReturn
 
 from celery import Task, shared_task
 from sqlalchemy.exc import NoResultFound
 
 from app.callbacks.delivery_status import enqueue_delivery_status_callback
+from app.celery.database_errors import is_database_unavailable, retry_after_database_error
 from app.celery.queues import QueueNames, TaskNames
-from app.dao.notification_sending_dao import dao_touch_created_notification
+from app.clock import utc_now
+from app.dao.notification_sending_dao import dao_update_notification_next_attempt_at
 from app.dao.notifications_dao import dao_update_notification_status_by_id
 from app.delivery.errors import DeliveryRetryableError, NotificationTechnicalFailureException
 from app.delivery.send_to_providers import send_email_to_provider, send_sms_to_provider
+from app.extensions import db
 from app.notification_status import NotificationStatus
 from app.statsd_decorators import statsd
 
@@ -93,16 +99,21 @@ def _deliver(
     except DeliveryRetryableError as error:
         next_failed_provider = error.failed_provider
         least_countdown = error.retry_after_seconds
-    except Exception:
-        # Unexpected (a database failover, a bug): retried on the same schedule, so it ends in technical-failure.
+    except Exception as error:
+        # The session may be broken (a statement failed mid-transaction): roll it back before anything else uses it.
+        db.session.remove()
+        if is_database_unavailable(error):
+            # A restart or a dropped connection says nothing about the provider: try again in seconds, same provider.
+            raise retry_after_database_error(task, error, queue=QueueNames.RETRY) from error
+        # Unexpected (a bug): retried on the provider schedule, so it ends in technical-failure.
         logger.exception("Sending notification %s failed unexpectedly", notification_id, extra=fields)
         next_failed_provider = None
         least_countdown = 0
     if task.request.retries >= task.max_retries:
         _fail_after_last_retry(notification_id, description, fields)
-    # Tell the safety net this notification is in a retry chain, so it does not start a second one.
-    dao_touch_created_notification(notification_id)
     countdown = max(first_retry_countdown if task.request.retries == 0 else RETRY_COUNTDOWN_SECONDS, least_countdown)
+    # Tell the safety net when the retry is due, so it neither starts a second chain nor sends it early.
+    dao_update_notification_next_attempt_at(notification_id, next_attempt_at=utc_now() + timedelta(seconds=countdown))
     logger.info("Notification %s will be retried in %s s", notification_id, countdown, extra=fields)
     raise task.retry(
         countdown=countdown, queue=QueueNames.RETRY, kwargs=_retry_kwargs(task, failed_provider=next_failed_provider)

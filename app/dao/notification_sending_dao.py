@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, func, or_, select, tuple_, update
 
 from app.clock import utc_now
 from app.dao.rows_changed import rows_changed
@@ -49,6 +49,13 @@ def _picked_once(rows: Select[uuid.UUID]) -> Select[uuid.UUID]:
 def _unrecorded_claim() -> ColumnElement[bool]:
     """A claimed notification whose worker has not recorded a provider's answer (yet, or ever)."""
     return (Notification.status == NotificationStatus.SENDING) & Notification.sent_at.is_(None)
+
+
+def _stale_claim(*, claimed_before: datetime, now: datetime) -> ColumnElement[bool]:
+    """An unrecorded claim made before ``claimed_before`` and not deferred: a claim whose notification was given a
+    `next_attempt_at` still to come (e.g. to wait for a receipt that may still arrive) is not to be sent again yet."""
+    not_deferred = Notification.next_attempt_at.is_(None) | (Notification.next_attempt_at <= now)
+    return _unrecorded_claim() & (Notification.sending_claimed_at < claimed_before) & not_deferred
 
 
 @statsd(namespace="dao")
@@ -95,8 +102,7 @@ def dao_reclaim_stale_sending_notification(
         update(Notification)
         .where(
             Notification.id == notification_id,
-            _unrecorded_claim(),
-            Notification.sending_claimed_at < stale_claims_before,
+            _stale_claim(claimed_before=stale_claims_before, now=claimed_at),
         )
         .values(sending_claimed_at=claimed_at, updated_at=utc_now(), **values)
         .returning(Notification)
@@ -203,40 +209,51 @@ def dao_record_notification_sent(
 
 
 @statsd(namespace="dao")
-def dao_touch_created_notification(notification_id: uuid.UUID | str) -> None:
-    """Mark a `created` notification as looked after now (its task will retry it), so the safety net that queues
-    forgotten notifications leaves it alone for a while. Commits."""
+def dao_update_notification_next_attempt_at(notification_id: uuid.UUID | str, *, next_attempt_at: datetime) -> None:
+    """Record that a `created` notification is not to be handed to a provider before ``next_attempt_at`` (its task
+    will retry it then), so the safety net that queues overdue notifications leaves it alone until then. Changes
+    nothing unless the notification is `created`. Commits."""
     db.session.execute(
         update(Notification)
         .where(Notification.id == notification_id, Notification.status == NotificationStatus.CREATED)
-        .values(updated_at=utc_now())
+        .values(next_attempt_at=next_attempt_at)
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
 
 
-@statsd(namespace="dao")
-def dao_touch_created_notifications_to_requeue(*, untouched_since: datetime, limit: int) -> list[NotificationToQueue]:
-    """Pick up to ``limit`` `created` notifications nobody touched since ``untouched_since``; mark them touched.
+def _due_at() -> ColumnElement[datetime]:
+    """When a `created` notification is due to be handed over: its retry time, else its creation (indexed)."""
+    return func.coalesce(Notification.next_attempt_at, Notification.created_at)
 
-    Touching (`updated_at = now`) keeps the next safety-net run from queueing them again straight away; a
-    notification waiting for its retry countdown was touched when its claim was handed back. Commits.
+
+@statsd(namespace="dao")
+def dao_requeue_overdue_created_notifications(
+    *, due_before: datetime, lanes: Sequence[tuple[str, str]], limit: int
+) -> list[NotificationToQueue]:
+    """Pick up to ``limit`` `created` notifications due before ``due_before`` in ``lanes`` ((type, key type) pairs),
+    oldest first, and make them due now: the next safety-net run leaves them to the task about to be queued.
+
+    Commits; returns what to queue.
     """
-    stale = (
+    if not lanes:
+        return []
+    now = utc_now()
+    overdue = (
         select(Notification.id)
         .where(
             Notification.status == NotificationStatus.CREATED,
-            Notification.created_at < untouched_since,
-            func.coalesce(Notification.updated_at, Notification.created_at) < untouched_since,
+            _due_at() < due_before,
+            tuple_(Notification.notification_type, Notification.key_type).in_(list(lanes)),
         )
-        .order_by(Notification.created_at)
+        .order_by(_due_at())
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
     statement = (
         update(Notification)
-        .where(Notification.id.in_(_picked_once(stale)), Notification.status == NotificationStatus.CREATED)
-        .values(updated_at=utc_now())
+        .where(Notification.id.in_(_picked_once(overdue)), Notification.status == NotificationStatus.CREATED)
+        .values(next_attempt_at=now)
         .returning(Notification.id, Notification.notification_type, Notification.key_type)
         .execution_options(synchronize_session=False)
     )
@@ -249,11 +266,13 @@ def dao_touch_created_notifications_to_requeue(*, untouched_since: datetime, lim
 def dao_release_stale_sending_claims(*, claimed_before: datetime, limit: int) -> list[NotificationToQueue]:
     """Hand back up to ``limit`` claims older than ``claimed_before`` with no provider answer (`sending -> created`).
 
-    Their workers died before recording an answer. Commits; returns what to queue again.
+    Their workers died before recording an answer. They are due now (queued at once). Commits; returns what to
+    queue again.
     """
+    now = utc_now()
     stale = (
         select(Notification.id)
-        .where(_unrecorded_claim(), Notification.sending_claimed_at < claimed_before)
+        .where(_stale_claim(claimed_before=claimed_before, now=now))
         .order_by(Notification.sending_claimed_at)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -265,7 +284,7 @@ def dao_release_stale_sending_claims(*, claimed_before: datetime, limit: int) ->
             _may_become(NotificationStatus.CREATED),
             Notification.sent_at.is_(None),
         )
-        .values(status=NotificationStatus.CREATED, sending_claimed_at=None, updated_at=utc_now())
+        .values(status=NotificationStatus.CREATED, sending_claimed_at=None, updated_at=now, next_attempt_at=now)
         .returning(Notification.id, Notification.notification_type, Notification.key_type)
         .execution_options(synchronize_session=False)
     )

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 
+from app.celery.database_errors import write_while_database_recovers
 from app.clock import utc_now
 from app.dao.notification_sending_dao import (
     dao_claim_notification_for_sending,
@@ -92,9 +93,15 @@ class RecordedAnswer:
 
 
 def record_provider_answer(claim: SendingClaim, *, reference: str | None) -> RecordedAnswer:
-    """Store when the provider accepted the notification and its reference for it."""
+    """Store when the provider accepted the notification and its reference for it.
+
+    Only this worker knows the answer: if the database is down (a restart), keep trying for a while rather than
+    leave the claim unanswered, which the safety net would take for a send that never happened and send again.
+    """
     sent_at = utc_now()
-    status = dao_record_notification_sent(claim.notification_id, sent_at=sent_at, reference=reference)
+    status = write_while_database_recovers(
+        lambda: dao_record_notification_sent(claim.notification_id, sent_at=sent_at, reference=reference)
+    )
     if status is None:
         logger.warning(
             "Notification %s already had a provider answer recorded; %s's answer not stored",

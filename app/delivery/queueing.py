@@ -1,4 +1,5 @@
-"""Put a notification's deliver task on the right queue: test keys on research-mode, others by notification type."""
+"""Put a notification's deliver task on the right queue (test keys on research-mode, others by notification type),
+and tell which of those queues have nothing waiting."""
 
 from __future__ import annotations
 
@@ -40,3 +41,22 @@ def enqueue_deliver_task(
         queue=queue or deliver_queue(notification_type, key_type),
         **options,
     )
+
+
+DELIVER_QUEUES = (QueueNames.SEND_SMS, QueueNames.SEND_EMAIL, QueueNames.RESEARCH_MODE)
+
+
+def list_idle_deliver_queues() -> set[str]:
+    """The deliver queues with no message waiting for a worker (messages a worker has taken are not counted).
+
+    Declares each queue as the workers do, which answers with its count on every transport: RabbitMQ counts its
+    ready messages, Redis the length of its lists. Broker errors propagate.
+    """
+    celery = current_app.extensions["celery"]
+    idle: set[str] = set()
+    with celery.connection_for_write() as connection, connection.channel() as channel:
+        for name in DELIVER_QUEUES:
+            declared = celery.amqp.queues[name].bind(channel).queue_declare()
+            if declared.message_count == 0:
+                idle.add(str(name))
+    return idle

@@ -14,33 +14,50 @@ from app.dao.notification_sending_dao import (
     NotificationToQueue,
     dao_fail_unsent_notifications,
     dao_release_stale_sending_claims,
+    dao_requeue_overdue_created_notifications,
     dao_timeout_sending_notifications,
-    dao_touch_created_notifications_to_requeue,
 )
-from app.delivery.queueing import enqueue_deliver_task
-from app.models import Notification
+from app.delivery.queueing import deliver_queue, enqueue_deliver_task, list_idle_deliver_queues
+from app.models import KeyType, Notification, NotificationType
 
 logger = logging.getLogger(__name__)
 
 
 def requeue_created_notifications() -> int:
-    """Queue again every notification still `created` and untouched for REQUEUE_CREATED_AFTER_MINUTES.
+    """Queue again every `created` notification overdue by REQUEUE_CREATED_AFTER_SECONDS, unless its lane's queue
+    has messages waiting.
 
-    Its task was lost (a broker failure, a purge) or its retry chain ended without a verdict. Safe because a deliver
-    task only ever sends a notification it has claimed. Returns how many were queued.
+    Due means past its `next_attempt_at` (a retry countdown, or a wait for a receipt), else past its creation. An
+    overdue one lost its task: a killed worker's prefetched message (which Redis hands back only after the
+    visibility timeout), a broker failure, a retry chain that ended without a verdict. Queueing it again is safe
+    because a deliver task only sends a notification it has claimed. While a lane's queue still has messages
+    waiting, its overdue notifications may simply be in that backlog: they are left to it rather than queued twice.
+    Returns how many were queued.
     """
-    untouched_since = utc_now() - timedelta(minutes=current_app.config["REQUEUE_CREATED_AFTER_MINUTES"])
+    due_before = utc_now() - timedelta(seconds=current_app.config["REQUEUE_CREATED_AFTER_SECONDS"])
+    lanes = _lanes_of(list_idle_deliver_queues())
     return _requeue_in_batches(
-        lambda limit: dao_touch_created_notifications_to_requeue(untouched_since=untouched_since, limit=limit),
-        description="created",
+        lambda limit: dao_requeue_overdue_created_notifications(due_before=due_before, lanes=lanes, limit=limit),
+        description="overdue created",
     )
+
+
+def _lanes_of(queues: set[str]) -> list[tuple[str, str]]:
+    """The (notification type, key type) pairs whose deliver tasks go to one of ``queues``."""
+    return [
+        (notification_type.value, key_type.value)
+        for notification_type in NotificationType
+        for key_type in KeyType
+        if deliver_queue(notification_type, key_type) in queues
+    ]
 
 
 def requeue_stale_sending_claims() -> int:
     """Hand back and queue again every claim older than SENDING_CLAIM_LEASE_SECONDS with no provider answer.
 
-    The worker that claimed it died before recording an answer (or before calling the provider at all).
-    Returns how many were queued.
+    The worker that claimed it died before recording an answer (or before calling the provider at all). Beat runs
+    this every DELIVERY_SAFETY_NET_INTERVAL_SECONDS, so such a notification is queued again at most lease plus
+    interval after its claim. Returns how many were queued.
     """
     claimed_before = utc_now() - timedelta(seconds=current_app.config["SENDING_CLAIM_LEASE_SECONDS"])
     return _requeue_in_batches(

@@ -58,3 +58,25 @@ def test_an_sqs_broker_url_selects_kombus_sqs_transport() -> None:
         transport_module = type(connection.transport).__module__
 
     assert transport_module == "kombu.transport.SQS"
+
+
+def test_the_delivery_safety_nets_run_as_often_as_configured() -> None:
+    config = {**load_config("test"), "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0"}
+
+    schedule = celery_settings({**config, "DELIVERY_SAFETY_NET_INTERVAL_SECONDS": 5})["beat_schedule"]
+
+    assert (
+        schedule["requeue-created-notifications"]["schedule"],
+        schedule["requeue-stale-sending-claims"]["schedule"],
+    ) == (5, 5)
+
+
+def test_by_default_a_dead_worker_s_notifications_are_queued_again_within_two_minutes() -> None:
+    config = load_config("test")
+    interval = config["DELIVERY_SAFETY_NET_INTERVAL_SECONDS"]
+
+    # a lost task: due (its creation or retry time) + grace + one interval; a lost claim: lease + one interval
+    assert config["REQUEUE_CREATED_AFTER_SECONDS"] + interval <= 90
+    assert config["SENDING_CLAIM_LEASE_SECONDS"] + interval <= 90
+    # ...yet a live worker's slowest provider call (connect and answer timeouts) ends well inside the lease
+    assert config["SENDING_CLAIM_LEASE_SECONDS"] >= 2 * 2 * config["PROVIDER_TIMEOUT_SECONDS"]

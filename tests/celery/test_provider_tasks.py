@@ -4,26 +4,28 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 from unittest.mock import MagicMock, patch
 
+import psycopg
 import pytest
 from celery import Task
 from celery.exceptions import Retry
 from flask import Flask
-from sqlalchemy.exc import NoResultFound
+from sqlalchemy.exc import NoResultFound, OperationalError, PendingRollbackError
 
 from app.celery.celery_app import celery_settings
 from app.celery.provider_tasks import RETRY_COUNTDOWN_SECONDS, deliver_email, deliver_sms
 from app.celery.queues import TaskNames
 from app.clock import utc_now
-from app.dao.notification_sending_dao import dao_touch_created_notifications_to_requeue
-from app.dao.notifications_dao import dao_get_notification_status_by_id
+from app.dao.notification_sending_dao import dao_requeue_overdue_created_notifications
+from app.dao.notifications_dao import dao_get_notification_by_id, dao_get_notification_status_by_id
 from app.delivery.errors import DeliveryRetryableError, NotificationTechnicalFailureException
 from app.notification_status import NotificationStatus
 from config import load_config
+from tests.celery.database_faults import leave_session_broken, terminate_session_connection
 from tests.factories import create_notification, create_template
 
 S = NotificationStatus
@@ -261,6 +263,59 @@ def test_a_notification_waiting_for_its_retry_is_left_to_it_by_the_safety_net(
     with pytest.raises(Retry):
         _run_as_retry(deliver_sms, 1, str(notification_id))
 
-    picked = dao_touch_created_notifications_to_requeue(untouched_since=utc_now() - timedelta(minutes=10), limit=10)
+    picked = dao_requeue_overdue_created_notifications(
+        due_before=utc_now() + timedelta(seconds=RETRY_COUNTDOWN_SECONDS - 10), lanes=[("sms", "normal")], limit=10
+    )
 
     assert picked == []
+    assert dao_get_notification_by_id(notification_id).next_attempt_at > utc_now() + timedelta(minutes=4)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        OperationalError("UPDATE notifications", {}, psycopg.OperationalError("server closed the connection")),
+        PendingRollbackError("Can't reconnect until invalid transaction is rolled back"),
+    ],
+    ids=["dropped connection", "broken session"],
+)
+def test_a_database_error_is_retried_within_a_second_and_keeps_the_provider_to_avoid(
+    send_sms: MagicMock, sms_retry: MagicMock, error: Exception
+) -> None:
+    send_sms.side_effect = error
+
+    with pytest.raises(Retry):
+        _run_as_retry(deliver_sms, 0, NOTIFICATION_ID, failed_provider="mmg")
+
+    sms_retry.assert_called_once_with(exc=error, countdown=1, max_retries=48, queue="retry")
+
+
+def test_a_database_error_is_not_logged_as_unexpected(
+    send_sms: MagicMock, sms_retry: MagicMock, caplog: pytest.LogCaptureFixture
+) -> None:
+    send_sms.side_effect = OperationalError("SELECT", {}, psycopg.OperationalError("connection refused"))
+
+    with caplog.at_level(logging.INFO), pytest.raises(Retry):
+        _run_as_retry(deliver_sms, 3, NOTIFICATION_ID)
+
+    assert [(record.levelname, record.getMessage()) for record in caplog.records] == [
+        ("WARNING", "deliver_sms could not use the database (OperationalError); retrying in 10 s")
+    ]
+
+
+@pytest.mark.parametrize(
+    "break_session",
+    [terminate_session_connection, leave_session_broken],
+    ids=["connection killed", "session left broken by an earlier error"],
+)
+def test_a_send_whose_database_connection_died_is_retried_on_a_fresh_session(
+    notify_db_session: None, sms_retry: MagicMock, break_session: Callable[[], None]
+) -> None:
+    notification_id = str(create_notification().id)
+    break_session()
+
+    with pytest.raises(Retry):
+        _run_as_retry(deliver_sms, 0, notification_id)
+
+    assert sms_retry.call_args.kwargs["countdown"] == 1
+    assert dao_get_notification_status_by_id(notification_id) == S.CREATED  # the session works again

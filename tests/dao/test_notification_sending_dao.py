@@ -13,16 +13,17 @@ from app.dao.notification_sending_dao import (
     dao_record_notification_sent,
     dao_release_sending_claim,
     dao_release_stale_sending_claims,
+    dao_requeue_overdue_created_notifications,
     dao_timeout_sending_notifications,
-    dao_touch_created_notification,
-    dao_touch_created_notifications_to_requeue,
+    dao_update_notification_next_attempt_at,
 )
 from app.dao.notifications_dao import dao_get_notification_by_id, dao_update_notification_status_by_id
-from app.models import Notification
+from app.models import KeyType, Notification
 from app.notification_status import NotificationStatus
 from tests.factories import create_notification, create_template
 
 S = NotificationStatus
+KEY_TYPES = [key_type.value for key_type in KeyType]
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
@@ -126,25 +127,46 @@ def test_recording_an_answer_keeps_a_status_a_fast_receipt_already_set(notify_db
     assert (_reload(notification).status, _reload(notification).reference) == (S.DELIVERED, "ref-1")
 
 
-def test_created_notifications_untouched_for_long_enough_are_picked_for_requeue(notify_db_session: None) -> None:
+ALL_LANES = [(notification_type, key_type) for notification_type in ("sms", "email") for key_type in KEY_TYPES]
+
+
+def _requeue_overdue(*, due_before: datetime, lanes: list[tuple[str, str]] = ALL_LANES, limit: int = 100) -> list:
+    return dao_requeue_overdue_created_notifications(due_before=due_before, lanes=lanes, limit=limit)
+
+
+def test_created_notifications_overdue_are_picked_for_requeue(notify_db_session: None) -> None:
     template = create_template(template_type="email")
     old = create_notification(template=template, status=S.CREATED, created_at=NOW - timedelta(minutes=30))
-    create_notification(template=template, status=S.CREATED, created_at=NOW - timedelta(minutes=1))
+    create_notification(template=template, status=S.CREATED, created_at=NOW - timedelta(seconds=30))
     create_notification(template=template, status=S.SENDING, created_at=NOW - timedelta(minutes=30))
 
-    picked = dao_touch_created_notifications_to_requeue(untouched_since=NOW - timedelta(minutes=10), limit=100)
+    picked = _requeue_overdue(due_before=NOW - timedelta(minutes=1))
 
     assert picked == [NotificationToQueue(old.id, "email", "normal")]
 
 
-def test_a_created_notification_touched_recently_is_not_picked(notify_db_session: None) -> None:
+def test_a_notification_picked_for_requeue_is_due_again_only_after_the_grace(notify_db_session: None) -> None:
     create_notification(status=S.CREATED, created_at=NOW - timedelta(minutes=30))
-    with freeze_time(NOW - timedelta(minutes=1)):
-        dao_touch_created_notifications_to_requeue(untouched_since=NOW - timedelta(minutes=11), limit=100)
+    with freeze_time(NOW - timedelta(seconds=30)):
+        _requeue_overdue(due_before=NOW - timedelta(minutes=2))
 
-    picked_again = dao_touch_created_notifications_to_requeue(untouched_since=NOW - timedelta(minutes=10), limit=100)
+    picked_again = _requeue_overdue(due_before=NOW - timedelta(minutes=1))
+    picked_later = _requeue_overdue(due_before=NOW)
 
-    assert picked_again == []
+    assert (len(picked_again), len(picked_later)) == (0, 1)
+
+
+def test_only_notifications_in_the_given_lanes_are_picked(notify_db_session: None) -> None:
+    sms = create_notification(status=S.CREATED, created_at=NOW - timedelta(minutes=30))
+    create_notification(status=S.CREATED, key_type="test", created_at=NOW - timedelta(minutes=30))
+    create_notification(
+        template=create_template(template_type="email"), status=S.CREATED, created_at=NOW - timedelta(minutes=30)
+    )
+
+    picked = _requeue_overdue(due_before=NOW, lanes=[("sms", "normal"), ("sms", "team")])
+    picked_without_lanes = _requeue_overdue(due_before=NOW, lanes=[])
+
+    assert ([notification.id for notification in picked], picked_without_lanes) == ([sms.id], [])
 
 
 def test_requeue_picks_at_most_the_batch_size_oldest_first(notify_db_session: None) -> None:
@@ -154,7 +176,7 @@ def test_requeue_picks_at_most_the_batch_size_oldest_first(notify_db_session: No
         for minutes in (40, 60, 50)
     ]
 
-    picked = dao_touch_created_notifications_to_requeue(untouched_since=NOW - timedelta(minutes=10), limit=2)
+    picked = _requeue_overdue(due_before=NOW - timedelta(minutes=10), limit=2)
 
     assert {notification.id for notification in picked} == {created[1].id, created[2].id}
 
@@ -195,11 +217,58 @@ def test_timeout_leaves_other_notifications_alone(notify_db_session: None, statu
     assert _reload(notification).status == status
 
 
-def test_touching_a_created_notification_keeps_the_requeue_away(notify_db_session: None) -> None:
+def test_a_notification_waiting_for_its_retry_is_not_overdue_before_its_next_attempt(
+    notify_db_session: None,
+) -> None:
     notification = create_notification(status=S.CREATED, created_at=NOW - timedelta(minutes=30))
-    with freeze_time(NOW - timedelta(minutes=1)):
-        dao_touch_created_notification(notification.id)
+    dao_update_notification_next_attempt_at(notification.id, next_attempt_at=NOW + timedelta(minutes=5))
 
-    picked = dao_touch_created_notifications_to_requeue(untouched_since=NOW - timedelta(minutes=10), limit=100)
+    picked_before = _requeue_overdue(due_before=NOW + timedelta(minutes=4))
+    picked_after = _requeue_overdue(due_before=NOW + timedelta(minutes=6))
 
-    assert picked == []
+    assert (picked_before, [row.id for row in picked_after]) == ([], [notification.id])
+
+
+def test_the_next_attempt_of_a_notification_no_longer_created_is_left_alone(notify_db_session: None) -> None:
+    notification = create_notification(status=S.SENDING)
+
+    dao_update_notification_next_attempt_at(notification.id, next_attempt_at=NOW)
+
+    assert _reload(notification).next_attempt_at is None
+
+
+def test_a_stale_claim_handed_back_is_due_now(notify_db_session: None) -> None:
+    stale = _claimed_notification(NOW - timedelta(minutes=10))
+
+    with freeze_time(NOW):
+        dao_release_stale_sending_claims(claimed_before=NOW - timedelta(minutes=2), limit=100)
+
+    assert _reload(stale).next_attempt_at == NOW
+
+
+def _deferred_stale_claim(*, next_attempt_at: datetime) -> Notification:
+    notification = create_notification(status=S.CREATED)
+    dao_update_notification_next_attempt_at(notification.id, next_attempt_at=next_attempt_at)
+    dao_update_notification_status_by_id(notification.id, S.SENDING, sending_claimed_at=NOW - timedelta(minutes=10))
+    return notification
+
+
+@freeze_time(NOW)
+def test_a_stale_claim_whose_next_attempt_is_still_to_come_is_left_alone(notify_db_session: None) -> None:
+    notification = _deferred_stale_claim(next_attempt_at=NOW + timedelta(minutes=5))
+
+    released = dao_release_stale_sending_claims(claimed_before=NOW - timedelta(minutes=1), limit=100)
+    reclaimed = dao_reclaim_stale_sending_notification(
+        notification.id, claimed_at=NOW, stale_claims_before=NOW - timedelta(minutes=1)
+    )
+
+    assert (released, reclaimed, _reload(notification).status) == ([], None, S.SENDING)
+
+
+@freeze_time(NOW)
+def test_a_stale_claim_whose_next_attempt_has_come_is_handed_back(notify_db_session: None) -> None:
+    notification = _deferred_stale_claim(next_attempt_at=NOW - timedelta(seconds=1))
+
+    released = dao_release_stale_sending_claims(claimed_before=NOW - timedelta(minutes=1), limit=100)
+
+    assert [row.id for row in released] == [notification.id]

@@ -17,6 +17,7 @@ from app.delivery.claims import (
 )
 from app.notification_status import NotificationStatus
 from app.receipts.sms_receipts import process_mmg_receipt
+from tests.celery.database_faults import terminate_session_connection
 from tests.factories import create_notification
 
 S = NotificationStatus
@@ -179,3 +180,17 @@ def test_handing_back_to_await_a_receipt_changes_nothing_once_a_receipt_has_come
 
     row = dao_get_notification_by_id(notification.id)
     assert (released, row.status, row.receipt_wait_until) == (False, S.DELIVERED, None)
+
+
+def test_the_answer_is_recorded_even_when_the_database_connection_died_during_the_provider_call(
+    notify_db_session: None,
+) -> None:
+    notification = create_notification()
+    claim = claim_notification_for_sending(notification.id, provider="mmg", billable_units=1)
+    assert claim is not None
+
+    terminate_session_connection()  # PostgreSQL restarted while the provider was answering
+    recorded = record_provider_answer(claim, reference="mmg-1")
+
+    row = dao_get_notification_by_id(notification.id)
+    assert (recorded.status, row.reference, row.sent_at is not None) == (S.SENDING, "mmg-1", True)

@@ -9,8 +9,10 @@ from unittest.mock import MagicMock, call
 import pytest
 from flask import Flask
 from freezegun import freeze_time
+from kombu import Producer
 
 from app.clock import utc_now
+from app.dao.notification_sending_dao import dao_update_notification_next_attempt_at
 from app.dao.notifications_dao import dao_get_notification_by_id, dao_update_notification_status_by_id
 from app.dao.service_callback_dao import dao_save_service_callback
 from app.delivery.safety_nets import (
@@ -62,11 +64,71 @@ def test_a_notification_created_long_ago_is_queued_again_on_its_queue(
 
 
 def test_a_recent_created_notification_is_left_to_its_task(notify_db_session: None, send_task: MagicMock) -> None:
-    create_notification(created_at=utc_now() - timedelta(minutes=9))
+    create_notification(created_at=utc_now() - timedelta(seconds=50))
 
     queued = requeue_created_notifications()
 
     assert (queued, send_task.call_count) == (0, 0)
+
+
+def test_a_notification_waiting_for_its_retry_countdown_is_not_sent_early(
+    notify_db_session: None, send_task: MagicMock
+) -> None:
+    notification = create_notification(created_at=utc_now() - timedelta(minutes=30))
+    dao_update_notification_next_attempt_at(notification.id, next_attempt_at=utc_now() + timedelta(minutes=4))
+
+    queued = requeue_created_notifications()
+
+    assert (queued, send_task.call_count) == (0, 0)
+
+
+def test_a_notification_whose_retry_never_came_is_queued_again_a_minute_after_it_was_due(
+    notify_db_session: None, send_task: MagicMock
+) -> None:
+    notification = create_notification(created_at=utc_now() - timedelta(minutes=30))
+    dao_update_notification_next_attempt_at(notification.id, next_attempt_at=utc_now() - timedelta(seconds=61))
+
+    queued = requeue_created_notifications()
+
+    assert (queued, _deliver_calls(send_task)) == (1, [("deliver_sms", str(notification.id), "send-sms")])
+
+
+def test_a_notification_queued_again_is_not_queued_a_second_time_by_the_next_run(
+    notify_db_session: None, send_task: MagicMock
+) -> None:
+    create_notification(created_at=utc_now() - timedelta(minutes=30))
+
+    first_run = requeue_created_notifications()
+    second_run = requeue_created_notifications()
+
+    assert (first_run, second_run, send_task.call_count) == (1, 0, 1)
+
+
+@pytest.fixture
+def waiting_sms_message(notify_api: Flask) -> Iterator[None]:
+    """One message waiting on the real broker's send-sms queue (a backlog), removed afterwards."""
+    celery = notify_api.extensions["celery"]
+    queue = celery.amqp.queues["send-sms"]
+    with celery.connection_for_write() as connection:
+        Producer(connection).publish(
+            {"waiting": True}, exchange=queue.exchange, routing_key="send-sms", declare=[queue]
+        )
+    yield
+    with celery.connection_for_write() as connection:
+        queue.bind(connection.default_channel).purge()
+
+
+def test_overdue_notifications_behind_a_backlog_on_their_queue_are_left_to_it(
+    notify_db_session: None, send_task: MagicMock, waiting_sms_message: None
+) -> None:
+    create_notification(created_at=utc_now() - timedelta(minutes=30))
+    email = create_notification(
+        template=create_template(template_type="email"), created_at=utc_now() - timedelta(minutes=30)
+    )
+
+    queued = requeue_created_notifications()
+
+    assert (queued, _deliver_calls(send_task)) == (1, [("deliver_email", str(email.id), "send-email")])
 
 
 def test_every_batch_is_queued(notify_db_session: None, send_task: MagicMock, batch_of_two: None) -> None:

@@ -6,21 +6,26 @@ touches nobody else; the test publishes to it with a Celery app of its own (neve
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
+import socket
 import tempfile
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from celery import Celery
 from flask import Flask
 
 from app.celery.celery_app import celery_settings
+from app.celery.queues import all_queues
 from config import celery_broker_url
 from tests.reliability.provider_stub import ProviderStub
 from tests.reliability.redis_server import RedisServer
-from tests.reliability.worker_process import StartWorker, WorkerProcess
+from tests.reliability.worker_process import BeatProcess, StartWorker, WorkerProcess
 
 
 @pytest.fixture
@@ -75,8 +80,56 @@ def start_worker(worker_environment: dict[str, str], tmp_path: Path, notify_db_s
 
 
 @pytest.fixture
+def start_beat(worker_environment: dict[str, str], tmp_path: Path, notify_db_session: None) -> Iterator[StartWorker]:
+    """Start beat (extra settings as keyword arguments); stopped before the database is cleaned."""
+    beats: list[WorkerProcess] = []
+
+    def start(**settings: str) -> WorkerProcess:
+        beat = BeatProcess({**worker_environment, **settings}, tmp_path / f"beat-{len(beats)}.log")
+        beats.append(beat.start())
+        return beat
+
+    yield start
+    for beat in beats:
+        beat.kill()
+
+
+@pytest.fixture
 def publisher(notify_api: Flask, broker: RedisServer) -> Iterator[Celery]:
     app = Celery("reliability-publisher", set_as_current=False)
     app.conf.update(celery_settings({**notify_api.config, "CELERY_BROKER_URL": celery_broker_url(broker.url)}))
     yield app
     app.close()
+
+
+def _rabbitmq_url() -> str:
+    url = os.environ.get("RABBITMQ_URL")
+    if not url:
+        pytest.skip("RABBITMQ_URL is not set (e.g. amqp://guest:guest@127.0.0.1:5672//): RabbitMQ smoke test skipped")
+    parts = urlsplit(url)
+    try:
+        socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 5672), timeout=1).close()
+    except OSError as error:
+        pytest.skip(f"RabbitMQ at {parts.hostname}:{parts.port or 5672} is unreachable ({error}): smoke test skipped")
+    return url
+
+
+@pytest.fixture
+def rabbitmq_publisher(notify_api: Flask) -> Iterator[Celery]:
+    """A publisher on RabbitMQ's shared queues, held by one test at a time (pytest-xdist runs tests in parallel, and
+    one test's worker would take the other's messages)."""
+    url = _rabbitmq_url()
+    app = Celery(f"rabbitmq-publisher-{uuid.uuid4().hex[:6]}", set_as_current=False)
+    app.conf.update(celery_settings({**notify_api.config, "CELERY_BROKER_URL": url}))
+    with open(Path(tempfile.gettempdir()) / "herald-rabbitmq-tests.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _delete_queues(app)  # what earlier runs left behind belongs to another database
+        yield app
+        _delete_queues(app)
+    app.close()
+
+
+def _delete_queues(app: Celery) -> None:
+    with app.connection_for_write() as connection, connection.channel() as channel:
+        for queue in all_queues():
+            channel.queue_delete(queue)

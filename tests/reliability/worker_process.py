@@ -1,4 +1,4 @@
-"""A real Celery worker (`celery -A run_celery worker --pool threads`) as a child process of the test."""
+"""A real Celery worker (`celery -A run_celery worker --pool threads`) or beat as a child process of the test."""
 
 from __future__ import annotations
 
@@ -23,20 +23,29 @@ class WorkerProcess:
         self.concurrency = concurrency
         self._process: subprocess.Popen[bytes] | None = None
 
-    def start(self) -> WorkerProcess:
-        command = [
+    ready_pattern = r"ready\."
+
+    def command(self) -> list[str]:
+        return [
             str(CELERY), "-A", "run_celery", "worker",
             "--pool", "threads", "--concurrency", str(self.concurrency),
             "--queues", QUEUES, "--loglevel", "INFO",
             "--without-mingle", "--without-gossip", "--without-heartbeat",
             "--hostname", f"reliability-{os.getpid()}-{time.monotonic_ns()}@%h",
         ]  # fmt: skip
+
+    def start(self) -> WorkerProcess:
         self._log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         with open(self.log_path, "ab") as log:  # the child keeps its own copy of the descriptor
             self._process = subprocess.Popen(
-                command, cwd=ROOT, env=self.environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                self.command(),
+                cwd=ROOT,
+                env=self.environment,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
-        self.wait_for_log(r"ready\.", timeout_seconds=30)
+        self.wait_for_log(self.ready_pattern, timeout_seconds=30)
         return self
 
     def has_exited(self) -> bool:
@@ -74,6 +83,16 @@ class WorkerProcess:
                 raise RuntimeError(f"worker exited with {self._process.returncode}:\n{self.log()[-4000:]}")
             time.sleep(0.05)
         raise TimeoutError(f"{pattern!r} seen {self.count_in_log(pattern)} times, not {count}:\n{self.log()[-4000:]}")
+
+
+class BeatProcess(WorkerProcess):
+    """`celery -A run_celery beat`: sends the periodic tasks (the delivery safety nets) on the configured schedule."""
+
+    ready_pattern = r"beat: Starting"
+
+    def command(self) -> list[str]:
+        schedule = self.log_path.with_suffix(".schedule")
+        return [str(CELERY), "-A", "run_celery", "beat", "--schedule", str(schedule), "--loglevel", "INFO"]
 
 
 StartWorker = Callable[..., WorkerProcess]
