@@ -20,6 +20,7 @@ from app.recipients.guest_list import normalise_recipient_for_comparison
 from app.recipients.phone_numbers import validate_phone_number
 from app.templating.email import email_body_byte_count, email_too_long_message, fill_email_body, is_email_too_long
 from app.templating.placeholders import missing_personalisation_message
+from app.templating.render_bounds import size_problem_before_rendering
 from app.templating.sms import is_sms_too_long, render_sms, sms_too_long_message
 
 TRIAL_MODE_MESSAGE = (
@@ -133,6 +134,10 @@ def _prepare_recipient(cell: str, rules: SendingRules) -> PreparedRow:
 
 
 def _too_long_message(rules: SendingRules, personalisation: dict[str, str]) -> str | None:
+    """Measured before filling (a cell used many times is not copied many times), then counted exactly."""
+    problem = size_problem_before_rendering(rules.template_type, rules.template_content, None, personalisation)
+    if problem is not None:
+        return problem
     if rules.template_type == TemplateType.SMS:
         character_count = render_sms(rules.template_content, personalisation).character_count
         return sms_too_long_message(character_count) if is_sms_too_long(character_count) else None
