@@ -37,6 +37,7 @@ class SendingRules:
     template_type: str
     template_content: str
     can_send_international: bool
+    template_subject: str | None = None  # emails: bounded once filled, like the body
     # None: anyone may receive. Otherwise the normalised recipients allowed, and why others are refused.
     allowed_recipients: frozenset[str] | None = None
     refusal_message: str = TRIAL_MODE_MESSAGE
@@ -135,7 +136,9 @@ def _prepare_recipient(cell: str, rules: SendingRules) -> PreparedRow:
 
 def _too_long_message(rules: SendingRules, personalisation: dict[str, str]) -> str | None:
     """Measured before filling (a cell used many times is not copied many times), then counted exactly."""
-    problem = size_problem_before_rendering(rules.template_type, rules.template_content, None, personalisation)
+    problem = size_problem_before_rendering(
+        rules.template_type, rules.template_content, rules.template_subject, personalisation
+    )
     if problem is not None:
         return problem
     if rules.template_type == TemplateType.SMS:

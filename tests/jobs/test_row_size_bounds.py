@@ -34,3 +34,16 @@ def test_an_sms_cell_of_whitespace_used_many_times_is_refused_before_tidying() -
         "Row 2: Your message is too long. Text messages cannot be longer than 918 characters. "
         "Your message is 201000 characters long."
     ]
+
+
+def test_an_email_subject_filled_past_the_limit_is_refused() -> None:
+    rules = SendingRules(
+        template_type="email",
+        template_content="Hi ((name))",
+        template_subject="((name))" * 10_000,
+        can_send_international=False,
+    )
+
+    assert _problems([["email address", "name"], ["jo@example.com", "x" * 1_000]], rules) == [
+        "Row 2: Your message is too long. Emails cannot be longer than 2000000 bytes. Your message is 10000000 bytes."
+    ]
