@@ -148,6 +148,8 @@ def _base_settings() -> dict[str, Any]:
     # Public URLs
     s["API_HOST_NAME"] = _env("API_HOST_NAME", "http://127.0.0.1:6011")
     s["NOTIFY_EMAIL_DOMAIN"] = _env("NOTIFY_EMAIL_DOMAIN", "notifications.herald.example")
+    # Where a service's settings are managed; named in the refusal of a file sent by email (Notify's own by default).
+    s["ADMIN_BASE_URL"] = _env("ADMIN_BASE_URL", "https://www.notifications.service.gov.uk")
 
     # Authentication
     s["ADMIN_CLIENT_ID"] = _env("ADMIN_CLIENT_ID", "herald-admin")

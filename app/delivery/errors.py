@@ -25,3 +25,7 @@ class NoActiveProviderError(DeliveryRetryableError):
 
     def __init__(self, notification_type: str) -> None:
         super().__init__(f"No active {notification_type} provider", failed_provider=None)
+
+
+class UnrenderableNotificationError(Exception):
+    """The stored template and personalisation cannot be rendered within the limits (or at all); never will be."""

@@ -9,13 +9,17 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from app.delivery.send_context import template_version_for_sending
+from app.delivery.errors import UnrenderableNotificationError
+from app.delivery.send_context import TemplateVersion, template_version_for_sending
 from app.models import KeyType, Notification, NotificationType
 from app.notifications.senders import reply_to_text_for
 from app.recipients.phone_numbers import validate_phone_number
 from app.serialised_models import SerialisedService
 from app.templating.email import render_email
+from app.templating.placeholders import UnrenderableValueError
+from app.templating.render_bounds import size_problem_before_rendering
 from app.templating.sms import render_sms
 
 ONE_CLICK_UNSUBSCRIBE = "List-Unsubscribe=One-Click"
@@ -56,6 +60,7 @@ def build_outgoing_sms(notification: Notification, service: SerialisedService, *
     The sender is the one stored on the notification, else the service's default, else ``default_sender``.
     """
     template = template_version_for_sending(notification.template_id, notification.template_version)
+    _check_renderable(template, NotificationType.SMS, notification.personalisation)
     rendered = render_sms(
         template.content, notification.personalisation, prefix=service.name if service.prefix_sms else None
     )
@@ -79,6 +84,7 @@ def build_outgoing_sms(notification: Notification, service: SerialisedService, *
 def build_outgoing_email(notification: Notification, service: SerialisedService, *, email_domain: str) -> OutgoingEmail:
     """Render the email (HTML and plain text) with its From, reply-to and unsubscribe headers."""
     template = template_version_for_sending(notification.template_id, notification.template_version)
+    _check_renderable(template, NotificationType.EMAIL, notification.personalisation)
     rendered = render_email(template.subject or "", template.content, notification.personalisation)
     return OutgoingEmail(
         notification_id=notification.id,
@@ -95,6 +101,22 @@ def build_outgoing_email(notification: Notification, service: SerialisedService,
         html=rendered.html,
         headers=unsubscribe_headers(notification.unsubscribe_link),
     )
+
+
+def _check_renderable(template: TemplateVersion, notification_type: str, personalisation: Any) -> None:
+    """Refuse, before any rendering, what the API would have refused: a worker never renders without a bound.
+
+    A notification stored before today's limits, or written around the API, fails here for good instead of being
+    rendered (slowly, or into a Python repr) on every retry for days.
+    """
+    if personalisation is not None and not isinstance(personalisation, dict):
+        raise UnrenderableNotificationError("the stored personalisation is not an object")
+    try:
+        problem = size_problem_before_rendering(notification_type, template.content, template.subject, personalisation)
+    except UnrenderableValueError as error:
+        raise UnrenderableNotificationError(str(error)) from error
+    if problem is not None:
+        raise UnrenderableNotificationError(problem)
 
 
 def email_from_address(display_name: str, local_part: str, domain: str) -> str:

@@ -44,7 +44,11 @@ from app.delivery.claims import (
     release_claim,
     release_claim_to_await_receipt,
 )
-from app.delivery.errors import DeliveryRetryableError, NotificationTechnicalFailureException
+from app.delivery.errors import (
+    DeliveryRetryableError,
+    NotificationTechnicalFailureException,
+    UnrenderableNotificationError,
+)
 from app.delivery.outgoing import OutgoingEmail, OutgoingSms, build_outgoing_email, build_outgoing_sms
 from app.delivery.provider_clients import provider_clients
 from app.delivery.provider_priorities import record_sms_provider_error
@@ -106,7 +110,7 @@ def send_email_to_provider(notification_id: uuid.UUID | str, *, excluded_provide
     if not _is_claimable(notification):
         return _leave_alone(notification.id, notification.status)
     service = _active_service(notification)
-    email = build_outgoing_email(notification, service, email_domain=current_app.config["NOTIFY_EMAIL_DOMAIN"])
+    email = _build_email(notification, service)
     provider = choose_email_provider(excluded=excluded_provider)
     claim = claim_notification_for_sending(notification.id, provider=provider, billable_units=0)
     if claim is None:
@@ -277,6 +281,19 @@ def _build_sms(notification: Notification, service: SerialisedService) -> Outgoi
         return build_outgoing_sms(notification, service, default_sender=current_app.config["FROM_NUMBER"])
     except InvalidRecipientError as error:  # stored before today's rules, or written around the API
         _fail_unsendable(notification, f"Notification {notification.id} has an invalid recipient: {error.message}")
+    except UnrenderableNotificationError as error:
+        _fail_unrenderable(notification, error)
+
+
+def _build_email(notification: Notification, service: SerialisedService) -> OutgoingEmail:
+    try:
+        return build_outgoing_email(notification, service, email_domain=current_app.config["NOTIFY_EMAIL_DOMAIN"])
+    except UnrenderableNotificationError as error:
+        _fail_unrenderable(notification, error)
+
+
+def _fail_unrenderable(notification: Notification, error: UnrenderableNotificationError) -> NoReturn:
+    _fail_unsendable(notification, f"Notification {notification.id} cannot be rendered: {error}")
 
 
 def _fail_unsendable(notification: Notification, message: str) -> NoReturn:

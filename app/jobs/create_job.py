@@ -134,6 +134,7 @@ def sending_rules(template: Template, sender: JobSender) -> SendingRules:
         template_type=template.template_type,
         template_content=template.content,
         can_send_international=service.has_permission(ServicePermissionType.INTERNATIONAL_SMS),
+        template_subject=template.subject,
     )
     if sender.key_type == KeyType.TEAM:
         return _restricted(rules, service, TEAM_KEY_MESSAGE)
@@ -147,6 +148,7 @@ def _restricted(rules: SendingRules, service: SerialisedService, message: str) -
         template_type=rules.template_type,
         template_content=rules.template_content,
         can_send_international=rules.can_send_international,
+        template_subject=rules.template_subject,
         allowed_recipients=normalised_recipients(service.guest_list),
         refusal_message=message,
     )

@@ -33,6 +33,7 @@ from app.templating.email import (
     is_email_too_long,
 )
 from app.templating.placeholders import missing_personalisation_message
+from app.templating.render_bounds import size_problem_before_rendering
 from app.templating.sms import SMS_CHARACTER_LIMIT, is_sms_too_long, render_sms, sms_too_long_message
 
 TRIAL_MODE_MESSAGE = (
@@ -58,6 +59,7 @@ class SendingRules:
     template_type: str
     template_content: str
     can_send_international: bool
+    template_subject: str | None = None  # emails: bounded once filled, like the body
     # None: anyone may receive. Otherwise the normalised recipients allowed, and why others are refused.
     allowed_recipients: frozenset[str] | None = None
     refusal_message: str = TRIAL_MODE_MESSAGE
@@ -172,6 +174,12 @@ def _prepare_recipient(cell: str, rules: SendingRules) -> PreparedRow:
 
 
 def _too_long_message(rules: SendingRules, personalisation: dict[str, str]) -> str | None:
+    """Measured before filling (a cell used many times is not copied many times), then counted exactly."""
+    problem = size_problem_before_rendering(
+        rules.template_type, rules.template_content, rules.template_subject, personalisation
+    )
+    if problem is not None:
+        return problem
     if rules.template_type == TemplateType.SMS:
         character_count = render_sms(rules.template_content, personalisation).character_count
         return sms_too_long_message(character_count) if is_sms_too_long(character_count) else None

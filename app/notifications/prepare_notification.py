@@ -14,6 +14,7 @@ from typing import Any
 from app.limits.admission import SendAllowance
 from app.models import NotificationType
 from app.notifications import validators
+from app.notifications.personalisation import check_personalisation, check_personalisation_size
 from app.notifications.senders import reply_to_text_for
 from app.notifications.templates_for_sending import SendableTemplate, get_template_for_sending
 from app.recipients.simulated import SMOKE_TEST_EMAIL_ADDRESSES, SMOKE_TEST_PHONE_NUMBERS
@@ -91,12 +92,24 @@ class _Content:
 
 
 def prepare_notification(
-    request: NotificationRequest, caller: ApiCaller, allowance: SendAllowance, *, default_sms_sender: str
+    request: NotificationRequest,
+    caller: ApiCaller,
+    allowance: SendAllowance,
+    *,
+    default_sms_sender: str,
+    admin_base_url: str,
 ) -> PreparedNotification:
     """Run the checks of steps 4 to 8. Raises BadRequestError, InvalidPhoneError, InvalidEmailError or
-    TooManyRequestsError (international daily limit, reserved on ``allowance``)."""
+    TooManyRequestsError (international daily limit, reserved on ``allowance``).
+
+    The personalisation's types (and any file in it) are checked first; its filled size (`render_bounds.py`) and
+    its total size before anything sanitises or fills it.
+    """
     notification_type = request.notification_type
     validators.check_service_can_send(caller.service, notification_type)
+    check_personalisation(
+        request.personalisation, notification_type, service_id=caller.service.id, admin_base_url=admin_base_url
+    )
     template = _checked_template(caller.service.id, request)
     content = _render(template, request, caller.service)
     reply_to_text = reply_to_text_for(caller.service.id, notification_type, request.sender_id)
@@ -128,7 +141,11 @@ def _checked_template(service_id: uuid.UUID, request: NotificationRequest) -> Se
 
 def _render(template: SendableTemplate, request: NotificationRequest, service: SerialisedService) -> _Content:
     """Fill the template (an SMS with the service-name prefix when the service asks for it) and check it says
-    something. Email personalisation named in `sanitise_content_for` is sanitised first."""
+    something. Email personalisation named in `sanitise_content_for` is sanitised first. Sizes are checked before
+    any of it (the filled size with the values as given may refuse an email that sanitising would have shortened
+    below the limit by removing links)."""
+    validators.check_size_before_rendering(template, request.personalisation)
+    check_personalisation_size(request.personalisation)
     if template.template_type == NotificationType.SMS:
         rendered = render_sms(
             template.content, request.personalisation, prefix=service.name if service.prefix_sms else None
@@ -136,6 +153,7 @@ def _render(template: SendableTemplate, request: NotificationRequest, service: S
         validators.check_sms_is_not_empty(rendered)
         return _Content(request.personalisation, {}, rendered.body, None, rendered)
     personalisation, sanitised_content = sanitise_personalisation(request.personalisation, request.sanitise_content_for)
+    validators.check_size_before_rendering(template, personalisation)  # sanitising may have added escapes
     body = fill_email_body(template.content, personalisation)
     validators.check_email_is_not_empty(body)
     subject = render_email_subject(template.subject or "", personalisation)

@@ -81,7 +81,13 @@ def send_notification(
         previous = find_previous_response(caller.service.id, caller.key_type, idempotent)
         if previous is not None:
             return SendOutcome(previous, is_replay=True)
-    prepared = prepare_notification(request, caller, allowance, default_sms_sender=current_app.config["FROM_NUMBER"])
+    prepared = prepare_notification(
+        request,
+        caller,
+        allowance,
+        default_sms_sender=current_app.config["FROM_NUMBER"],
+        admin_base_url=current_app.config["ADMIN_BASE_URL"],
+    )
     response_body = respond(prepared)
     claim = _claim_for(idempotent, response_body)
     for _attempt in range(STORE_ATTEMPTS):

@@ -21,6 +21,7 @@ from app.recipients.phone_numbers import ValidatedPhoneNumber, parse_phone_numbe
 from app.serialised_models import SerialisedService
 from app.templating.email import email_body_byte_count, email_too_long_message, is_email_too_long
 from app.templating.placeholders import missing_personalisation_message, missing_placeholders
+from app.templating.render_bounds import size_problem_before_rendering
 from app.templating.sms import RenderedSms, is_sms_too_long, sms_too_long_message
 
 TRIAL_MODE_MESSAGE = (
@@ -65,6 +66,13 @@ def check_sms_is_not_empty(rendered: RenderedSms) -> None:
 def check_email_is_not_empty(body: str) -> None:
     if not body.strip():
         raise BadRequestError(EMPTY_MESSAGE)
+
+
+def check_size_before_rendering(template: SendableTemplate, personalisation: Mapping[str, Any]) -> None:
+    """Refuse a message that would fill beyond its limit, measured without filling it (Notify's too-long message)."""
+    problem = size_problem_before_rendering(template.template_type, template.content, template.subject, personalisation)
+    if problem is not None:
+        raise BadRequestError(problem)
 
 
 def check_sms_is_not_too_long(rendered: RenderedSms) -> None:

@@ -212,12 +212,21 @@ def _markdown_link(match: re.Match[str]) -> Inline:
 
 
 def _merge_text(pieces: list[Inline]) -> Line:
+    """Join neighbouring text pieces into one; each run is joined once (adding to a string in a loop is quadratic)."""
     merged: list[Inline] = []
+    texts: list[str] = []
     for piece in pieces:
-        if isinstance(piece, Text) and not piece.text:
+        if isinstance(piece, Text):
+            texts.append(piece.text)
             continue
-        if isinstance(piece, Text) and merged and isinstance(merged[-1], Text):
-            merged[-1] = Text(merged[-1].text + piece.text)
-        else:
-            merged.append(piece)
+        _flush_text(texts, merged)
+        merged.append(piece)
+    _flush_text(texts, merged)
     return tuple(merged)
+
+
+def _flush_text(texts: list[str], merged: list[Inline]) -> None:
+    text = "".join(texts)
+    if text:
+        merged.append(Text(text))
+    texts.clear()

@@ -7,7 +7,8 @@ Values are rendered like this:
 - `None` (or absent): the placeholder is left in the text untouched; `missing_placeholders` reports it.
 - a list or tuple: `None` items and blank items are dropped; the rest become a markdown bullet list
   (`markdown_lists=True`, used for email bodies) or an English list `a, b and c` (SMS, subjects).
-- anything else: `str(value)`.
+- a number or a boolean: `str(value)`, as Notify writes them (`5`, `1.5`, `True`).
+- an object, or a list holding an object or a list: never written as text; `UnrenderableValueError`.
 A conditional placeholder `((name??text))` becomes `text` when the value says yes (see `is_truthy`), else nothing.
 """
 
@@ -43,6 +44,10 @@ class Placeholder:
     @property
     def is_conditional(self) -> bool:
         return self.conditional_text is not None
+
+
+class UnrenderableValueError(ValueError):
+    """A personalisation value that cannot be written into a message (an object, or a list holding one)."""
 
 
 def placeholder_key(name: str) -> str:
@@ -128,7 +133,12 @@ def format_list(items: list[str], *, markdown_lists: bool) -> str:
 
 
 def format_value(value: Any, *, escape_html: bool = False, markdown_lists: bool = False) -> str:
-    """Render one personalisation value as text (see the module docstring)."""
+    """Render one personalisation value as text (see the module docstring). Raises UnrenderableValueError."""
+    if isinstance(value, Mapping) or (
+        isinstance(value, list | tuple) and any(isinstance(item, Mapping | list | tuple) for item in value)
+    ):
+        value_type = type(value).__name__
+        raise UnrenderableValueError(f"a personalisation value of type {value_type} cannot be written as text")
     if isinstance(value, list | tuple):
         items = list_items(value)
         if escape_html:

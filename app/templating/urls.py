@@ -27,15 +27,22 @@ _CLOSING_TO_OPENING = {")": "(", "]": "["}
 
 
 def trim_trailing_punctuation(url: str) -> str:
-    """Drop sentence punctuation from the end of `url`, and closing brackets that have no opening partner in it."""
-    while url and (url[-1] in _TRAILING_PUNCTUATION or _has_unbalanced_closing_bracket(url)):
-        url = url[:-1]
-    return url
+    """Drop sentence punctuation from the end of `url`, and closing brackets that have no opening partner in it.
 
-
-def _has_unbalanced_closing_bracket(url: str) -> bool:
-    opening = _CLOSING_TO_OPENING.get(url[-1])
-    return opening is not None and url.count(opening) < url.count(url[-1])
+    One pass from the end, keeping bracket counts up to date as characters are dropped, so an address followed
+    by a long run of `)` costs time in proportion to its length (counting again at each step was quadratic).
+    """
+    counts = {bracket: url.count(bracket) for bracket in "()[]"}
+    end = len(url)
+    while end:
+        last = url[end - 1]
+        opening = _CLOSING_TO_OPENING.get(last)
+        if opening is not None and counts[opening] < counts[last]:
+            counts[last] -= 1
+        elif last not in _TRAILING_PUNCTUATION:
+            break
+        end -= 1
+    return url[:end]
 
 
 def find_urls(text: str) -> Iterator[tuple[int, int]]:

@@ -5,6 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.templating.placeholders import (
+    UnrenderableValueError,
     fill_placeholders,
     is_truthy,
     missing_personalisation_message,
@@ -172,3 +173,9 @@ def test_a_filled_placeholder_is_never_reported_missing(name, value):
     template = f"Hello (({name}))"
 
     assert missing_placeholders([template], {name.upper(): value}) == []
+
+
+@pytest.mark.parametrize("value", [{"file": "JVBERi0="}, {}, [{"a": 1}], [["a"]], ({"a": 1},)])
+def test_an_object_is_never_written_as_text(value):
+    with pytest.raises(UnrenderableValueError):
+        fill_placeholders("Hi ((a))", {"a": value})

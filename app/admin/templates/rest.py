@@ -20,7 +20,9 @@ from app.dao.templates_dao import (
     dao_list_templates,
     dao_update_template,
 )
+from app.errors import InvalidRequest
 from app.models import Template, TemplateHistory, TemplateType
+from app.templating.render_bounds import template_content_problem
 
 admin_templates = Blueprint("admin_templates", __name__, url_prefix="/service/<uuid:service_id>/template")
 admin_templates.before_request(requires_admin_auth)
@@ -68,10 +70,19 @@ def serialise_template(template: Template | TemplateHistory) -> dict[str, Any]:
     }
 
 
+def check_template_size(template_type: str, content: str, subject: str | None) -> None:
+    """Refuse content a message could never be sent with (Notify's admin words), before storing it."""
+    problem = template_content_problem(template_type, content, subject)
+    if problem is not None:
+        raise InvalidRequest(problem, 400)
+
+
 @admin_templates.route("", methods=["POST"])
 def post_template(service_id: uuid.UUID) -> tuple[Response, int]:
     service = dao_get_service_by_id(service_id)
-    template = dao_create_template(service.id, **load_admin_body(CreateTemplateSchema()))
+    fields_given = load_admin_body(CreateTemplateSchema())
+    check_template_size(fields_given["template_type"], fields_given["content"], fields_given.get("subject"))
+    template = dao_create_template(service.id, **fields_given)
     return jsonify(data=serialise_template(template)), 201
 
 
@@ -90,6 +101,9 @@ def get_template(service_id: uuid.UUID, template_id: uuid.UUID) -> Response:
 def post_template_update(service_id: uuid.UUID, template_id: uuid.UUID) -> Response:
     template = dao_get_template_by_id(service_id, template_id)
     changes = load_admin_body(UpdateTemplateSchema())
+    check_template_size(
+        template.template_type, changes.get("content", template.content), changes.get("subject", template.subject)
+    )
     return jsonify(data=serialise_template(dao_update_template(template, **changes)))
 
 

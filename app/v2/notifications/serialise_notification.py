@@ -11,6 +11,8 @@ from typing import Any
 from app.models import Notification, NotificationType, TemplateHistory
 from app.notification_status import is_final
 from app.templating.email import fill_email_body, render_email_subject
+from app.templating.placeholders import UnrenderableValueError
+from app.templating.render_bounds import size_problem_before_rendering
 from app.templating.sms import render_sms
 from app.v2.datetime_format import format_datetime
 
@@ -22,9 +24,23 @@ def template_version_uri(url_root: str, template_id: Any, version: int) -> str:
 
 
 def rendered_body_and_subject(notification: Notification, template: TemplateHistory) -> tuple[str, str | None]:
-    """The notification's body and (email only) subject, filled from its own personalisation."""
+    """The notification's body and (email only) subject, filled from its own personalisation.
+
+    A notification stored before today's limits (or written around the API) that cannot be filled within them, or
+    whose values cannot be written as text, was never sendable: it is shown with its template unfilled rather than
+    rendered without a bound.
+    """
     personalisation = notification.personalisation
-    if notification.notification_type == NotificationType.EMAIL:
+    is_email = notification.notification_type == NotificationType.EMAIL
+    try:
+        problem = size_problem_before_rendering(
+            notification.notification_type, template.content, template.subject if is_email else None, personalisation
+        )
+    except UnrenderableValueError:
+        problem = "a value cannot be written as text"
+    if problem is not None:
+        return template.content, (template.subject or "") if is_email else None
+    if is_email:
         subject = render_email_subject(template.subject or "", personalisation)
         return fill_email_body(template.content, personalisation), subject
     return render_sms(template.content, personalisation).body, None

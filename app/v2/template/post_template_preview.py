@@ -1,19 +1,25 @@
-"""POST /v2/template/<id>/preview: the latest version of a template filled with the given personalisation."""
+"""POST /v2/template/<id>/preview: the latest version of a template filled with the given personalisation.
+
+The personalisation and the filled size are checked as for a send before anything is rendered, so a preview costs
+at most what the largest message costs.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Response, g, jsonify, request
+from flask import Response, current_app, g, jsonify, request
 
 from app.dao.templates_dao import dao_get_template_by_id
 from app.errors import BadRequestError
 from app.models import Template, TemplateType
+from app.notifications.personalisation import check_personalisation, check_personalisation_size
 from app.templating.email import fill_email_body, render_email_subject
 from app.templating.email_html import render_html_blocks
 from app.templating.email_markdown import parse_markdown
 from app.templating.placeholders import missing_personalisation_message, missing_placeholders
+from app.templating.render_bounds import size_problem_before_rendering
 from app.templating.sms import render_sms
 from app.v2.request_validation import validate_request
 from app.v2.template import v2_template
@@ -53,7 +59,17 @@ def post_template_preview(template_id: str) -> Response:
     body = validate_request(request_body(), POST_TEMPLATE_PREVIEW_REQUEST)
     personalisation = body.get("personalisation") or {}
     template = dao_get_template_by_id(g.service_id, template_id)
+    check_personalisation(
+        personalisation,
+        template.template_type,
+        service_id=template.service_id,
+        admin_base_url=current_app.config["ADMIN_BASE_URL"],
+    )
     check_personalisation_is_complete(template, personalisation)
+    problem = size_problem_before_rendering(template.template_type, template.content, template.subject, personalisation)
+    if problem is not None:
+        raise BadRequestError(problem)
+    check_personalisation_size(personalisation)
     return jsonify(
         id=str(template.id),
         type=template.template_type,
