@@ -185,12 +185,12 @@ def test_handing_back_to_await_a_receipt_changes_nothing_once_a_receipt_has_come
 def test_the_answer_is_recorded_even_when_the_database_connection_died_during_the_provider_call(
     notify_db_session: None,
 ) -> None:
-    notification = create_notification()
-    claim = claim_notification_for_sending(notification.id, provider="mmg", billable_units=1)
+    notification_id = create_notification().id
+    claim = claim_notification_for_sending(notification_id, provider="mmg", billable_units=1)
     assert claim is not None
 
     terminate_session_connection()  # PostgreSQL restarted while the provider was answering
     recorded = record_provider_answer(claim, reference="mmg-1")
 
-    row = dao_get_notification_by_id(notification.id)
+    row = dao_get_notification_by_id(notification_id)
     assert (recorded.status, row.reference, row.sent_at is not None) == (S.SENDING, "mmg-1", True)
