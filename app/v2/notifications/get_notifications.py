@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 from flask import Response, current_app, g, jsonify, request
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import MethodNotAllowed
 
 from app.dao.notifications_dao import (
     dao_get_notification_by_id_for_service,
@@ -103,8 +104,14 @@ def page_links(path: str, filters: dict[str, Any], last_id: str | None) -> dict[
     return links
 
 
+# POST-only siblings of `/<notification_id>`: Werkzeug would route `GET /v2/notifications/sms` here as an id.
+SEND_ROUTE_NAMES = ("sms", "email", "letter", "bulk")
+
+
 @v2_notifications.route("/<notification_id>", methods=["GET"])
 def get_notification_by_id(notification_id: str) -> Response:
+    if notification_id in SEND_ROUTE_NAMES:
+        raise MethodNotAllowed(valid_methods=["POST"])
     validate_uuid(notification_id, "notification_id")
     notification = dao_get_notification_by_id_for_service(g.service_id, notification_id)
     if notification.key_type != g.api_user.key_type:
