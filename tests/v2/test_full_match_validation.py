@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from tests.auth_helpers import service_auth_header
 from tests.factories import create_template
 from tests.v2.read_api import create_service_with_key, get_as, post_as
 
@@ -97,3 +98,40 @@ def test_json_bodies_herald_could_not_store_are_refused(client: FlaskClient, url
     assert response.get_json()["errors"] == [
         {"error": "BadRequestError", "message": "Invalid JSON supplied in POST data"}
     ]
+
+
+def test_notifications_list_refuses_a_reference_longer_than_any_stored_one(client: FlaskClient) -> None:
+    caller = create_service_with_key()
+
+    response = get_as(client, caller.api_key, f"/v2/notifications?reference={'x' * 1001}")
+
+    assert response.status_code == 400
+    assert response.get_json()["errors"] == [
+        {"error": "ValidationError", "message": "reference is longer than 1000 characters"}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "allowed"),
+    [
+        ("GET", "/v2/notifications/sms", {"POST"}),
+        ("DELETE", "/v2/notifications/email", {"POST", "OPTIONS"}),
+        ("PUT", "/v2/template/{id}", {"GET", "HEAD", "OPTIONS"}),
+        ("TRACE", "/v2/notifications", {"GET", "HEAD", "OPTIONS"}),
+    ],
+    ids=["GET a send route", "DELETE a send route", "PUT a template", "TRACE the list"],
+)
+def test_a_method_not_allowed_answers_405_in_the_envelope_with_allow(
+    client: FlaskClient, method: str, url: str, allowed: set[str]
+) -> None:
+    caller = create_service_with_key()
+    template = create_template(service=caller.service)
+
+    response = client.open(url.format(id=template.id), method=method, headers=[service_auth_header(caller.api_key)])
+
+    assert response.status_code == 405
+    assert allowed <= {name.strip() for name in response.headers["Allow"].split(",")}
+    assert response.get_json() == {
+        "status_code": 405,
+        "errors": [{"error": "BadRequestError", "message": "The method is not allowed for the requested URL."}],
+    }

@@ -24,6 +24,7 @@ from app.dao.notifications_dao import (
 from app.dao.templates_dao import dao_get_template_history_by_id_and_version
 from app.notification_status import FAILED_FILTER_EXPANSION
 from app.v2.notifications import v2_notifications
+from app.v2.notifications.schemas import MAX_REFERENCE_LENGTH
 from app.v2.notifications.serialise_notification import serialise_notification
 from app.v2.request_validation import UUID_SCHEMA, validate_request, validate_uuid
 
@@ -56,7 +57,12 @@ LIST_NOTIFICATIONS_REQUEST: dict[str, Any] = {
     "properties": {
         "status": {"type": "array", "items": {"enum": list(STATUS_FILTER_VALUES)}},
         "template_type": {"type": "array", "items": {"enum": list(TEMPLATE_TYPE_FILTER_VALUES)}},
-        "reference": {"type": "string"},
+        # No notification has a longer reference, so a longer one is a mistake (and is not echoed back).
+        "reference": {
+            "type": "string",
+            "maxLength": MAX_REFERENCE_LENGTH,
+            "validationMessage": f"is longer than {MAX_REFERENCE_LENGTH} characters",
+        },
         "older_than": UUID_SCHEMA,
         "include_jobs": {"enum": ["true", "True"]},
     },
