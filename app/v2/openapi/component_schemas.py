@@ -9,12 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 from app.jobs.job_request import MAX_NAME_LENGTH
+from app.jobs.recipient_file import MAX_ROWS
 from app.v2.notifications.schemas import MAX_RECIPIENT_LENGTH, MAX_REFERENCE_LENGTH, MAX_UNSUBSCRIBE_URL_LENGTH
 from app.v2.request_validation import UUID_LENGTH, UUID_PATTERN
 
 STRING_OR_NULL: dict[str, Any] = {"type": ["string", "null"]}
 DATETIME: dict[str, Any] = {"type": "string", "format": "date-time", "examples": ["2016-03-14T12:35:25.909000Z"]}
 DATETIME_OR_NULL: dict[str, Any] = {**DATETIME, "type": ["string", "null"]}
+
+
+NON_BLANK_STRING: dict[str, Any] = {"type": "string", "pattern": "\\S"}
 
 
 def ref(schema_name: str) -> dict[str, str]:
@@ -209,10 +213,20 @@ SEND_SCHEMAS: dict[str, Any] = {
             "template_id": ref("Uuid"),
             "rows": {
                 "type": "array",
-                "minItems": 1,
+                "description": "The header row, then one row per recipient",
+                "minItems": 2,
+                "maxItems": MAX_ROWS + 1,
+                "prefixItems": [{"type": "array", "items": {"type": "string"}, "contains": NON_BLANK_STRING}],
+                # The header and at least one recipient row have a cell with something in it.
+                "contains": {"type": "array", "contains": NON_BLANK_STRING},
+                "minContains": 2,
                 "items": {"type": "array", "items": {"type": ["string", "number", "null"]}},
             },
-            "csv": {"type": "string"},
+            "csv": {
+                "type": "string",
+                "description": "A header line, then a line per recipient",
+                "pattern": "\\S[^\\r\\n]*[\\r\\n][\\s\\S]*\\S",
+            },
             "scheduled_for": {**DATETIME_OR_NULL, "description": "Up to 96 hours ahead; UTC when no offset"},
             "reply_to_id": {"anyOf": [ref("Uuid"), {"type": "null"}], "description": "An SMS sender or reply-to id"},
         },
