@@ -146,7 +146,10 @@ def register_error_handlers(app: Flask) -> None:
         if status_code == 404:
             return _render(NotFoundError("Not Found"))
         if status_code == 405:
-            return _render(HeraldError("The method is not allowed for the requested URL.", 405))
+            response = _render(HeraldError("The method is not allowed for the requested URL.", 405))
+            # RFC 9110: a 405 lists the methods the resource supports.
+            response.headers["Allow"] = ", ".join(getattr(error, "valid_methods", None) or ())
+            return response
         if status_code == 413:
             return _render(HeraldError("Request body too large", 413))
         return _render(HeraldError(error.description or error.name, status_code))

@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import math
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 import jwt
 from flask import current_app, g, request
@@ -27,10 +28,9 @@ GENERIC_INVALID_TOKEN = (
     "https://docs.notifications.service.gov.uk/rest-api.html#authorisation-header"
 )
 CLOCK_SKEW_MESSAGE = "Error: Your system clock must be accurate to within 30 seconds"
-
-
-class _ClockSkewError(Exception):
-    pass
+# A real token (header, `iss`, `iat`, signature) is about 200 characters; anything far longer is refused before
+# any base64 or JSON decoding.
+MAX_BEARER_TOKEN_LENGTH = 1024
 
 
 def _bearer_token() -> str:
@@ -39,7 +39,10 @@ def _bearer_token() -> str:
         raise AuthError("Unauthorized: authentication token must be provided", 401)
     if header[:7].title() != "Bearer ":
         raise AuthError("Unauthorized: authentication bearer scheme must be used", 401)
-    return header[7:].strip()
+    token = header[7:].strip()
+    if len(token) > MAX_BEARER_TOKEN_LENGTH:
+        raise AuthError(GENERIC_INVALID_TOKEN)
+    return token
 
 
 @dataclass(frozen=True)
@@ -71,12 +74,25 @@ def _check_algorithm(token: _ParsedToken) -> None:
         raise AuthError("Invalid token: algorithm used is not HS256")
 
 
+def _is_finite_number(value: object) -> TypeGuard[int | float]:
+    """A JSON number that means a moment: not a boolean, not NaN or an infinity (Python's json reads both)."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
+
+
 def _check_issued_at(claims: dict[str, Any], skew_seconds: int) -> None:
+    """Raise AuthError unless `iat` is a finite number within ``skew_seconds`` of now (the clock-skew message).
+
+    NaN compares false with everything, so a window test alone would let it through as a token that never expires;
+    the comparisons below are exact for integers of any size (no float conversion to overflow).
+    """
     issued_at = claims.get("iat")
-    if isinstance(issued_at, bool) or not isinstance(issued_at, int | float):
+    if not _is_finite_number(issued_at):
         raise AuthError(GENERIC_INVALID_TOKEN)
-    if abs(time.time() - issued_at) > skew_seconds:
-        raise _ClockSkewError
+    now = time.time()
+    if not now - skew_seconds <= issued_at <= now + skew_seconds:
+        raise AuthError(CLOCK_SKEW_MESSAGE)
 
 
 def _load_credentials(service_id: uuid.UUID) -> ServiceCredentials:
@@ -93,8 +109,10 @@ def _credentials_cache() -> CredentialsCache:
 
 
 def _service_credentials(issuer: Any) -> ServiceCredentials:
+    if not isinstance(issuer, str):
+        raise AuthError("Invalid token: service id is not the right data type")
     try:
-        service_id = uuid.UUID(str(issuer))
+        service_id = uuid.UUID(issuer)
     except ValueError as error:
         raise AuthError("Invalid token: service id is not the right data type") from error
     try:
@@ -113,10 +131,7 @@ def _matching_key(token: _ParsedToken, api_keys: tuple[SerialisedApiKey, ...]) -
     for api_key in api_keys:
         if not token.is_signed_with(api_key.secret):
             continue
-        try:
-            _check_issued_at(token.claims, skew_seconds)
-        except _ClockSkewError as error:
-            raise AuthError(CLOCK_SKEW_MESSAGE) from error
+        _check_issued_at(token.claims, skew_seconds)
         if api_key.is_revoked:
             raise AuthError("Invalid token: API key revoked")
         return api_key
@@ -142,9 +157,13 @@ def requires_auth() -> None:
 def requires_admin_auth() -> None:
     """before_request hook of the internal API: the token must be signed by the configured admin client."""
     try:
-        token = _bearer_token()
+        _verify_admin_token()
     except AuthError as error:
-        raise InvalidRequest({"token": [error.message]}, 401) from error
+        raise InvalidRequest({"token": [error.message]}, error.status_code) from error
+
+
+def _verify_admin_token() -> None:
+    token = _bearer_token()
     try:
         claims = jwt.decode(
             token,
@@ -153,13 +172,12 @@ def requires_admin_auth() -> None:
             options={"verify_exp": False, "verify_iat": False, "require": ["iss", "iat"]},
         )
     except jwt.PyJWTError as error:
-        raise InvalidRequest({"token": ["Invalid token: signature, api token not found"]}, 403) from error
-    if not hmac.compare_digest(str(claims["iss"]), current_app.config["ADMIN_CLIENT_ID"]):
-        raise InvalidRequest({"token": ["Unauthorized: not allowed to perform this action"]}, 401)
-    try:
-        _check_issued_at(claims, current_app.config["TOKEN_CLOCK_SKEW_SECONDS"])
-    except _ClockSkewError as error:
-        raise InvalidRequest({"token": [CLOCK_SKEW_MESSAGE]}, 403) from error
+        raise AuthError("Invalid token: signature, api token not found") from error
+    issuer = claims["iss"]
+    expected_issuer = current_app.config["ADMIN_CLIENT_ID"]
+    if not isinstance(issuer, str) or not hmac.compare_digest(issuer.encode(), expected_issuer.encode()):
+        raise AuthError("Unauthorized: not allowed to perform this action", 401)
+    _check_issued_at(claims, current_app.config["TOKEN_CLOCK_SKEW_SECONDS"])
 
 
 def requires_no_auth() -> None:

@@ -28,7 +28,10 @@ def parse_provider_time(value: str | None, *, naive_zone: tzinfo | None = UTC) -
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=naive_zone or UTC)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # e.g. 0001-01-01 with a positive offset: before the first representable moment
+        return None
 
 
 def _parse_iso(value: str) -> datetime | None:

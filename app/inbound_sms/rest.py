@@ -14,6 +14,9 @@ from app.inbound_sms.receive import receive_inbound_sms
 from app.receipts.basic_auth import check_basic_auth
 from app.receipts.request_body import body_size_limit, json_object_body
 
+MAX_NUMBER_LENGTH = 20  # inbound_sms.user_number and notify_number
+MAX_REFERENCE_LENGTH = 255  # inbound_sms.provider_reference
+
 # The name starts with "receipts" so errors render in the admin envelope {"result": "error", "message": [...]}.
 receipts_inbound_sms = Blueprint("receipts_inbound_sms", __name__)
 receipts_inbound_sms.before_request(requires_no_auth)
@@ -39,6 +42,9 @@ receipts_inbound_sms.before_request(body_size_limit(MAX_INBOUND_SMS_BYTES))  # a
 def receive_mmg_inbound_sms() -> tuple[Response, int]:
     data = json_object_body("MMG inbound SMS failed")
     _check_fields(data, ("MSISDN", "Number", "Message", "ID"), client_name="MMG")
+    _check_stored_lengths(
+        data, {"MSISDN": MAX_NUMBER_LENGTH, "Number": MAX_NUMBER_LENGTH, "ID": MAX_REFERENCE_LENGTH}, client_name="MMG"
+    )
     receive_inbound_sms(
         provider="mmg",
         notify_number=str(data["Number"]),
@@ -55,6 +61,7 @@ def receive_mmg_inbound_sms() -> tuple[Response, int]:
 def receive_firetext_inbound_sms() -> tuple[Response, int]:
     data = request.form
     _check_fields(data, ("source", "destination", "message"), client_name="Firetext")
+    _check_stored_lengths(data, {"source": MAX_NUMBER_LENGTH, "destination": MAX_NUMBER_LENGTH}, client_name="Firetext")
     receive_inbound_sms(
         provider="firetext",
         notify_number=data["destination"],
@@ -76,3 +83,14 @@ def _check_fields(data: Mapping[str, Any], fields: tuple[str, ...], *, client_na
     ]
     if missing:
         raise InvalidRequest(missing, 400)
+
+
+def _check_stored_lengths(data: Mapping[str, Any], limits: Mapping[str, int], *, client_name: str) -> None:
+    """Refuse a number or reference its column cannot hold (too long, or with NUL, which PostgreSQL text refuses)."""
+    unstorable = [
+        f"{client_name} inbound SMS failed: {field} is not valid"
+        for field, limit in limits.items()
+        if len(str(data[field])) > limit or "\x00" in str(data[field])
+    ]
+    if unstorable:
+        raise InvalidRequest(unstorable, 400)

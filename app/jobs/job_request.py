@@ -8,6 +8,7 @@ of the service). Messages follow Notify's v2 schema errors: `template_id is a re
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Collection
 from datetime import datetime
@@ -16,8 +17,10 @@ from typing import Any
 from app.errors import ValidationError
 from app.jobs.create_job import JobRequest
 from app.jobs.schedule import parse_scheduled_for
+from app.v2.request_validation import UUID_PATTERN
 
 MAX_NAME_LENGTH = 255
+_CANONICAL_UUID = re.compile(UUID_PATTERN.removeprefix("^").removesuffix("$"))
 FIELDS = ("name", "template_id", "rows", "csv", "scheduled_for", "reply_to_id")
 
 
@@ -60,6 +63,8 @@ def _name_problems(body: dict[str, Any]) -> list[str]:
         return ["name should be non-empty"]
     if len(name) > MAX_NAME_LENGTH:
         return [f"name is too long (maximum {MAX_NAME_LENGTH} characters)"]
+    if "\x00" in name:  # PostgreSQL text cannot hold it
+        return ["name must not contain the NUL character"]
     return []
 
 
@@ -67,9 +72,8 @@ def _uuid_problems(body: dict[str, Any], field: str, *, is_required: bool) -> li
     value = body.get(field)
     if value is None:
         return [f"{field} is a required property"] if is_required else []
-    try:
-        uuid.UUID(value)
-    except (TypeError, ValueError, AttributeError):
+    # The 36-character form only, as everywhere in the v2 API (uuid.UUID also reads braces, urn: and bare hex).
+    if not isinstance(value, str) or not _CANONICAL_UUID.fullmatch(value):
         return [f"{field} is not a valid UUID"]
     return []
 

@@ -16,9 +16,18 @@ from jsonschema import ValidationError as SchemaViolation
 
 from app.errors import ValidationError
 
+UUID_LENGTH = 36
 UUID_PATTERN = "^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$"
 
-UUID_SCHEMA: dict[str, Any] = {"type": "string", "pattern": UUID_PATTERN, "validationMessage": "is not a valid UUID"}
+# Python's `$` also matches before a trailing newline (JSON Schema's ECMA-262 `$` does not), so the pattern alone
+# would let `<uuid>\n` through to PostgreSQL; the exact length makes it a full match in both dialects.
+UUID_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "minLength": UUID_LENGTH,
+    "maxLength": UUID_LENGTH,
+    "pattern": UUID_PATTERN,
+    "validationMessage": "is not a valid UUID",
+}
 
 
 def violation_message(violation: SchemaViolation) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, jsonify
 
 from app.authentication.auth import requires_admin_auth
 from app.clock import utc_now
@@ -17,6 +17,7 @@ from app.jobs.cancel_job import cancel_job
 from app.jobs.create_job import JobSender, create_job
 from app.jobs.job_request import parse_job_request
 from app.jobs.serialisation import serialise_job
+from app.request_json import InvalidJsonError, parsed_json_body
 
 admin_jobs = Blueprint("admin_jobs", __name__, url_prefix="/service/<uuid:service_id>/job")
 admin_jobs.before_request(requires_admin_auth)
@@ -25,8 +26,11 @@ admin_jobs.before_request(requires_admin_auth)
 @admin_jobs.route("", methods=["POST"])
 def post_job(service_id: uuid.UUID) -> tuple[Response, int]:
     service = dao_get_serialised_service(service_id)
-    body = request.get_json(force=True, silent=True)
-    if body is None:
+    try:
+        body = parsed_json_body()
+    except InvalidJsonError as error:
+        raise InvalidRequest("Invalid JSON supplied in POST data", 400) from error
+    if not isinstance(body, dict):
         raise InvalidRequest("Invalid JSON supplied in POST data", 400)
     job_request = parse_job_request(body, now=utc_now(), extra_fields=("created_by",))
     created_by = body.get("created_by")

@@ -9,16 +9,19 @@ from app.callbacks.sender import BEARER_TOKEN_PATTERN
 from app.models import CallbackType, ServicePermissionType
 
 PERMISSIONS = [permission.value for permission in ServicePermissionType]
+LARGEST_INTEGER = 2**31 - 1  # a PostgreSQL integer column
+LARGEST_BIG_INTEGER = 2**63 - 1  # a PostgreSQL bigint column
 
 
 class _ServiceSettingsSchema(Schema):
     active = fields.Boolean()
     restricted = fields.Boolean()
-    rate_limit = fields.Integer(validate=validate.Range(min=1))
-    sms_message_limit = fields.Integer(validate=validate.Range(min=0))
-    email_message_limit = fields.Integer(validate=validate.Range(min=0))
-    international_sms_message_limit = fields.Integer(validate=validate.Range(min=0))
-    email_sender_local_part = fields.String(validate=validate.Regexp(r"^[a-z0-9][a-z0-9.\-_]{0,63}$"))
+    rate_limit = fields.Integer(validate=validate.Range(min=1, max=LARGEST_INTEGER))
+    sms_message_limit = fields.Integer(validate=validate.Range(min=0, max=LARGEST_BIG_INTEGER))
+    email_message_limit = fields.Integer(validate=validate.Range(min=0, max=LARGEST_BIG_INTEGER))
+    international_sms_message_limit = fields.Integer(validate=validate.Range(min=0, max=LARGEST_BIG_INTEGER))
+    # Regexp uses re.match: `\Z`, not `$`, so a trailing newline cannot slip into the From address.
+    email_sender_local_part = fields.String(validate=validate.Regexp(r"[a-z0-9][a-z0-9.\-_]{0,63}\Z"))
     custom_email_sender_name = fields.String(allow_none=True, validate=validate.Length(max=255))
     prefix_sms = fields.Boolean()
     data_retention_days = fields.Integer(validate=validate.Range(min=1, max=90))

@@ -47,6 +47,7 @@ def first_day_start(now: datetime, days: int) -> datetime:
 
 def _days_argument() -> int:
     value = request.args.get("days", str(DEFAULT_DAYS))
-    if not value.isdigit() or not 1 <= int(value) <= MAX_DAYS:
+    # str.isdigit() is true for "²", which int() refuses: only ASCII digits, and few of them, are read.
+    if not (value.isascii() and value.isdigit() and len(value) <= 3) or not 1 <= int(value) <= MAX_DAYS:
         raise InvalidRequest({"days": [f"days must be a whole number from 1 to {MAX_DAYS}"]}, 400)
     return int(value)

@@ -113,6 +113,7 @@ def list_template_versions(service_id: uuid.UUID, template_id: uuid.UUID) -> Res
     return jsonify(data=[serialise_template(version) for version in versions])
 
 
-@admin_templates.route("/<uuid:template_id>/version/<int:version>", methods=["GET"])
+# Versions are a PostgreSQL integer: a larger number is no route (404), not a query PostgreSQL refuses.
+@admin_templates.route("/<uuid:template_id>/version/<int(max=2147483647):version>", methods=["GET"])
 def get_template_version(service_id: uuid.UUID, template_id: uuid.UUID, version: int) -> Response:
     return jsonify(data=serialise_template(dao_get_template_version(service_id, template_id, version)))

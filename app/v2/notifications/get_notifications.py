@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 from flask import Response, current_app, g, jsonify, request
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import MethodNotAllowed
 
 from app.dao.notifications_dao import (
     dao_get_notification_by_id_for_service,
@@ -23,6 +24,7 @@ from app.dao.notifications_dao import (
 from app.dao.templates_dao import dao_get_template_history_by_id_and_version
 from app.notification_status import FAILED_FILTER_EXPANSION
 from app.v2.notifications import v2_notifications
+from app.v2.notifications.schemas import MAX_REFERENCE_LENGTH
 from app.v2.notifications.serialise_notification import serialise_notification
 from app.v2.request_validation import UUID_SCHEMA, validate_request, validate_uuid
 
@@ -55,7 +57,12 @@ LIST_NOTIFICATIONS_REQUEST: dict[str, Any] = {
     "properties": {
         "status": {"type": "array", "items": {"enum": list(STATUS_FILTER_VALUES)}},
         "template_type": {"type": "array", "items": {"enum": list(TEMPLATE_TYPE_FILTER_VALUES)}},
-        "reference": {"type": "string"},
+        # No notification has a longer reference, so a longer one is a mistake (and is not echoed back).
+        "reference": {
+            "type": "string",
+            "maxLength": MAX_REFERENCE_LENGTH,
+            "validationMessage": f"is longer than {MAX_REFERENCE_LENGTH} characters",
+        },
         "older_than": UUID_SCHEMA,
         "include_jobs": {"enum": ["true", "True"]},
     },
@@ -104,8 +111,14 @@ def page_links(path: str, filters: dict[str, Any], last_id: str | None) -> dict[
     return links
 
 
+# POST-only siblings of `/<notification_id>`: Werkzeug would route `GET /v2/notifications/sms` here as an id.
+SEND_ROUTE_NAMES = ("sms", "email", "letter", "bulk")
+
+
 @v2_notifications.route("/<notification_id>", methods=["GET"])
 def get_notification_by_id(notification_id: str) -> Response:
+    if notification_id in SEND_ROUTE_NAMES:
+        raise MethodNotAllowed(valid_methods=["POST"])
     validate_uuid(notification_id, "notification_id")
     notification = dao_get_notification_by_id_for_service(g.service_id, notification_id)
     if notification.key_type != g.api_user.key_type:

@@ -6,16 +6,16 @@ request); its rows count against the daily limits as a job (`app/jobs/create_job
 
 from __future__ import annotations
 
-from flask import Response, current_app, g, jsonify, request
+from flask import Response, current_app, g, jsonify
 
 from app.clock import utc_now
-from app.errors import BadRequestError
 from app.jobs.create_job import JobSender, create_job
 from app.jobs.job_request import parse_job_request
 from app.jobs.serialisation import serialise_job
 from app.limits.admission import take_rate_limit_token
 from app.redis_store import redis_client
 from app.v2.notifications import v2_notifications
+from app.v2.notifications.post_notification import json_request_body
 
 
 @v2_notifications.route("/bulk", methods=["POST"])
@@ -26,10 +26,7 @@ def post_bulk_notifications() -> tuple[Response, int]:
         key_type=g.api_user.key_type,
         interval_seconds=current_app.config["RATE_LIMIT_INTERVAL_SECONDS"],
     )
-    body = request.get_json(force=True, silent=True)
-    if body is None:
-        raise BadRequestError("Invalid JSON supplied in POST data")
-    job_request = parse_job_request(body, now=utc_now())
+    job_request = parse_job_request(json_request_body(), now=utc_now())
     sender = JobSender(service=g.authenticated_service, key_type=g.api_user.key_type, api_key_id=g.api_user.id)
     job = create_job(job_request, sender)
     return jsonify(data=serialise_job(job)), 201

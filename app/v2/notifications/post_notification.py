@@ -7,7 +7,6 @@ the rate and daily limits, the body's shape, then the domain checks in `app/noti
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable
 from typing import Any, NoReturn
@@ -19,6 +18,7 @@ from app.models import NotificationType
 from app.notifications.idempotency import IDEMPOTENCY_KEY_HEADER, idempotent_request_for
 from app.notifications.prepare_notification import ApiCaller, NotificationRequest, PreparedNotification
 from app.notifications.send_notification import admit_send_for, send_notification
+from app.request_json import InvalidJsonError, parsed_json_body
 from app.v2.notifications import v2_notifications
 from app.v2.notifications.schemas import validate_send_request
 
@@ -26,16 +26,11 @@ INVALID_JSON_MESSAGE = "Invalid JSON supplied in POST data"
 REPLAYED_HEADER = "Idempotent-Replayed"
 
 
-def _refuse_constant(name: str) -> NoReturn:
-    raise ValueError(f"{name} is not JSON")
-
-
 def json_request_body() -> Any:
-    """The parsed body, whatever its Content-Type. Raises BadRequestError when it is not JSON (NaN and Infinity
-    are not JSON either)."""
+    """The parsed body, whatever its Content-Type. Raises BadRequestError when it is not JSON (app/request_json.py)."""
     try:
-        return json.loads(request.get_data(cache=True), parse_constant=_refuse_constant)
-    except (ValueError, RecursionError) as error:
+        return parsed_json_body()
+    except InvalidJsonError as error:
         raise BadRequestError(INVALID_JSON_MESSAGE) from error
 
 

@@ -8,11 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.v2.request_validation import UUID_PATTERN
+from app.jobs.job_request import MAX_NAME_LENGTH
+from app.jobs.recipient_file import MAX_ROWS
+from app.v2.notifications.schemas import MAX_RECIPIENT_LENGTH, MAX_REFERENCE_LENGTH, MAX_UNSUBSCRIBE_URL_LENGTH
+from app.v2.request_validation import UUID_LENGTH, UUID_PATTERN
 
 STRING_OR_NULL: dict[str, Any] = {"type": ["string", "null"]}
 DATETIME: dict[str, Any] = {"type": "string", "format": "date-time", "examples": ["2016-03-14T12:35:25.909000Z"]}
 DATETIME_OR_NULL: dict[str, Any] = {**DATETIME, "type": ["string", "null"]}
+
+
+NON_BLANK_STRING: dict[str, Any] = {"type": "string", "pattern": "\\S"}
 
 
 def ref(schema_name: str) -> dict[str, str]:
@@ -49,7 +55,13 @@ PAGE_LINKS: dict[str, Any] = closed_object(
 )
 
 NOTIFICATION_SCHEMAS: dict[str, Any] = {
-    "Uuid": {"type": "string", "pattern": UUID_PATTERN},
+    "Uuid": {
+        "type": "string",
+        "format": "uuid",
+        "minLength": UUID_LENGTH,
+        "maxLength": UUID_LENGTH,
+        "pattern": UUID_PATTERN,
+    },
     "TemplateReference": closed_object(
         {"id": ref("Uuid"), "version": {"type": "integer", "minimum": 1}, "uri": {"type": "string", "format": "uri"}}
     ),
@@ -97,26 +109,48 @@ SEND_SCHEMAS: dict[str, Any] = {
     "Personalisation": {"type": "object", "description": "Placeholder values, by placeholder name."},
     "PostSmsRequest": closed_object(
         {
-            "phone_number": {"type": "string"},
+            "phone_number": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": MAX_RECIPIENT_LENGTH,
+                "description": "A mobile number; international numbers need the service's permission",
+            },
             "template_id": ref("Uuid"),
             "personalisation": ref("Personalisation"),
-            "reference": {"type": "string", "maxLength": 1000},
+            "reference": ref("ClientReference"),
             "sms_sender_id": ref("Uuid"),
+            "scheduled_for": ref("ScheduledFor"),
         },
         required=["phone_number", "template_id"],
     ),
     "PostEmailRequest": closed_object(
         {
-            "email_address": {"type": "string"},
+            "email_address": {"type": "string", "format": "email", "maxLength": MAX_RECIPIENT_LENGTH},
             "template_id": ref("Uuid"),
             "personalisation": ref("Personalisation"),
-            "reference": {"type": "string", "maxLength": 1000},
+            "reference": ref("ClientReference"),
             "email_reply_to_id": ref("Uuid"),
-            "one_click_unsubscribe_url": {"type": "string", "pattern": "^https"},
+            "one_click_unsubscribe_url": {
+                "type": "string",
+                "format": "uri",
+                "pattern": "^https://[^\\s/?#@]+",
+                "maxLength": MAX_UNSUBSCRIBE_URL_LENGTH,
+            },
             "sanitise_content_for": {"type": "array", "items": {"type": "string"}},
+            "scheduled_for": ref("ScheduledFor"),
         },
         required=["email_address", "template_id"],
     ),
+    "ClientReference": {
+        "type": "string",
+        "maxLength": MAX_REFERENCE_LENGTH,
+        "pattern": "^[^\\u0000]*$",
+        "description": "Your own identifier; PostgreSQL text cannot hold the NUL character",
+    },
+    "ScheduledFor": {
+        **DATETIME_OR_NULL,
+        "description": "Accepted as GOV.UK Notify does (now to 24 hours ahead) but sent at once and answered as null",
+    },
     "PostSmsResponse": {
         "type": "object",
         "properties": {
@@ -170,14 +204,34 @@ SEND_SCHEMAS: dict[str, Any] = {
             "100,000 rows, every one validated before anything is stored."
         ),
         "properties": {
-            "name": {"type": "string", "minLength": 1, "maxLength": 255},
+            "name": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": MAX_NAME_LENGTH,
+                "pattern": "^[^\\u0000]*[^\\u0000\\s][^\\u0000]*$",
+            },
             "template_id": ref("Uuid"),
-            "rows": {"type": "array", "items": {"type": "array", "items": {"type": ["string", "number", "null"]}}},
-            "csv": {"type": "string"},
+            "rows": {
+                "type": "array",
+                "description": "The header row, then one row per recipient",
+                "minItems": 2,
+                "maxItems": MAX_ROWS + 1,
+                "prefixItems": [{"type": "array", "items": {"type": "string"}, "contains": NON_BLANK_STRING}],
+                # The header and at least one recipient row have a cell with something in it.
+                "contains": {"type": "array", "contains": NON_BLANK_STRING},
+                "minContains": 2,
+                "items": {"type": "array", "items": {"type": ["string", "number", "null"]}},
+            },
+            "csv": {
+                "type": "string",
+                "description": "A header line, then a line per recipient",
+                "pattern": "\\S[^\\r\\n]*[\\r\\n][\\s\\S]*\\S",
+            },
             "scheduled_for": {**DATETIME_OR_NULL, "description": "Up to 96 hours ahead; UTC when no offset"},
             "reply_to_id": {"anyOf": [ref("Uuid"), {"type": "null"}], "description": "An SMS sender or reply-to id"},
         },
         "required": ["name", "template_id"],
+        "oneOf": [{"required": ["rows"]}, {"required": ["csv"]}],
         "additionalProperties": False,
     },
     "PostBulkResponse": closed_object(
@@ -225,6 +279,7 @@ TEMPLATE_SCHEMAS: dict[str, Any] = {
     "TemplatePreviewRequest": {
         "type": "object",
         "properties": {"personalisation": {"anyOf": [ref("Personalisation"), {"type": "null"}]}},
+        "description": "Other properties are ignored, as GOV.UK Notify ignores them.",
     },
     "TemplatePreview": closed_object(
         {

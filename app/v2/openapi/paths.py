@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.v2.notifications.get_notifications import STATUS_FILTER_VALUES, TEMPLATE_TYPE_FILTER_VALUES
+from app.v2.notifications.schemas import MAX_REFERENCE_LENGTH
 from app.v2.openapi.component_schemas import ref
 
 ERROR_DESCRIPTIONS = {
@@ -12,12 +13,14 @@ ERROR_DESCRIPTIONS = {
     401: "No bearer token, or not the bearer scheme (AuthError)",
     403: "The token is not valid for any API key of the service (AuthError)",
     404: "No such resource for this service (NoResultFound)",
+    405: "The method is not allowed for this path; `Allow` lists those that are",
     409: "The Idempotency-Key was used before with a different body (ConflictError)",
+    413: "The request body is larger than Herald accepts",
     429: "The per-minute rate limit (RateLimitError) or a daily limit (TooManyRequestsError) is exhausted",
     500: "Something went wrong on Herald's side",
 }
 READ_ERRORS = (400, 401, 403, 404, 500)
-SEND_ERRORS = (400, 401, 403, 409, 429, 500)
+SEND_ERRORS = (400, 401, 403, 409, 413, 429, 500)
 
 
 def json_body(schema_name: str) -> dict[str, Any]:
@@ -51,7 +54,7 @@ IDEMPOTENCY_KEY = {
     "in": "header",
     "required": False,
     "description": "Send the same key with the same body again within 24 hours to get the first answer back.",
-    "schema": {"type": "string", "maxLength": 255},
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[\\x20-\\x7e]+$"},
 }
 
 
@@ -76,7 +79,7 @@ NOTIFICATION_PATHS: dict[str, Any] = {
             "operationId": "send_letter",
             "summary": "Send a letter (not available yet: always refused)",
             "requestBody": {"required": False, **json_body("PostLetterRequest")},
-            "responses": responses(201, "PostSmsResponse", "Never returned yet", (400, 401, 403, 500)),
+            "responses": responses(201, "PostSmsResponse", "Never returned yet", (400, 401, 403, 413, 500)),
         }
     },
     "/v2/notifications/bulk": {
@@ -84,7 +87,7 @@ NOTIFICATION_PATHS: dict[str, Any] = {
             "operationId": "send_bulk",
             "summary": "Send one template to many recipients, as a job",
             "requestBody": {"required": True, **json_body("PostBulkRequest")},
-            "responses": responses(201, "PostBulkResponse", "The job was created", (400, 401, 403, 429, 500)),
+            "responses": responses(201, "PostBulkResponse", "The job was created", (400, 401, 403, 413, 429, 500)),
         }
     },
     "/v2/notifications/{notification_id}": {
@@ -114,7 +117,11 @@ NOTIFICATION_PATHS: dict[str, Any] = {
                     {"type": "array", "items": {"enum": list(TEMPLATE_TYPE_FILTER_VALUES)}},
                     "Repeatable",
                 ),
-                query("reference", {"type": "string"}, "The reference the notification was sent with"),
+                query(
+                    "reference",
+                    {"type": "string", "maxLength": MAX_REFERENCE_LENGTH},
+                    "The reference the notification was sent with",
+                ),
                 query("older_than", ref("Uuid"), "Only notifications created before this one (the page cursor)"),
                 query("include_jobs", {"enum": ["true", "True"]}, "Include notifications sent by bulk jobs"),
             ],
@@ -151,7 +158,7 @@ TEMPLATE_PATHS: dict[str, Any] = {
             "summary": "Fill the latest version of a template without sending it",
             "parameters": [TEMPLATE_ID],
             "requestBody": {"required": False, **json_body("TemplatePreviewRequest")},
-            "responses": responses(200, "TemplatePreview", "The filled template", READ_ERRORS),
+            "responses": responses(200, "TemplatePreview", "The filled template", (*READ_ERRORS, 413)),
         }
     },
     "/v2/templates": {

@@ -21,6 +21,7 @@ from app.templating.email_markdown import parse_markdown
 from app.templating.placeholders import missing_personalisation_message, missing_placeholders
 from app.templating.render_bounds import size_problem_before_rendering
 from app.templating.sms import render_sms
+from app.v2.notifications.post_notification import json_request_body
 from app.v2.request_validation import validate_request
 from app.v2.template import v2_template
 from app.v2.template.schemas import GET_TEMPLATE_REQUEST, POST_TEMPLATE_PREVIEW_REQUEST
@@ -29,9 +30,9 @@ from app.v2.template.serialise_template import template_texts
 
 def request_body() -> Any:
     """The JSON body; an empty body (or `null`) counts as `{}`. Raises BadRequestError when it is not JSON."""
-    body = request.get_json(force=True, silent=True)
-    if body is None and request.get_data().strip() not in (b"", b"null"):
-        raise BadRequestError("Invalid JSON supplied in POST data")
+    if not request.get_data(cache=True).strip():
+        return {}
+    body = json_request_body()
     return {} if body is None else body
 
 
