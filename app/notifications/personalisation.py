@@ -91,11 +91,15 @@ def _text_length(value: Any) -> int:
 
 
 def _check_value_type(key: str, value: Any) -> None:
+    shown_key = key if len(key) <= MAX_SHOWN_KEY_LENGTH else key[:MAX_SHOWN_KEY_LENGTH] + "…"
+    texts = [key, *(value if isinstance(value, list) else [value])]
+    # A NUL cannot be stored in PostgreSQL text and means nothing in a text message or an email.
+    if any(isinstance(text, str) and "\x00" in text for text in texts):
+        raise BadRequestError(f"personalisation {shown_key!r} must not contain the NUL character")
     if value is None or isinstance(value, _SCALAR_TYPES):
         return
     if isinstance(value, list) and all(item is None or isinstance(item, _SCALAR_TYPES) for item in value):
         return
-    shown_key = key if len(key) <= MAX_SHOWN_KEY_LENGTH else key[:MAX_SHOWN_KEY_LENGTH] + "…"
     raise BadRequestError(
         f"personalisation {shown_key} must be text, a number, true or false, null or a list of those "
         "(an object is accepted only as a file to send by email)"

@@ -180,3 +180,22 @@ def test_an_email_of_exactly_the_limit_is_accepted(client: FlaskClient, sender: 
     )
 
     assert response.status_code == 201
+
+
+@pytest.mark.parametrize(
+    "personalisation",
+    [{"name": "Jo\u0000"}, {"name": ["a", "b\u0000"]}, {"name": "Jo", "na\u0000me": "x"}],
+    ids=["in-a-value", "in-a-list-item", "in-a-key"],
+)
+@pytest.mark.parametrize("notification_type", ["sms", "email"])
+def test_a_nul_character_in_personalisation_is_refused_before_anything_is_stored(
+    client: FlaskClient, sender: Sender, notification_type: str, personalisation: dict[str, Any]
+) -> None:
+    body = (sms_body if notification_type == "sms" else email_body)(sender, personalisation=personalisation)
+
+    response = post_send(client, sender.api_key, notification_type, body)
+
+    status, messages = refused_with(response)
+    assert (status, len(messages)) == (400, 1)
+    assert messages[0].endswith("must not contain the NUL character")
+    assert stored_notification_count() == 0
