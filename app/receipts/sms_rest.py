@@ -68,6 +68,9 @@ def _apply_or_queue(provider: str, receipt: dict[str, str]) -> None:
     )
 
 
+SHOWN_REFERENCE_LENGTH = 40
+
+
 def _receipt_fields(data: Mapping[str, Any], fields: tuple[str, ...]) -> dict[str, str]:
     """Keep the fields the receipt task needs, as strings; the recipient's number is left behind."""
     return {field: str(data[field]).strip() for field in fields if data.get(field) is not None}
@@ -82,6 +85,6 @@ def _check_receipt(
     try:
         uuid.UUID(receipt[reference_field])
     except ValueError as error:
-        raise InvalidRequest(
-            [f"{client_name} callback with invalid reference {receipt[reference_field]}"], 400
-        ) from error
+        # Notify's message names the reference; an untrusted one is shown only as far as a real one would go.
+        shown = receipt[reference_field][:SHOWN_REFERENCE_LENGTH]
+        raise InvalidRequest([f"{client_name} callback with invalid reference {shown}"], 400) from error

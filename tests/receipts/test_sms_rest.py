@@ -164,6 +164,17 @@ def test_firetext_receipt_with_a_reference_that_is_not_ours_is_refused(
     )
 
 
+def test_a_refused_reference_is_shown_back_only_as_far_as_a_real_one_would_go(
+    client: FlaskClient, send_task: MagicMock
+) -> None:
+    response = client.post("/notifications/sms/firetext", data=firetext_receipt("delivered", reference="x" * 5000))
+
+    assert (response.status_code, response.get_json()) == (
+        400,
+        {"result": "error", "message": [f"Firetext callback with invalid reference {'x' * 40}"]},
+    )
+
+
 @pytest.mark.parametrize("body", [b"not json", b"[1, 2]", b""], ids=["not-json", "a-list", "empty"])
 def test_mmg_receipt_that_is_not_a_json_object_is_refused(
     client: FlaskClient, send_task: MagicMock, body: bytes
