@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -47,10 +48,15 @@ def _migrations_directory() -> str:
     return os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "migrations")
 
 
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
+
+
 def _register_request_id(app: Flask) -> None:
     @app.before_request
     def assign_request_id() -> None:
-        g.request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex
+        # A caller's id is kept only when it looks like one: it goes into every log line of the request.
+        given = request.headers.get("X-Request-Id", "")
+        g.request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
 
 
 def register_blueprints(app: Flask) -> None:

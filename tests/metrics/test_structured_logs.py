@@ -100,3 +100,16 @@ def test_health_checks_that_pass_are_not_logged(client: FlaskClient, json_log: J
 
     assert response.status_code == 200
     assert [line for line in json_log.lines() if line["logger"] == "app.requests"] == []
+
+
+@pytest.mark.parametrize(
+    "given", ["a" * 129, "id\tforged log line", "<script>", ""], ids=["too-long", "tab-and-spaces", "markup", "empty"]
+)
+def test_a_request_id_that_does_not_look_like_one_is_replaced(
+    client: FlaskClient, json_log: JsonLines, given: str
+) -> None:
+    client.get("/v2/notifications", headers={"X-Request-Id": given})
+
+    [request_line] = [line for line in json_log.lines() if line["logger"] == "app.requests"]
+    assert request_line["request_id"] != given
+    assert len(request_line["request_id"]) == 32
