@@ -46,6 +46,11 @@ DATA_DEPENDENT_REFUSAL = re.compile(
             ".*Can’t send to this recipient.*",
             "Missing column: .+|Row .+|.*rows.*|.*csv.*|.*header.*|.*column.*",
             "No result found",
+            # Files by email: the service's settings, the template's type and the file's bytes decide.
+            "Send files by email has not been set up - .+",
+            "Can only send a file by email",
+            "File is not base64 encoded",
+            "Unsupported file type 'application/octet-stream'.*",
         ]
     )
 )

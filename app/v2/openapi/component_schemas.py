@@ -11,6 +11,7 @@ from typing import Any
 from app.jobs.job_request import MAX_NAME_LENGTH
 from app.jobs.recipient_file import MAX_ROWS
 from app.v2.notifications.schemas import MAX_RECIPIENT_LENGTH, MAX_REFERENCE_LENGTH, MAX_UNSUBSCRIBE_URL_LENGTH
+from app.v2.openapi.personalisation_schemas import PERSONALISATION_SCHEMAS
 from app.v2.request_validation import UUID_LENGTH, UUID_PATTERN
 
 STRING_OR_NULL: dict[str, Any] = {"type": ["string", "null"]}
@@ -106,7 +107,7 @@ NOTIFICATION_SCHEMAS: dict[str, Any] = {
 }
 
 SEND_SCHEMAS: dict[str, Any] = {
-    "Personalisation": {"type": "object", "description": "Placeholder values, by placeholder name."},
+    **PERSONALISATION_SCHEMAS,
     "PostSmsRequest": closed_object(
         {
             "phone_number": {
@@ -127,7 +128,7 @@ SEND_SCHEMAS: dict[str, Any] = {
         {
             "email_address": {"type": "string", "format": "email", "maxLength": MAX_RECIPIENT_LENGTH},
             "template_id": ref("Uuid"),
-            "personalisation": ref("Personalisation"),
+            "personalisation": ref("EmailPersonalisation"),
             "reference": ref("ClientReference"),
             "email_reply_to_id": ref("Uuid"),
             "one_click_unsubscribe_url": {
@@ -278,7 +279,7 @@ TEMPLATE_SCHEMAS: dict[str, Any] = {
     "TemplatesList": closed_object({"templates": {"type": "array", "items": ref("Template")}}),
     "TemplatePreviewRequest": {
         "type": "object",
-        "properties": {"personalisation": {"anyOf": [ref("Personalisation"), {"type": "null"}]}},
+        "properties": {"personalisation": {"anyOf": [ref("EmailPersonalisation"), {"type": "null"}]}},
         "description": "Other properties are ignored, as GOV.UK Notify ignores them.",
     },
     "TemplatePreview": closed_object(
