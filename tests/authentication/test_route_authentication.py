@@ -36,7 +36,7 @@ def _auth_hooks_of(app: Flask, endpoint: str) -> set[object]:
 
 def _example_path(rule: str) -> str:
     with_choices = re.sub(r"<any\(([^,)]+)[^<>]*>", r"\1", rule)
-    with_numbers = re.sub(r"<int:[^<>]+>", "1", with_choices)
+    with_numbers = re.sub(r"<int(\([^)]*\))?:[^<>]+>", "1", with_choices)
     return re.sub(r"<(?:[^:<>]+:)?[^<>]+>", str(uuid.uuid4()), with_numbers)
 
 
