@@ -16,7 +16,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	touch $(STAMP)
 
 run: $(STAMP) ## Start the whole stack: embedded PostgreSQL + Redis, API, workers, beat, simulator
-	$(BIN)/python scripts/run_stack.py
+	$(BIN)/python -m devstack
 
 test: lint typecheck ## The whole suite (lint and type check first), on embedded PostgreSQL + Redis
 	$(BIN)/pytest -n 2 -q
@@ -31,7 +31,7 @@ lint: $(STAMP) ## ruff's checks and its format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-typecheck: $(STAMP) ## mypy, strict on app/ and config.py
+typecheck: $(STAMP) ## mypy, strict on app/, config.py and devstack/
 	$(BIN)/mypy
 
 # One table: API accept rate against a no-work baseline, end to end through the simulator, receipts, limit checks.

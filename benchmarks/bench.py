@@ -26,7 +26,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -36,6 +36,8 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.cpu_meter import CpuMeter, CpuReading  # noqa: E402
 from benchmarks.stack import BenchStack  # noqa: E402
+from devstack.embedded import EmbeddedServices, ensure_services  # noqa: E402
+from devstack.processes import WorkerSettings  # noqa: E402
 
 BENCH_DIR = ROOT / ".data" / "bench"
 BENCH_DATABASE = "herald_bench"
@@ -66,15 +68,15 @@ def main() -> int:
     services, database_url = _start_services()
     stack = BenchStack(
         database_url=database_url,
-        redis_url=services.redis_url,
+        redis_url=services.redis_url or "",
         log_dir=BENCH_DIR / "logs",
         extra_env={"SIMULATOR_RECEIPT_DELAY_MS": "0,50"},
-        service_pids=_embedded_service_pids(),
+        service_pids=services.pids(),
     )
     try:
         rows = run(arguments, stack)
     finally:
-        stack.stop_all()
+        stack.stop()
         services.stop()
     print(_table(rows, arguments, time.monotonic() - started))
     if arguments.json:
@@ -99,22 +101,24 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows in the table for the second limit check")
     parser.add_argument("--limit-checks", type=int, default=5_000)
     # The worker settings that delivered the most per second here (RESULTS.md), as `make run` starts them.
-    parser.add_argument("--worker-processes", type=int, default=int(os.environ.get("CELERY_WORKERS", "2")))
-    parser.add_argument("--worker-pool", default=os.environ.get("CELERY_POOL", "threads"))
-    parser.add_argument("--worker-concurrency", type=int, default=int(os.environ.get("CELERY_CONCURRENCY", "16")))
-    parser.add_argument("--prefetch", type=int, default=int(os.environ.get("CELERY_PREFETCH_MULTIPLIER", "8")))
+    workers = WorkerSettings.from_environ(os.environ)
+    parser.add_argument("--worker-processes", type=int, default=workers.processes)
+    parser.add_argument("--worker-pool", default=workers.pool)
+    parser.add_argument("--worker-concurrency", type=int, default=workers.concurrency)
+    parser.add_argument("--prefetch", type=int, default=workers.prefetch_multiplier)
     parser.add_argument("--only", help="comma-separated phases: accept,e2e,receipts,limits")
     parser.add_argument("--json", help="also write the measurements to this file")
     parser.add_argument("--profile", action="store_true", help="py-spy the API during the accept run (.data/bench)")
     return parser.parse_args()
 
 
-def _start_services() -> tuple[Any, str]:
+def _start_services() -> tuple[EmbeddedServices, str]:
     import psycopg
 
-    from app.embedded_services import ensure_services
-
-    services = ensure_services(BENCH_DIR, environ={})  # always our own servers, whatever the environment says
+    # Always our own servers, whatever the environment says.
+    services = ensure_services(postgres_dir=BENCH_DIR / "postgres", redis_dir=BENCH_DIR / "redis", environ={})
+    assert services.database_url is not None
+    assert services.redis_url is not None
     with psycopg.connect(services.database_url, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
         connection.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
@@ -124,24 +128,15 @@ def _start_services() -> tuple[Any, str]:
     return services, database_url
 
 
-def _embedded_service_pids() -> dict[str, int]:
-    """PostgreSQL's postmaster (from its pid file) and the Redis server (from INFO), for the CPU accounting."""
-    import redis
-
-    postmaster_pid = int((BENCH_DIR / "postgres" / "postmaster.pid").read_text().split()[0])
-    redis_pid = int(redis.Redis.from_url(os.environ["REDIS_URL"]).info("server")["process_id"])
-    return {"postgres": postmaster_pid, "redis": redis_pid}
-
-
 def _cpu_meter(stack: BenchStack) -> CpuMeter:
     return CpuMeter(stack.pids, time.monotonic)
 
 
 def _cpu_summary(reading: CpuReading, items: int) -> dict[str, Any]:
-    """CPU ms per item by process, the Celery workers counted together."""
+    """CPU ms per item by process, the Celery workers (delivery and callbacks) counted together."""
     per_item: dict[str, float] = {}
     for name, ms in reading.per_item_ms(items).items():
-        process = "worker" if name.startswith("worker") else name
+        process = "worker" if "worker" in name else name
         per_item[process] = per_item.get(process, 0.0) + ms
     return {"ms": {name: round(ms, 3) for name, ms in per_item.items()}, "cores_busy": round(reading.cores_busy, 2)}
 
@@ -179,7 +174,7 @@ def run(arguments: argparse.Namespace, stack: BenchStack) -> dict[str, Any]:
         if "receipts" in phases:
             _progress("receipts")
             rows["receipts"] = measure_receipts(stack, seeded, arguments)
-        stack.stop_all()
+        stack.stop()
         if "limits" in phases:
             _progress("inserting rows")
             rows["rows_inserted"] = insert_rows(seeded, arguments.rows)
@@ -189,12 +184,15 @@ def run(arguments: argparse.Namespace, stack: BenchStack) -> dict[str, Any]:
 
 
 def _start_workers(stack: BenchStack, arguments: argparse.Namespace) -> None:
-    stack.start_workers(
+    """The workers `make run` starts (CELERY_* settings), with the command line's choices."""
+    settings = replace(
+        WorkerSettings.from_environ(os.environ),
         processes=arguments.worker_processes,
         pool=arguments.worker_pool,
         concurrency=arguments.worker_concurrency,
         prefetch_multiplier=arguments.prefetch,
     )
+    stack.start_workers(settings)
 
 
 def _seed() -> Seeded:
@@ -298,7 +296,7 @@ def _start_profiler(stack: BenchStack, name: str, seconds: float) -> subprocess.
         "--duration",
         str(int(seconds)),
         "--pid",
-        str(stack.processes[name].pid),
+        str(stack.group[name].pid),
         "--output",
         str(BENCH_DIR / f"profile-{name}.txt"),
     ]
@@ -546,7 +544,7 @@ def _table(rows: dict[str, Any], arguments: argparse.Namespace, seconds: float) 
         f" load {rows['load_before']:.2f} → {rows['load_after']:.2f}, {seconds:.0f} s",
         f"API: gunicorn_config.py ({_gunicorn_settings()}); {arguments.worker_processes} Celery worker(s):"
         f" --pool {arguments.worker_pool} --concurrency"
-        f" {arguments.worker_concurrency}, prefetch multiplier {arguments.prefetch}",
+        f" {arguments.worker_concurrency}, prefetch multiplier {arguments.prefetch}; a callbacks worker",
         "",
         f"| {'measure':<86} | {'value':>12} | {'p50 ms':>8} | {'p95 ms':>8} | {'p99 ms':>8} | {'target':<22} |",
         f"|{'-' * 88}|{'-' * 14}:|{'-' * 9}:|{'-' * 9}:|{'-' * 9}:|{'-' * 24}|",

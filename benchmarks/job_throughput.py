@@ -48,9 +48,10 @@ def main() -> None:
 def _start_services() -> Any:
     import psycopg
 
-    from app.embedded_services import ensure_services
+    from devstack.embedded import ensure_services
 
-    services = ensure_services(ROOT / ".data" / "bench")
+    bench_dir = ROOT / ".data" / "bench"
+    services = ensure_services(postgres_dir=bench_dir / "postgres", redis_dir=bench_dir / "redis", environ=os.environ)
     assert services.database_url is not None
     assert services.redis_url is not None
     with psycopg.connect(services.database_url, autocommit=True) as connection:

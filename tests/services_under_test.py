@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import uuid
 from pathlib import Path
-from typing import Any
+
+from devstack.embedded import EmbeddedServices, ensure_services
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -14,7 +15,7 @@ class ServicesUnderTest:
     """The servers one pytest process uses; started lazily the first time a test needs them."""
 
     def __init__(self) -> None:
-        self._embedded: Any = None
+        self._services: EmbeddedServices | None = None
         self.server_url: str | None = None
         self.redis_url: str | None = None
         self.redis_is_embedded = False
@@ -22,22 +23,18 @@ class ServicesUnderTest:
     def start(self) -> None:
         if self.server_url:
             return
-        from app.embedded_services import EmbeddedServices, start_embedded_postgres, start_embedded_redis
-
-        embedded = EmbeddedServices()
-        self.server_url = os.environ.get("DATABASE_URL")
-        if not self.server_url:
-            embedded._postgres, self.server_url = start_embedded_postgres(ROOT / ".data" / "test-postgres")
-        self.redis_url = os.environ.get("REDIS_URL")
-        self.redis_is_embedded = not self.redis_url
-        if not self.redis_url:
-            run_dir = ROOT / ".data" / "test-redis" / f"{os.getpid()}-{uuid.uuid4().hex[:6]}"
-            embedded._redis, self.redis_url = start_embedded_redis(run_dir)
-        self._embedded = embedded
+        # Each pytest process has a Redis of its own; every process shares the one PostgreSQL server.
+        redis_dir = ROOT / ".data" / "test-redis" / f"{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        services = ensure_services(
+            postgres_dir=ROOT / ".data" / "test-postgres", redis_dir=redis_dir, environ=os.environ
+        )
+        self.server_url, self.redis_url = services.database_url, services.redis_url
+        self.redis_is_embedded = services.is_redis_embedded
+        self._services = services
 
     def stop(self) -> None:
-        if self._embedded is not None:
-            self._embedded.stop()
+        if self._services is not None:
+            self._services.stop()
 
 
 def database_url_named(server_url: str, database: str) -> str:

@@ -1,108 +1,48 @@
-"""Start Herald's processes the way `make run` does (API under gunicorn, Celery worker and beat, the provider
-simulator) against the test session's database and Redis, for whole-stack tests."""
+"""Herald as `make run` starts it (API under gunicorn, a Celery worker, the provider simulator), from devstack, on
+the test session's database and the Redis it is given, for whole-stack tests."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-from collections.abc import Mapping
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 from app.celery.queues import all_queues
-from app.local_processes import free_port, simulator_wiring, wait_for_http
+from devstack import processes
+from devstack.stack import LocalStack
+from tests.reliability.redis_server import RedisServer
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
 
-
-class HeraldStack:
-    """The API, worker, beat and simulator as child processes; `stop()` ends every one of them."""
+class HeraldStack(LocalStack):
+    """The API (two gunicorn workers, API keys cached for a second), one Celery worker on every queue and the
+    simulator, each logging to ``log_dir``; `stop()` ends every one of them."""
 
     def __init__(self, *, database_url: str, redis_url: str, log_dir: Path, extra_env: Mapping[str, str] = ()) -> None:
-        self.api_port = free_port()
-        self.simulator_port = free_port()
-        self.api_url = f"http://127.0.0.1:{self.api_port}"
-        self.simulator_url = f"http://127.0.0.1:{self.simulator_port}"
-        self.log_dir = log_dir
-        self.environment = {
-            **os.environ,
-            "NOTIFY_ENVIRONMENT": "development",
-            "DATABASE_URL": database_url,
-            "REDIS_URL": redis_url,
-            "PORT": str(self.api_port),
-            "GUNICORN_WORKERS": "2",
-            **simulator_wiring(api_url=self.api_url, simulator_port=self.simulator_port),
-            "API_KEY_CACHE_SECONDS": "1",
-            "PYTHONUNBUFFERED": "1",
-            **dict(extra_env),
-        }
-        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+        settings = {"GUNICORN_WORKERS": "2", "API_KEY_CACHE_SECONDS": "1", **dict(extra_env)}
+        super().__init__(database_url=database_url, redis_url=redis_url, log_dir=log_dir, settings=settings)
 
-    def _commands(self) -> dict[str, list[str]]:
-        celery = [str(BIN / "celery"), "-A", "run_celery"]
-        return {
-            "simulator": [str(BIN / "python"), "-m", "app.simulator"],
-            "api": [str(BIN / "gunicorn"), "-c", "gunicorn_config.py", "application:app"],
-            "worker": celery
-            + [
-                "worker",
-                "--loglevel",
-                "INFO",
-                "--pool",
-                "threads",
-                "--concurrency",
-                "8",
-                "--without-mingle",
-                "--without-gossip",
-                "--queues",
-                ",".join(all_queues()),
-            ],
-        }
-
-    def start(self, *, with_beat: bool = False) -> HeraldStack:
-        self.log_dir.mkdir(parents=True, exist_ok=True)
-        commands = self._commands()
-        if with_beat:
-            commands["beat"] = [
-                str(BIN / "celery"),
-                "-A",
-                "run_celery",
-                "beat",
-                "--schedule",
-                str(self.log_dir / "celerybeat-schedule"),
-            ]
-        for name, command in commands.items():
-            with open(self.log_dir / f"{name}.log", "ab") as log:  # the child keeps its own descriptor
-                self.processes[name] = subprocess.Popen(
-                    command,
-                    cwd=ROOT,
-                    env=self.environment,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,
-                )
-        wait_for_http(f"{self.api_url}/_status")
-        wait_for_http(f"{self.simulator_url}/_simulator/health")
+    def start(self) -> HeraldStack:
+        worker = processes.worker(
+            "worker", queues=all_queues(), concurrency=8, options=processes.WITHOUT_MINGLE_OR_GOSSIP
+        )
+        self.group.start(self.simulator(), self.api(), worker)
         return self
 
-    def stop_process(self, name: str, sig: int = signal.SIGTERM) -> None:
-        process = self.processes.get(name)
-        if process is None or process.poll() is not None:
-            return
-        os.killpg(process.pid, sig)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
-    def stop(self) -> None:
-        for name in list(self.processes):
-            self.stop_process(name)
-
-    def logs(self) -> str:
-        return "\n".join(
-            f"--- {path.name}\n{path.read_text(errors='replace')}" for path in sorted(self.log_dir.glob("*.log"))
-        )
+@contextmanager
+def herald_on_its_own_broker(
+    *, database_url: str, log_dir: Path, extra_env: Mapping[str, str]
+) -> Iterator[HeraldStack]:
+    """A running HeraldStack whose Redis is a server of its own: the test session's Redis is flushed between tests,
+    which would also wipe the broker's queue bindings under a running worker."""
+    broker_directory = Path(tempfile.mkdtemp(prefix="herald-e2e-"))  # short: a unix socket path has 108 bytes
+    broker = RedisServer(broker_directory).start()
+    herald = HeraldStack(database_url=database_url, redis_url=broker.url, log_dir=log_dir, extra_env=extra_env)
+    try:
+        yield herald.start()
+    finally:
+        herald.stop()
+        broker.kill()
+        shutil.rmtree(broker_directory, ignore_errors=True)

@@ -3,11 +3,8 @@ Celery worker on a real Redis broker, the provider simulator) must deliver the t
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import requests
@@ -15,9 +12,8 @@ from flask import Flask
 from notifications_python_client import NotificationsAPIClient
 
 from tests.e2e.live_service import LiveService, create_live_service
-from tests.e2e.stack import HeraldStack
+from tests.e2e.stack import HeraldStack, herald_on_its_own_broker
 from tests.e2e.test_whole_stack import send_sms, simulator_messages, wait_for_final_status
-from tests.reliability.redis_server import RedisServer
 
 pytestmark = pytest.mark.e2e
 
@@ -29,24 +25,15 @@ ANSWER_DELAY_MS = (PROVIDER_TIMEOUT_SECONDS + 2) * 1000
 
 @pytest.fixture(scope="module")
 def slow_stack(notify_api: Flask, tmp_path_factory: pytest.TempPathFactory) -> Iterator[HeraldStack]:
-    broker_directory = Path(tempfile.mkdtemp(prefix="herald-slow-"))  # short: a unix socket path has 108 bytes
-    broker = RedisServer(broker_directory).start()
-    herald = HeraldStack(
+    with herald_on_its_own_broker(
         database_url=notify_api.config["DATABASE_URL"],
-        redis_url=broker.url,
         log_dir=tmp_path_factory.mktemp("slow-provider"),
         extra_env={
             "PROVIDER_TIMEOUT_SECONDS": str(PROVIDER_TIMEOUT_SECONDS),
             "AMBIGUOUS_SEND_RECEIPT_WAIT_SECONDS": str(RECEIPT_WAIT_SECONDS),
         },
-    )
-    try:
-        herald.start()
+    ) as herald:
         yield herald
-    finally:
-        herald.stop()
-        broker.kill()
-        shutil.rmtree(broker_directory, ignore_errors=True)
 
 
 @pytest.fixture

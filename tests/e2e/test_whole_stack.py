@@ -6,13 +6,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import shutil
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,8 +20,7 @@ from notifications_python_client import NotificationsAPIClient
 from app.dao.service_callback_dao import dao_save_service_callback
 from app.models import CallbackType
 from tests.e2e.live_service import LiveService, create_live_service
-from tests.e2e.stack import HeraldStack
-from tests.reliability.redis_server import RedisServer
+from tests.e2e.stack import HeraldStack, herald_on_its_own_broker
 
 pytestmark = pytest.mark.e2e
 
@@ -33,24 +29,13 @@ FINAL_STATUSES = {"delivered", "permanent-failure", "temporary-failure", "techni
 
 @pytest.fixture(scope="module")
 def stack(notify_api: Flask, tmp_path_factory: pytest.TempPathFactory) -> Iterator[HeraldStack]:
-    # The stack gets a Redis of its own: the test session's Redis is flushed between tests, which would also wipe
-    # the broker's queue bindings under a running worker.
-    broker_directory = Path(tempfile.mkdtemp(prefix="herald-e2e-"))  # short: a unix socket path has 108 bytes
-    broker = RedisServer(broker_directory).start()
-    herald = HeraldStack(
+    with herald_on_its_own_broker(
         database_url=notify_api.config["DATABASE_URL"],
-        redis_url=broker.url,
         log_dir=tmp_path_factory.mktemp("whole-stack"),
         # The service's callback receiver in these tests listens on the loopback interface.
         extra_env={"SIMULATOR_RECEIPT_DELAY_MS": "20,200", "LOG_JSON": "1", "CALLBACK_LOCAL_NETWORKS": "127.0.0.0/8"},
-    )
-    try:
-        herald.start()
+    ) as herald:
         yield herald
-    finally:
-        herald.stop()
-        broker.kill()
-        shutil.rmtree(broker_directory, ignore_errors=True)
 
 
 @pytest.fixture

@@ -23,9 +23,11 @@ from flask import Flask
 from app.celery.celery_app import celery_settings
 from app.celery.queues import all_queues
 from config import celery_broker_url
+from devstack import processes
+from devstack.child import ChildProcess
 from tests.reliability.provider_stub import ProviderStub
 from tests.reliability.redis_server import RedisServer
-from tests.reliability.worker_process import BeatProcess, StartWorker, WorkerProcess
+from tests.reliability.worker_process import StartWorker, worker_spec
 
 
 @pytest.fixture
@@ -67,11 +69,14 @@ def worker_environment(notify_api: Flask, broker: RedisServer, provider_stub: Pr
 @pytest.fixture
 def start_worker(worker_environment: dict[str, str], tmp_path: Path, notify_db_session: None) -> Iterator[StartWorker]:
     """Start a worker (extra settings as keyword arguments); every one is stopped before the database is cleaned."""
-    workers: list[WorkerProcess] = []
+    workers: list[ChildProcess] = []
 
-    def start(**settings: str) -> WorkerProcess:
-        worker = WorkerProcess({**worker_environment, **settings}, tmp_path / f"worker-{len(workers)}.log")
+    def start(**settings: str) -> ChildProcess:
+        worker = ChildProcess(
+            worker_spec(), {**worker_environment, **settings}, tmp_path / f"worker-{len(workers)}.log"
+        )
         workers.append(worker.start())
+        worker.wait_until_ready()
         return worker
 
     yield start
@@ -82,11 +87,15 @@ def start_worker(worker_environment: dict[str, str], tmp_path: Path, notify_db_s
 @pytest.fixture
 def start_beat(worker_environment: dict[str, str], tmp_path: Path, notify_db_session: None) -> Iterator[StartWorker]:
     """Start beat (extra settings as keyword arguments); stopped before the database is cleaned."""
-    beats: list[WorkerProcess] = []
+    beats: list[ChildProcess] = []
 
-    def start(**settings: str) -> WorkerProcess:
-        beat = BeatProcess({**worker_environment, **settings}, tmp_path / f"beat-{len(beats)}.log")
+    def start(**settings: str) -> ChildProcess:
+        log_path = tmp_path / f"beat-{len(beats)}.log"
+        beat = ChildProcess(
+            processes.beat(log_path.with_suffix(".schedule")), {**worker_environment, **settings}, log_path
+        )
         beats.append(beat.start())
+        beat.wait_until_ready()
         return beat
 
     yield start

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import requests
 
-from app.local_processes import free_port
+from devstack.network import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from app.local_processes import simulator_wiring
 from app.simulator.settings import SimulatorSettings
+from devstack.wiring import simulator_wiring
 
 
 def test_herald_hears_only_the_simulators_sns_topic() -> None:

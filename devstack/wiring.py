@@ -1,14 +1,9 @@
-"""Running Herald's processes side by side on one machine (`make run`, `make bench`, the whole-stack tests): the
-environment that wires Herald and the provider simulator to each other, a free port to give each process, and
-waiting until one answers HTTP."""
+"""The environment that wires Herald's processes and the provider simulator to each other on one machine."""
 
 from __future__ import annotations
 
 import secrets
-import socket
-import time
-import urllib.error
-import urllib.request
+from collections.abc import Mapping
 
 # The topic the simulator's SNS messages come from (its default), the only one Herald then hears.
 SIMULATOR_SNS_TOPIC_ARN = "arn:aws:sns:eu-west-2:000000000000:herald-simulator-ses-events"
@@ -39,25 +34,24 @@ def simulator_wiring(*, api_url: str, simulator_port: int | str) -> dict[str, st
     }
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 nobody is listening on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for_http(url: str, timeout_seconds: float = 30.0) -> None:
-    """Return once a GET of ``url`` gets any answer below 500; raise TimeoutError if none comes in time."""
-    deadline = time.monotonic() + timeout_seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=1) as response:
-                if response.status < 500:
-                    return
-        except urllib.error.HTTPError as error:
-            if error.code < 500:
-                return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise TimeoutError(f"{url} did not answer within {timeout_seconds} s")
+def stack_environment(
+    *,
+    database_url: str,
+    redis_url: str,
+    api_port: int | str,
+    simulator_port: int | str,
+    base: Mapping[str, str],
+    settings: Mapping[str, str],
+) -> dict[str, str]:
+    """Every process's environment: ``base``, then a development Herald wired to the simulator, then ``settings``
+    (which may override the wiring), then the database, Redis and API port, which nothing overrides."""
+    return {
+        **base,
+        "NOTIFY_ENVIRONMENT": "development",
+        **simulator_wiring(api_url=f"http://127.0.0.1:{api_port}", simulator_port=simulator_port),
+        "PYTHONUNBUFFERED": "1",
+        **settings,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "PORT": str(api_port),
+    }
