@@ -24,7 +24,6 @@ from typing import NoReturn
 
 from flask import current_app
 
-from app.callbacks.delivery_status import enqueue_delivery_status_callback
 from app.clients.errors import (
     InvalidEmailRecipientError,
     ProviderOutcomeUnknownError,
@@ -32,11 +31,7 @@ from app.clients.errors import (
     ProviderRetryableError,
 )
 from app.clients.statsd_client import get_statsd_client
-from app.dao.notifications_dao import (
-    dao_get_notification_by_id,
-    dao_get_notification_status_by_id,
-    dao_update_notification_status_by_id,
-)
+from app.dao.notifications_dao import dao_get_notification_by_id, dao_get_notification_status_by_id
 from app.delivery.claims import (
     SendingClaim,
     claim_notification_for_sending,
@@ -64,6 +59,7 @@ from app.models import Notification, NotificationType
 from app.notification_status import NotificationStatus
 from app.recipients.errors import InvalidRecipientError
 from app.serialised_models import SerialisedService
+from app.status_changes import ChangeLog, change_status
 
 logger = logging.getLogger(__name__)
 
@@ -109,8 +105,7 @@ def send_email_to_provider(notification_id: uuid.UUID | str, *, excluded_provide
     notification = dao_get_notification_by_id(notification_id)
     if not _is_claimable(notification):
         return _leave_alone(notification.id, notification.status)
-    service = _active_service(notification)
-    email = _build_email(notification, service)
+    email = _build_email(notification, _active_service(notification))
     provider = choose_email_provider(excluded=excluded_provider)
     claim = claim_notification_for_sending(notification.id, provider=provider, billable_units=0)
     if claim is None:
@@ -198,9 +193,13 @@ def _hand_over(
     )
     if is_final_once_accepted:
         # International SMS to a network that sends no receipts: nothing more will ever be known.
-        updated = dao_update_notification_status_by_id(claim.notification_id, S.SENT, only_from=[S.SENDING])
+        log = ChangeLog(
+            "Notification %s is sent: its network sends no delivery receipts",
+            (claim.notification_id,),
+            fields={"provider": claim.provider},
+        )
+        updated = change_status(claim.notification_id, S.SENT, only_from=[S.SENDING], log=log)
         if updated is not None:
-            enqueue_delivery_status_callback(updated)
             return updated.status
     return recorded.status or dao_get_notification_status_by_id(claim.notification_id)
 
@@ -246,18 +245,14 @@ def _count_provider_error(claim: SendingClaim, notification_type: str) -> None:
 
 
 def _fail_for_good(claim: SendingClaim, status: NotificationStatus, why: str, level: int) -> str:
-    updated = dao_update_notification_status_by_id(claim.notification_id, status, only_from=[S.SENDING])
-    logger.log(
-        level,
+    log = ChangeLog(
         "Notification %s is %s: %s",
-        claim.notification_id,
-        status,
-        why,
-        extra={"notification_id": claim.notification_id, "provider": claim.provider, "notification_status": status},
+        (claim.notification_id, status, why),
+        level=level,
+        fields={"provider": claim.provider},
     )
-    if updated is not None:
-        enqueue_delivery_status_callback(updated)
-    return dao_get_notification_status_by_id(claim.notification_id)
+    updated = change_status(claim.notification_id, status, only_from=[S.SENDING], log=log)
+    return updated.status if updated is not None else dao_get_notification_status_by_id(claim.notification_id)
 
 
 def _is_claimable(notification: Notification) -> bool:
@@ -298,11 +293,12 @@ def _fail_unrenderable(notification: Notification, error: UnrenderableNotificati
 
 def _fail_unsendable(notification: Notification, message: str) -> NoReturn:
     """Nothing will ever make it sendable: `technical-failure` now, never retried."""
-    notification_id = notification.id
-    updated = dao_update_notification_status_by_id(notification_id, S.TECHNICAL_FAILURE, only_from=[S.CREATED])
-    if updated is not None:
-        enqueue_delivery_status_callback(updated)
-    logger.error(message, extra={"notification_id": notification_id, "notification_status": S.TECHNICAL_FAILURE})
+    change_status(
+        notification.id,
+        S.TECHNICAL_FAILURE,
+        only_from=[S.CREATED],
+        log=ChangeLog("%s", (message,), level=logging.ERROR),
+    )
     raise NotificationTechnicalFailureException(message)
 
 

@@ -16,7 +16,8 @@ from freezegun import freeze_time
 
 from app.clients.registry import ProviderClients
 from app.clock import utc_now
-from app.dao.notifications_dao import dao_get_notification_by_id, dao_update_notification_status_by_id
+from app.dao.notification_status_dao import dao_update_notification_status_by_id
+from app.dao.notifications_dao import dao_get_notification_by_id
 from app.dao.provider_details_dao import dao_get_provider_details_by_identifier, dao_update_provider_details
 from app.dao.services_dao import dao_get_service_by_id, dao_update_service
 from app.delivery.errors import DeliveryRetryableError, NotificationTechnicalFailureException
