@@ -73,9 +73,10 @@ def send_sms_to_provider(notification_id: uuid.UUID | str, *, excluded_provider:
     DeliveryRetryableError (claim handed back) or NotificationTechnicalFailureException (service inactive).
     """
     notification = dao_get_notification_by_id(notification_id)
-    if not _is_claimable(notification):
-        return _leave_alone(notification.id, notification.status)
-    sms = _build_sms(notification, _active_service(notification))
+    try:
+        sms = _build_sms(notification, _active_service(notification))
+    except _NotOursToSendError:
+        return _leave_alone(notification.id, dao_get_notification_status_by_id(notification.id))
     provider = choose_sms_provider(international=sms.is_international, excluded=excluded_provider)
     claim = claim_notification_for_sending(notification.id, provider=provider, billable_units=sms.fragment_count)
     if claim is None:
@@ -103,9 +104,10 @@ def send_email_to_provider(notification_id: uuid.UUID | str, *, excluded_provide
     send_sms_to_provider does.
     """
     notification = dao_get_notification_by_id(notification_id)
-    if not _is_claimable(notification):
-        return _leave_alone(notification.id, notification.status)
-    email = _build_email(notification, _active_service(notification))
+    try:
+        email = _build_email(notification, _active_service(notification))
+    except _NotOursToSendError:
+        return _leave_alone(notification.id, dao_get_notification_status_by_id(notification.id))
     provider = choose_email_provider(excluded=excluded_provider)
     claim = claim_notification_for_sending(notification.id, provider=provider, billable_units=0)
     if claim is None:
@@ -255,11 +257,6 @@ def _fail_for_good(claim: SendingClaim, status: NotificationStatus, why: str, le
     return updated.status if updated is not None else dao_get_notification_status_by_id(claim.notification_id)
 
 
-def _is_claimable(notification: Notification) -> bool:
-    """`created`, or `sending` with no provider answer (maybe a stale claim; the claim itself decides)."""
-    return notification.status == S.CREATED or (notification.status == S.SENDING and notification.sent_at is None)
-
-
 def _active_service(notification: Notification) -> SerialisedService:
     service = service_for_sending(notification.service_id)
     if not service.active:
@@ -292,14 +289,17 @@ def _fail_unrenderable(notification: Notification, error: UnrenderableNotificati
 
 
 def _fail_unsendable(notification: Notification, message: str) -> NoReturn:
-    """Nothing will ever make it sendable: `technical-failure` now, never retried."""
-    change_status(
-        notification.id,
-        S.TECHNICAL_FAILURE,
-        only_from=[S.CREATED],
-        log=ChangeLog("%s", (message,), level=logging.ERROR),
-    )
+    """Nothing will ever make it sendable: `technical-failure` now, never retried. Raises
+    NotificationTechnicalFailureException; _NotOursToSendError instead when the notification was not `created` (a
+    duplicate task, or a send already under way: whoever holds it decides)."""
+    log = ChangeLog("%s", (message,), level=logging.ERROR)
+    if change_status(notification.id, S.TECHNICAL_FAILURE, only_from=[S.CREATED], log=log) is None:
+        raise _NotOursToSendError
     raise NotificationTechnicalFailureException(message)
+
+
+class _NotOursToSendError(Exception):
+    """The notification cannot be sent, but it is not `created` either: the claim would have refused it anyway."""
 
 
 def _leave_alone(notification_id: uuid.UUID, status: str) -> str:
