@@ -18,19 +18,20 @@ from typing import Any, NoReturn
 from celery import Task, shared_task
 from sqlalchemy.exc import NoResultFound
 
-from app.callbacks.delivery_status import enqueue_delivery_status_callback
 from app.celery.database_errors import is_database_unavailable, retry_after_database_error
 from app.celery.queues import QueueNames, TaskNames
 from app.clock import utc_now
 from app.dao.notification_sending_dao import dao_update_notification_next_attempt_at
-from app.dao.notifications_dao import dao_update_notification_status_by_id
 from app.delivery.errors import DeliveryRetryableError, NotificationTechnicalFailureException
 from app.delivery.send_to_providers import send_email_to_provider, send_sms_to_provider
 from app.extensions import db
 from app.notification_status import NotificationStatus
 from app.statsd_decorators import statsd
+from app.status_changes import ChangeLog, change_status
 
 logger = logging.getLogger(__name__)
+
+S = NotificationStatus
 
 MAX_DELIVERY_RETRIES = 48
 RETRY_COUNTDOWN_SECONDS = 300
@@ -150,10 +151,12 @@ def _fail_after_last_retry(notification_id: str, description: str, fields: dict[
     )
     # Only from `created`: the last attempt handed its claim back, and a notification another worker holds
     # (or has sent) is not ours to fail.
-    updated = dao_update_notification_status_by_id(
-        notification_id, NotificationStatus.TECHNICAL_FAILURE, only_from=[NotificationStatus.CREATED]
-    )
-    if updated is not None:
-        enqueue_delivery_status_callback(updated)
-    logger.error(message, extra=fields)
+    log = ChangeLog("%s", (message,), level=logging.ERROR, fields=fields)
+    failed = change_status(notification_id, S.TECHNICAL_FAILURE, only_from=[S.CREATED], log=log)
+    if failed is None:
+        logger.warning(
+            "Notification %s ran out of retries but is no longer created (another worker holds or sent it): left alone",
+            notification_id,
+            extra=fields,
+        )
     raise NotificationTechnicalFailureException(message)

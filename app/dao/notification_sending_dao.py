@@ -1,8 +1,9 @@
-"""Notifications on their way to a provider: claims, hand-backs, recorded sends, and the safety nets' batch updates.
+"""Notifications on their way to a provider: claims, hand-backs, recorded sends, and the safety nets' requeueing.
 
-Every status write here is still guarded by the status machine's allowed previous statuses. A notification whose
-last send may have been taken waits in `created` until `receipt_wait_until`: no claim takes it before then, and a
-receipt that comes for it (matched by the reference that send recorded) moves it on.
+Every status write here is guarded by `notification_status_dao.may_become`, the one guard built from the status
+machine's allowed previous statuses; the claim protocol (`app/delivery/claims.py`) is their only caller. A
+notification whose last send may have been taken waits in `created` until `receipt_wait_until`: no claim takes it
+before then, and a receipt that comes for it (matched by the reference that send recorded) moves it on.
 """
 
 from __future__ import annotations
@@ -13,13 +14,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select, tuple_, update
+from sqlalchemy import ColumnElement, func, or_, select, tuple_, update
 
 from app.clock import utc_now
+from app.dao.notification_status_dao import may_become
+from app.dao.row_picking import picked_once
 from app.dao.rows_changed import rows_changed
 from app.extensions import db
 from app.models import Notification
-from app.notification_status import NotificationStatus, allowed_previous_statuses, is_receipt_transition_allowed
+from app.notification_status import NotificationStatus
 from app.statsd_decorators import statsd
 
 
@@ -30,20 +33,6 @@ class NotificationToQueue:
     id: uuid.UUID
     notification_type: str
     key_type: str
-
-
-def _may_become(target: NotificationStatus, *only_from: NotificationStatus) -> ColumnElement[bool]:
-    allowed = set(allowed_previous_statuses(target))
-    if only_from:
-        allowed &= set(only_from)
-    return Notification.status.in_(sorted(allowed))
-
-
-def _picked_once(rows: Select[uuid.UUID]) -> Select[uuid.UUID]:
-    """Run a `LIMIT ... FOR UPDATE SKIP LOCKED` pick exactly once. As a plain `IN (subquery)` PostgreSQL may run it
-    again per row, and a rescan skips the rows this very UPDATE changed, picking more than the limit."""
-    picked = rows.cte("picked").prefix_with("MATERIALIZED")
-    return select(picked.c.id)
 
 
 def _unrecorded_claim() -> ColumnElement[bool]:
@@ -72,7 +61,7 @@ def dao_claim_notification_for_sending(
         update(Notification)
         .where(
             Notification.id == notification_id,
-            _may_become(NotificationStatus.SENDING, NotificationStatus.CREATED),
+            may_become(NotificationStatus.SENDING, only_from=[NotificationStatus.CREATED]),
             or_(Notification.receipt_wait_until.is_(None), Notification.receipt_wait_until <= claimed_at),
         )
         .values(
@@ -140,7 +129,7 @@ def _release_sending_claim(notification_id: uuid.UUID | str, *, claimed_at: date
         update(Notification)
         .where(
             Notification.id == notification_id,
-            _may_become(NotificationStatus.CREATED),
+            may_become(NotificationStatus.CREATED),
             Notification.sent_at.is_(None),
             Notification.sending_claimed_at == claimed_at,
         )
@@ -150,40 +139,6 @@ def _release_sending_claim(notification_id: uuid.UUID | str, *, claimed_at: date
     released = rows_changed(db.session.execute(statement)) == 1
     db.session.commit()
     return released
-
-
-@statsd(namespace="dao")
-def dao_update_awaiting_notification_status_from_receipt(
-    notification_id: uuid.UUID | str, status: NotificationStatus, *, provider: str, received_at: datetime
-) -> Notification | None:
-    """Apply a receipt to a `created` notification whose last send may have been taken (it recorded a reference):
-    the provider had it after all. Records ``provider`` as the sender and ``received_at`` as `sent_at` (the first
-    time Herald knew the provider had it). Returns the row, or None when it is no longer such a notification. Commits.
-    """
-    if not is_receipt_transition_allowed(NotificationStatus.CREATED, status):
-        return None
-    statement = (
-        update(Notification)
-        .where(
-            Notification.id == notification_id,
-            Notification.status == NotificationStatus.CREATED,
-            Notification.reference.is_not(None),
-        )
-        .values(
-            status=status,
-            sent_by=provider,
-            sent_at=received_at,
-            receipt_wait_until=None,
-            updated_at=received_at,
-        )
-        .returning(Notification)
-        .execution_options(synchronize_session=False, populate_existing=True)
-    )
-    updated = db.session.execute(statement).scalar_one_or_none()
-    if updated is not None:
-        db.session.expunge(updated)
-    db.session.commit()
-    return updated
 
 
 @statsd(namespace="dao")
@@ -252,7 +207,7 @@ def dao_requeue_overdue_created_notifications(
     )
     statement = (
         update(Notification)
-        .where(Notification.id.in_(_picked_once(overdue)), Notification.status == NotificationStatus.CREATED)
+        .where(Notification.id.in_(picked_once(overdue)), Notification.status == NotificationStatus.CREATED)
         .values(next_attempt_at=now)
         .returning(Notification.id, Notification.notification_type, Notification.key_type)
         .execution_options(synchronize_session=False)
@@ -280,8 +235,8 @@ def dao_release_stale_sending_claims(*, claimed_before: datetime, limit: int) ->
     statement = (
         update(Notification)
         .where(
-            Notification.id.in_(_picked_once(stale)),
-            _may_become(NotificationStatus.CREATED),
+            Notification.id.in_(picked_once(stale)),
+            may_become(NotificationStatus.CREATED),
             Notification.sent_at.is_(None),
         )
         .values(status=NotificationStatus.CREATED, sending_claimed_at=None, updated_at=now, next_attempt_at=now)
@@ -291,56 +246,3 @@ def dao_release_stale_sending_claims(*, claimed_before: datetime, limit: int) ->
     rows = db.session.execute(statement).all()
     db.session.commit()
     return [NotificationToQueue(*row) for row in rows]
-
-
-@statsd(namespace="dao")
-def dao_timeout_sending_notifications(*, created_before: datetime, limit: int) -> Sequence[Notification]:
-    """Move up to ``limit`` `sending`/`pending` notifications created before ``created_before`` to
-    `temporary-failure` (no receipt came). Commits; returns the rows changed."""
-    waiting = (NotificationStatus.SENDING, NotificationStatus.PENDING)
-    stale = (
-        select(Notification.id)
-        .where(Notification.status.in_(waiting), Notification.created_at < created_before)
-        .order_by(Notification.created_at)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    statement = (
-        update(Notification)
-        .where(
-            Notification.id.in_(_picked_once(stale)),
-            _may_become(NotificationStatus.TEMPORARY_FAILURE, *waiting),
-        )
-        .values(status=NotificationStatus.TEMPORARY_FAILURE, updated_at=utc_now())
-        .returning(Notification)
-        .execution_options(synchronize_session=False)
-    )
-    rows = db.session.execute(statement).scalars().all()
-    db.session.commit()
-    return rows
-
-
-@statsd(namespace="dao")
-def dao_fail_unsent_notifications(*, created_before: datetime, limit: int) -> Sequence[Notification]:
-    """Move up to ``limit`` notifications still `created` from before ``created_before`` to `technical-failure`:
-    every attempt to hand them over failed (or crashed its worker). Commits; returns the rows changed."""
-    stale = (
-        select(Notification.id)
-        .where(Notification.status == NotificationStatus.CREATED, Notification.created_at < created_before)
-        .order_by(Notification.created_at)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    statement = (
-        update(Notification)
-        .where(
-            Notification.id.in_(_picked_once(stale)),
-            _may_become(NotificationStatus.TECHNICAL_FAILURE, NotificationStatus.CREATED),
-        )
-        .values(status=NotificationStatus.TECHNICAL_FAILURE, updated_at=utc_now())
-        .returning(Notification)
-        .execution_options(synchronize_session=False)
-    )
-    rows = db.session.execute(statement).scalars().all()
-    db.session.commit()
-    return rows

@@ -1,20 +1,19 @@
-"""Notifications: insert, read, and the guarded status UPDATE that is the only writer of a status."""
+"""Notifications: insert and read. Status changes are written by `notification_status_dao.py`."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, delete, insert, literal, select, tuple_, update
+from sqlalchemy import Row, delete, insert, literal, select, tuple_
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from app.clock import utc_now
 from app.extensions import db
 from app.models import Notification, TemplateHistory
-from app.notification_status import NotificationStatus, allowed_previous_statuses
+from app.notification_status import NotificationStatus
 from app.statsd_decorators import statsd
 
 
@@ -55,67 +54,6 @@ def dao_get_notification_by_id_for_service(service_id: uuid.UUID, notification_i
 def dao_delete_notification_by_id(notification_id: uuid.UUID | str) -> None:
     db.session.execute(delete(Notification).where(Notification.id == notification_id))
     db.session.commit()
-
-
-def _guard(target: NotificationStatus, only_from: Iterable[str] | None) -> list[str]:
-    allowed = set(allowed_previous_statuses(target))
-    if only_from is not None:
-        allowed &= set(only_from)
-    return sorted(allowed)
-
-
-@statsd(namespace="dao")
-def dao_update_notification_status_by_id(
-    notification_id: uuid.UUID | str,
-    status: NotificationStatus,
-    *,
-    only_from: Iterable[str] | None = None,
-    **values: Any,
-) -> Notification | None:
-    """Move a notification to ``status`` if the status machine allows it from its current status.
-
-    The allowed previous statuses are part of the UPDATE's WHERE clause, so of two racing writers at most one
-    wins. ``only_from`` narrows the allowed set further. Returns the updated row, or None when nothing changed.
-    Commits; the row returned is detached with the values the UPDATE returned, so reading it costs no query.
-    """
-    statement = (
-        update(Notification)
-        .where(Notification.id == notification_id, Notification.status.in_(_guard(status, only_from)))
-        .values(status=status, updated_at=utc_now(), **values)
-        .returning(Notification)
-        .execution_options(synchronize_session=False, populate_existing=True)
-    )
-    updated = db.session.execute(statement).scalar_one_or_none()
-    return _committed_snapshot(updated)
-
-
-@statsd(namespace="dao")
-def dao_update_notification_status_by_reference(
-    reference: str,
-    status: NotificationStatus,
-    *,
-    only_from: Iterable[str] | None = None,
-    **values: Any,
-) -> Notification | None:
-    """As dao_update_notification_status_by_id, matching the provider's reference instead of our id."""
-    statement = (
-        update(Notification)
-        .where(Notification.reference == reference, Notification.status.in_(_guard(status, only_from)))
-        .values(status=status, updated_at=utc_now(), **values)
-        .returning(Notification)
-        .execution_options(synchronize_session=False, populate_existing=True)
-    )
-    updated = db.session.execute(statement).scalars().first()
-    return _committed_snapshot(updated)
-
-
-def _committed_snapshot(updated: Notification | None) -> Notification | None:
-    """Commit, keeping ``updated`` as the UPDATE returned it: detached first, so the commit does not expire it and the
-    caller's first read does not load the row again."""
-    if updated is not None:
-        db.session.expunge(updated)
-    db.session.commit()
-    return updated
 
 
 @statsd(namespace="dao")

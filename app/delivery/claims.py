@@ -1,5 +1,8 @@
 """Claim a notification for one send attempt, hand the claim back after a retryable failure, record the answer.
 
+The claim protocol's writes go through the same guard as every other status change (`dao/notification_status_dao.py`
+`may_become`); a status a send makes final is written through `status_changes.py`.
+
 A claim moves the notification `created -> sending` (or takes over a stale claim, see SENDING_CLAIM_LEASE_SECONDS)
 and stamps `sending_claimed_at`, `sent_by` and `billable_units`, so they are set even when the provider then
 fails. Only the holder of a claim calls the provider, which is what makes a duplicate or redelivered task harmless.
@@ -21,11 +24,13 @@ from flask import current_app
 from app.celery.database_errors import write_while_database_recovers
 from app.clock import utc_now
 from app.dao.notification_sending_dao import (
+    NotificationToQueue,
     dao_claim_notification_for_sending,
     dao_reclaim_stale_sending_notification,
     dao_record_notification_sent,
     dao_release_sending_claim,
     dao_release_sending_claim_to_await_receipt,
+    dao_release_stale_sending_claims,
 )
 
 logger = logging.getLogger(__name__)
@@ -84,6 +89,12 @@ def release_claim_to_await_receipt(claim: SendingClaim, *, reference: str | None
         reference=reference,
         receipt_wait_until=utc_now() + timedelta(seconds=wait_seconds),
     )
+
+
+def release_stale_claims(*, claimed_before: datetime, limit: int) -> list[NotificationToQueue]:
+    """Hand back up to ``limit`` claims made before ``claimed_before`` with no provider answer recorded (`sending ->
+    created`, due at once): their workers died. Returns what to queue again."""
+    return dao_release_stale_sending_claims(claimed_before=claimed_before, limit=limit)
 
 
 @dataclass(frozen=True)

@@ -8,17 +8,12 @@ from datetime import timedelta
 
 from flask import current_app
 
-from app.callbacks.delivery_status import enqueue_delivery_status_callback
 from app.clock import utc_now
-from app.dao.notification_sending_dao import (
-    NotificationToQueue,
-    dao_fail_unsent_notifications,
-    dao_release_stale_sending_claims,
-    dao_requeue_overdue_created_notifications,
-    dao_timeout_sending_notifications,
-)
+from app.dao.notification_sending_dao import NotificationToQueue, dao_requeue_overdue_created_notifications
+from app.delivery.claims import release_stale_claims
 from app.delivery.queueing import deliver_queue, enqueue_deliver_task, list_idle_deliver_queues
-from app.models import KeyType, Notification, NotificationType
+from app.models import KeyType, NotificationType
+from app.status_changes import fail_unsent_notifications, time_out_unanswered_notifications
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +56,7 @@ def requeue_stale_sending_claims() -> int:
     """
     claimed_before = utc_now() - timedelta(seconds=current_app.config["SENDING_CLAIM_LEASE_SECONDS"])
     return _requeue_in_batches(
-        lambda limit: dao_release_stale_sending_claims(claimed_before=claimed_before, limit=limit),
+        lambda limit: release_stale_claims(claimed_before=claimed_before, limit=limit),
         description="stale sending claim",
     )
 
@@ -72,10 +67,10 @@ def timeout_sending_notifications() -> int:
     delivery-status callback. Returns how many timed out."""
     created_before = utc_now() - timedelta(seconds=current_app.config["SENDING_TIMEOUT_SECONDS"])
     without_receipt = _finalise_in_batches(
-        lambda limit: dao_timeout_sending_notifications(created_before=created_before, limit=limit)
+        lambda limit: time_out_unanswered_notifications(created_before=created_before, limit=limit)
     )
     never_sent = _finalise_in_batches(
-        lambda limit: dao_fail_unsent_notifications(created_before=created_before, limit=limit)
+        lambda limit: fail_unsent_notifications(created_before=created_before, limit=limit)
     )
     if without_receipt or never_sent:
         logger.warning(
@@ -87,15 +82,14 @@ def timeout_sending_notifications() -> int:
     return without_receipt + never_sent
 
 
-def _finalise_in_batches(finalise: Callable[[int], Sequence[Notification]]) -> int:
+def _finalise_in_batches(finalise: Callable[[int], int]) -> int:
+    """Run ``finalise`` (a batch status change; it queues each row's callback) until a batch comes back short."""
     batch_size = current_app.config["DELIVERY_SAFETY_NET_BATCH_SIZE"]
     total = 0
     while True:
         finalised = finalise(batch_size)
-        for notification in finalised:
-            enqueue_delivery_status_callback(notification)
-        total += len(finalised)
-        if len(finalised) < batch_size:
+        total += finalised
+        if finalised < batch_size:
             return total
 
 

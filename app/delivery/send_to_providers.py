@@ -24,7 +24,6 @@ from typing import NoReturn
 
 from flask import current_app
 
-from app.callbacks.delivery_status import enqueue_delivery_status_callback
 from app.clients.errors import (
     InvalidEmailRecipientError,
     ProviderOutcomeUnknownError,
@@ -32,11 +31,7 @@ from app.clients.errors import (
     ProviderRetryableError,
 )
 from app.clients.statsd_client import get_statsd_client
-from app.dao.notifications_dao import (
-    dao_get_notification_by_id,
-    dao_get_notification_status_by_id,
-    dao_update_notification_status_by_id,
-)
+from app.dao.notifications_dao import dao_get_notification_by_id, dao_get_notification_status_by_id
 from app.delivery.claims import (
     SendingClaim,
     claim_notification_for_sending,
@@ -64,6 +59,7 @@ from app.models import Notification, NotificationType
 from app.notification_status import NotificationStatus
 from app.recipients.errors import InvalidRecipientError
 from app.serialised_models import SerialisedService
+from app.status_changes import ChangeLog, change_status
 
 logger = logging.getLogger(__name__)
 
@@ -77,9 +73,10 @@ def send_sms_to_provider(notification_id: uuid.UUID | str, *, excluded_provider:
     DeliveryRetryableError (claim handed back) or NotificationTechnicalFailureException (service inactive).
     """
     notification = dao_get_notification_by_id(notification_id)
-    if not _is_claimable(notification):
-        return _leave_alone(notification.id, notification.status)
-    sms = _build_sms(notification, _active_service(notification))
+    try:
+        sms = _build_sms(notification, _active_service(notification))
+    except _NotOursToSendError:
+        return _leave_alone(notification.id, dao_get_notification_status_by_id(notification.id))
     provider = choose_sms_provider(international=sms.is_international, excluded=excluded_provider)
     claim = claim_notification_for_sending(notification.id, provider=provider, billable_units=sms.fragment_count)
     if claim is None:
@@ -107,10 +104,10 @@ def send_email_to_provider(notification_id: uuid.UUID | str, *, excluded_provide
     send_sms_to_provider does.
     """
     notification = dao_get_notification_by_id(notification_id)
-    if not _is_claimable(notification):
-        return _leave_alone(notification.id, notification.status)
-    service = _active_service(notification)
-    email = _build_email(notification, service)
+    try:
+        email = _build_email(notification, _active_service(notification))
+    except _NotOursToSendError:
+        return _leave_alone(notification.id, dao_get_notification_status_by_id(notification.id))
     provider = choose_email_provider(excluded=excluded_provider)
     claim = claim_notification_for_sending(notification.id, provider=provider, billable_units=0)
     if claim is None:
@@ -198,9 +195,13 @@ def _hand_over(
     )
     if is_final_once_accepted:
         # International SMS to a network that sends no receipts: nothing more will ever be known.
-        updated = dao_update_notification_status_by_id(claim.notification_id, S.SENT, only_from=[S.SENDING])
+        log = ChangeLog(
+            "Notification %s is sent: its network sends no delivery receipts",
+            (claim.notification_id,),
+            fields={"provider": claim.provider},
+        )
+        updated = change_status(claim.notification_id, S.SENT, only_from=[S.SENDING], log=log)
         if updated is not None:
-            enqueue_delivery_status_callback(updated)
             return updated.status
     return recorded.status or dao_get_notification_status_by_id(claim.notification_id)
 
@@ -246,23 +247,14 @@ def _count_provider_error(claim: SendingClaim, notification_type: str) -> None:
 
 
 def _fail_for_good(claim: SendingClaim, status: NotificationStatus, why: str, level: int) -> str:
-    updated = dao_update_notification_status_by_id(claim.notification_id, status, only_from=[S.SENDING])
-    logger.log(
-        level,
+    log = ChangeLog(
         "Notification %s is %s: %s",
-        claim.notification_id,
-        status,
-        why,
-        extra={"notification_id": claim.notification_id, "provider": claim.provider, "notification_status": status},
+        (claim.notification_id, status, why),
+        level=level,
+        fields={"provider": claim.provider},
     )
-    if updated is not None:
-        enqueue_delivery_status_callback(updated)
-    return dao_get_notification_status_by_id(claim.notification_id)
-
-
-def _is_claimable(notification: Notification) -> bool:
-    """`created`, or `sending` with no provider answer (maybe a stale claim; the claim itself decides)."""
-    return notification.status == S.CREATED or (notification.status == S.SENDING and notification.sent_at is None)
+    updated = change_status(claim.notification_id, status, only_from=[S.SENDING], log=log)
+    return updated.status if updated is not None else dao_get_notification_status_by_id(claim.notification_id)
 
 
 def _active_service(notification: Notification) -> SerialisedService:
@@ -297,13 +289,17 @@ def _fail_unrenderable(notification: Notification, error: UnrenderableNotificati
 
 
 def _fail_unsendable(notification: Notification, message: str) -> NoReturn:
-    """Nothing will ever make it sendable: `technical-failure` now, never retried."""
-    notification_id = notification.id
-    updated = dao_update_notification_status_by_id(notification_id, S.TECHNICAL_FAILURE, only_from=[S.CREATED])
-    if updated is not None:
-        enqueue_delivery_status_callback(updated)
-    logger.error(message, extra={"notification_id": notification_id, "notification_status": S.TECHNICAL_FAILURE})
+    """Nothing will ever make it sendable: `technical-failure` now, never retried. Raises
+    NotificationTechnicalFailureException; _NotOursToSendError instead when the notification was not `created` (a
+    duplicate task, or a send already under way: whoever holds it decides)."""
+    log = ChangeLog("%s", (message,), level=logging.ERROR)
+    if change_status(notification.id, S.TECHNICAL_FAILURE, only_from=[S.CREATED], log=log) is None:
+        raise _NotOursToSendError
     raise NotificationTechnicalFailureException(message)
+
+
+class _NotOursToSendError(Exception):
+    """The notification cannot be sent, but it is not `created` either: the claim would have refused it anyway."""
 
 
 def _leave_alone(notification_id: uuid.UUID, status: str) -> str:

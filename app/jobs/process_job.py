@@ -30,7 +30,6 @@ from typing import Any
 from flask import current_app
 from sqlalchemy.exc import DataError, IntegrityError, NoResultFound
 
-from app.callbacks.delivery_status import enqueue_delivery_status_callback
 from app.clock import utc_now
 from app.dao.jobs_dao import (
     JobNotificationBatch,
@@ -42,7 +41,6 @@ from app.dao.jobs_dao import (
     dao_mark_job_sending_limits_exceeded,
     dao_release_job_lock,
 )
-from app.dao.notifications_dao import dao_update_notification_status_by_id
 from app.dao.services_dao import (
     dao_get_default_email_reply_to,
     dao_get_default_sms_sender,
@@ -60,6 +58,7 @@ from app.limits.daily import daily_limits_for
 from app.models import Job, JobStatus, NotificationType
 from app.notification_status import NotificationStatus
 from app.redis_store import redis_client
+from app.status_changes import ChangeLog, change_status
 
 logger = logging.getLogger(__name__)
 
@@ -261,23 +260,18 @@ def _record_unstorable_row(row: JobNotificationBatch, refusal: str) -> _Inserted
     inserted_ids = dao_insert_job_notifications(stand_in)
     job_row_number = row.row_numbers[0]
     for notification_id in inserted_ids:
-        failed = dao_update_notification_status_by_id(
-            notification_id, NotificationStatus.TECHNICAL_FAILURE, only_from=[NotificationStatus.CREATED]
-        )
-        if failed is not None:
-            enqueue_delivery_status_callback(failed)
-        logger.error(
+        log = ChangeLog(
             "Job %s row %s could not be stored (%s): notification %s failed, the job goes on",
-            row.job_id,
-            job_row_number,
-            refusal,
-            notification_id,
-            extra={
+            (row.job_id, job_row_number, refusal, notification_id),
+            level=logging.ERROR,
+            fields={
                 "job_id": str(row.job_id),
                 "job_row_number": job_row_number,
                 "notification_id": str(notification_id),
-                "notification_status": NotificationStatus.TECHNICAL_FAILURE.value,
             },
+        )
+        change_status(
+            notification_id, NotificationStatus.TECHNICAL_FAILURE, only_from=[NotificationStatus.CREATED], log=log
         )
     return _InsertedRows([], failed_count=len(inserted_ids))
 

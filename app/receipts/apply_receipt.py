@@ -1,4 +1,4 @@
-"""Apply a receipt's outcome through the status machine, then tell the metrics and the service about it.
+"""Decide a receipt's outcome for the notification's current status and apply it through `status_changes.py`.
 
 Each applied receipt counts `callback.<provider>.<status>`; a final one also times `callback.<provider>.elapsed-time`,
 from handing the notification to the provider (sent_at) to applying the receipt. Duplicate and late receipts change
@@ -15,19 +15,11 @@ import logging
 import uuid
 from collections.abc import Callable
 
-from app.callbacks.delivery_status import enqueue_delivery_status_callback
-from app.clients.statsd_client import get_statsd_client
-from app.clock import utc_now
-from app.dao.notification_sending_dao import dao_update_awaiting_notification_status_from_receipt
-from app.dao.notifications_dao import dao_get_notification_status_by_id, dao_update_notification_status_by_id
+from app.dao.notifications_dao import dao_get_notification_status_by_id
 from app.models import Notification
-from app.notification_status import (
-    RECEIPT_UPDATABLE_STATUSES,
-    NotificationStatus,
-    is_final,
-    is_receipt_transition_allowed,
-)
+from app.notification_status import RECEIPT_UPDATABLE_STATUSES, NotificationStatus, is_receipt_transition_allowed
 from app.receipts.outcomes import ReceiptOutcome, UnrecognisedProviderStatusError
+from app.status_changes import ChangeLog, change_status_by_receipt
 
 logger = logging.getLogger(__name__)
 
@@ -56,9 +48,9 @@ def apply_receipt_outcome(
         outcome = decide(current)
         if not is_receipt_transition_allowed(current, outcome.status):
             break  # e.g. a second `pending`: nothing to write
-        updated = _update_status(notification_id, outcome.status, current=current, provider=provider)
+        log = _change_log(outcome, notification_id=notification_id, previous=current, provider=provider)
+        updated = change_status_by_receipt(notification_id, outcome.status, current=current, provider=provider, log=log)
         if updated is not None:
-            _after_status_change(updated, previous=current, outcome=outcome, provider=provider)
             return updated
         previous, current = current, dao_get_notification_status_by_id(notification_id)
         if previous == current == NotificationStatus.CREATED:
@@ -71,16 +63,6 @@ def apply_receipt_outcome(
         extra={"notification_id": notification_id, "provider": provider, "notification_status": current},
     )
     return None
-
-
-def _update_status(
-    notification_id: uuid.UUID, status: NotificationStatus, *, current: str, provider: str
-) -> Notification | None:
-    if current == NotificationStatus.CREATED:
-        return dao_update_awaiting_notification_status_from_receipt(
-            notification_id, status, provider=provider, received_at=utc_now()
-        )
-    return dao_update_notification_status_by_id(notification_id, status, only_from=[current])
 
 
 def _technical_failure_when_unrecognised(decide: Decide) -> Decide:
@@ -96,32 +78,17 @@ def _technical_failure_when_unrecognised(decide: Decide) -> Decide:
     return decide_or_fail
 
 
-def _after_status_change(notification: Notification, *, previous: str, outcome: ReceiptOutcome, provider: str) -> None:
-    fields = {
-        "notification_id": notification.id,
-        "service_id": notification.service_id,
-        "provider": provider,
-        "notification_status": outcome.status,
-    }
+def _change_log(outcome: ReceiptOutcome, *, notification_id: uuid.UUID, previous: str, provider: str) -> ChangeLog:
+    fields = {"provider": provider}
     if outcome.status == NotificationStatus.TECHNICAL_FAILURE:  # only an unrecognised status code leads here
-        logger.error("%s; notification %s is now technical-failure", outcome.reason, notification.id, extra=fields)
-    else:
-        logger.info(
-            "%s receipt moved notification %s from %s to %s (%s)",
-            provider,
-            notification.id,
-            previous,
-            outcome.status,
-            outcome.reason or "no reason given",
-            extra=fields,
+        return ChangeLog(
+            "%s; notification %s is now technical-failure",
+            (outcome.reason, notification_id),
+            level=logging.ERROR,
+            fields=fields,
         )
-    _count_receipt(notification, status=outcome.status, provider=provider)
-    if is_final(outcome.status):
-        enqueue_delivery_status_callback(notification)
-
-
-def _count_receipt(notification: Notification, *, status: str, provider: str) -> None:
-    statsd = get_statsd_client()
-    statsd.incr(f"callback.{provider}.{status}")
-    if is_final(status) and notification.sent_at is not None:
-        statsd.timing_with_dates(f"callback.{provider}.elapsed-time", utc_now(), notification.sent_at)
+    return ChangeLog(
+        "%s receipt moved notification %s from %s to %s (%s)",
+        (provider, notification_id, previous, outcome.status, outcome.reason or "no reason given"),
+        fields=fields,
+    )

@@ -15,21 +15,31 @@ from app.receipts.mmg_codes import decide_mmg_outcome
 
 
 def process_mmg_receipt(receipt: Mapping[str, Any]) -> None:
-    """Apply an MMG receipt (`CID` = our notification id, `status`, `substatus`).
+    """Apply an MMG receipt as queued (`CID` = our notification id, `status`, `substatus`).
 
     Raises ReceiptForUnknownNotificationError (never worth a retry: see its docstring) or InvalidReceiptError.
     """
-    notification_id = notification_id_of_sms_receipt(receipt.get("CID"), provider="mmg")
+    apply_mmg_receipt(notification_id_of_sms_receipt(receipt, provider="mmg"), receipt)
+
+
+def process_firetext_receipt(receipt: Mapping[str, Any]) -> None:
+    """Apply a Firetext receipt as queued (`reference` = our notification id, `status`, optional detailed `code`).
+
+    Raises as process_mmg_receipt does.
+    """
+    apply_firetext_receipt(notification_id_of_sms_receipt(receipt, provider="firetext"), receipt)
+
+
+def apply_mmg_receipt(notification_id: uuid.UUID, receipt: Mapping[str, Any]) -> None:
+    """Apply an MMG receipt whose `CID` has already been parsed into ``notification_id``; raises as
+    process_mmg_receipt does."""
     status, substatus = _text(receipt.get("status")), _text(receipt.get("substatus"))
     _apply(notification_id, lambda _current: decide_mmg_outcome(status, substatus), provider="mmg")
 
 
-def process_firetext_receipt(receipt: Mapping[str, Any]) -> None:
-    """Apply a Firetext receipt (`reference` = our notification id, `status`, optional detailed `code`).
-
-    Raises ReceiptForUnknownNotificationError (never worth a retry: see its docstring) or InvalidReceiptError.
-    """
-    notification_id = notification_id_of_sms_receipt(receipt.get("reference"), provider="firetext")
+def apply_firetext_receipt(notification_id: uuid.UUID, receipt: Mapping[str, Any]) -> None:
+    """Apply a Firetext receipt whose `reference` has already been parsed into ``notification_id``; raises as
+    process_mmg_receipt does."""
     status, code = _text(receipt.get("status")), _text(receipt.get("code")) or None
     _apply(
         notification_id,
@@ -38,15 +48,27 @@ def process_firetext_receipt(receipt: Mapping[str, Any]) -> None:
     )
 
 
+# The field in which each provider names the notification: the reference Herald sent it, our notification id.
+SMS_RECEIPT_REFERENCE_FIELDS: Mapping[str, str] = {"mmg": "CID", "firetext": "reference"}
+
+# A receipt as the endpoint queued it (the reference still to parse): what the receipt task runs.
 SMS_RECEIPT_PROCESSORS: Mapping[str, Callable[[Mapping[str, Any]], None]] = {
     "mmg": process_mmg_receipt,
     "firetext": process_firetext_receipt,
 }
 
+# A receipt whose reference the endpoint has parsed: what the endpoint runs when it applies a receipt at once.
+SMS_RECEIPT_APPLIERS: Mapping[str, Callable[[uuid.UUID, Mapping[str, Any]], None]] = {
+    "mmg": apply_mmg_receipt,
+    "firetext": apply_firetext_receipt,
+}
 
-def notification_id_of_sms_receipt(reference: Any, *, provider: str) -> uuid.UUID:
+
+def notification_id_of_sms_receipt(receipt: Mapping[str, Any], *, provider: str) -> uuid.UUID:
+    """The notification id a ``provider`` receipt names; the one place its reference is parsed. Raises
+    InvalidReceiptError when it is missing or not a UUID."""
     try:
-        return uuid.UUID(str(reference))
+        return uuid.UUID(str(receipt.get(SMS_RECEIPT_REFERENCE_FIELDS[provider])))
     except ValueError as error:
         raise InvalidReceiptError(f"{provider} receipt reference is not a notification id") from error
 

@@ -13,9 +13,14 @@ from app.authentication.auth import requires_no_auth
 from app.celery.queues import TaskNames
 from app.errors import InvalidRequest
 from app.receipts.basic_auth import check_basic_auth
+from app.receipts.errors import InvalidReceiptError
 from app.receipts.queueing import apply_or_queue_receipt
 from app.receipts.request_body import body_size_limit, json_object_body
-from app.receipts.sms_receipts import SMS_RECEIPT_PROCESSORS
+from app.receipts.sms_receipts import (
+    SMS_RECEIPT_APPLIERS,
+    SMS_RECEIPT_REFERENCE_FIELDS,
+    notification_id_of_sms_receipt,
+)
 from config import DEVELOPMENT_ENVIRONMENTS
 
 logger = logging.getLogger(__name__)
@@ -47,24 +52,26 @@ receipts_sms.before_request(body_size_limit(MAX_SMS_RECEIPT_BYTES))  # after the
 @receipts_sms.route("/notifications/sms/mmg", methods=["POST"])
 def receive_mmg_receipt() -> tuple[Response, int]:
     receipt = _receipt_fields(json_object_body("MMG callback failed"), MMG_RECEIPT_FIELDS)
-    _check_receipt(receipt, client_name="MMG", required=("status", "CID"), reference_field="CID")
-    _apply_or_queue("mmg", receipt)
+    notification_id = _check_receipt(receipt, provider="mmg", client_name="MMG", required=("status", "CID"))
+    _apply_or_queue("mmg", notification_id, receipt)
     return jsonify(result="success"), 200
 
 
 @receipts_sms.route("/notifications/sms/firetext", methods=["POST"])
 def receive_firetext_receipt() -> tuple[Response, int]:
     receipt = _receipt_fields(request.form, FIRETEXT_RECEIPT_FIELDS)
-    _check_receipt(receipt, client_name="Firetext", required=("status", "reference"), reference_field="reference")
-    _apply_or_queue("firetext", receipt)
+    notification_id = _check_receipt(
+        receipt, provider="firetext", client_name="Firetext", required=("status", "reference")
+    )
+    _apply_or_queue("firetext", notification_id, receipt)
     return jsonify(result="success"), 200
 
 
-def _apply_or_queue(provider: str, receipt: dict[str, str]) -> None:
+def _apply_or_queue(provider: str, notification_id: uuid.UUID, receipt: dict[str, str]) -> None:
     """Apply the receipt now, or queue process_sms_receipt(provider, receipt) to apply it later."""
-    process = SMS_RECEIPT_PROCESSORS[provider]
+    apply = SMS_RECEIPT_APPLIERS[provider]
     apply_or_queue_receipt(
-        lambda: process(receipt), TaskNames.PROCESS_SMS_RECEIPT, [provider, receipt], provider=provider
+        lambda: apply(notification_id, receipt), TaskNames.PROCESS_SMS_RECEIPT, [provider, receipt], provider=provider
     )
 
 
@@ -77,14 +84,15 @@ def _receipt_fields(data: Mapping[str, Any], fields: tuple[str, ...]) -> dict[st
 
 
 def _check_receipt(
-    receipt: Mapping[str, str], *, client_name: str, required: tuple[str, ...], reference_field: str
-) -> None:
+    receipt: Mapping[str, str], *, provider: str, client_name: str, required: tuple[str, ...]
+) -> uuid.UUID:
+    """Check the receipt names its notification and a status; returns the notification id, parsed here once."""
     missing = [f"{client_name} callback failed: {field} missing" for field in required if not receipt.get(field)]
     if missing:
         raise InvalidRequest(missing, 400)
     try:
-        uuid.UUID(receipt[reference_field])
-    except ValueError as error:
+        return notification_id_of_sms_receipt(receipt, provider=provider)
+    except InvalidReceiptError as error:
         # Notify's message names the reference; an untrusted one is shown only as far as a real one would go.
-        shown = receipt[reference_field][:SHOWN_REFERENCE_LENGTH]
-        raise InvalidRequest([f"{client_name} callback with invalid reference {shown}"], 400) from error
+        reference = receipt[SMS_RECEIPT_REFERENCE_FIELDS[provider]][:SHOWN_REFERENCE_LENGTH]
+        raise InvalidRequest([f"{client_name} callback with invalid reference {reference}"], 400) from error

@@ -14,7 +14,8 @@ from app.celery.scheduled_tasks import (
     timeout_sending_notifications,
 )
 from app.clock import utc_now
-from app.dao.notifications_dao import dao_get_notification_status_by_id, dao_update_notification_status_by_id
+from app.dao.notification_status_dao import dao_update_notification_status_by_id
+from app.dao.notifications_dao import dao_get_notification_status_by_id
 from tests.factories import create_notification
 
 

@@ -14,10 +14,10 @@ from app.dao.notification_sending_dao import (
     dao_release_sending_claim,
     dao_release_stale_sending_claims,
     dao_requeue_overdue_created_notifications,
-    dao_timeout_sending_notifications,
     dao_update_notification_next_attempt_at,
 )
-from app.dao.notifications_dao import dao_get_notification_by_id, dao_update_notification_status_by_id
+from app.dao.notification_status_dao import dao_timeout_sending_notifications, dao_update_notification_status_by_id
+from app.dao.notifications_dao import dao_get_notification_by_id
 from app.models import KeyType, Notification
 from app.notification_status import NotificationStatus
 from tests.factories import create_notification, create_template

@@ -9,7 +9,8 @@ import uuid
 import pytest
 from flask import Flask
 
-from app.dao.notifications_dao import dao_get_notification_status_by_id, dao_update_notification_status_by_id
+from app.dao.notification_status_dao import dao_update_notification_status_by_id
+from app.dao.notifications_dao import dao_get_notification_status_by_id
 from app.notification_status import NotificationStatus, is_transition_allowed
 from tests.factories import create_notification
 

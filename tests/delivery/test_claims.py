@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from freezegun import freeze_time
 
-from app.dao.notifications_dao import dao_get_notification_by_id, dao_update_notification_status_by_id
+from app.dao.notification_status_dao import dao_update_notification_status_by_id
+from app.dao.notifications_dao import dao_get_notification_by_id
 from app.delivery.claims import (
     SendingClaim,
     claim_notification_for_sending,

@@ -13,7 +13,8 @@ from kombu import Producer
 
 from app.clock import utc_now
 from app.dao.notification_sending_dao import dao_update_notification_next_attempt_at
-from app.dao.notifications_dao import dao_get_notification_by_id, dao_update_notification_status_by_id
+from app.dao.notification_status_dao import dao_update_notification_status_by_id
+from app.dao.notifications_dao import dao_get_notification_by_id
 from app.dao.service_callback_dao import dao_save_service_callback
 from app.delivery.safety_nets import (
     requeue_created_notifications,

@@ -16,7 +16,8 @@ from freezegun import freeze_time
 
 from app.clients.registry import ProviderClients
 from app.clock import utc_now
-from app.dao.notifications_dao import dao_get_notification_by_id, dao_update_notification_status_by_id
+from app.dao.notification_status_dao import dao_update_notification_status_by_id
+from app.dao.notifications_dao import dao_get_notification_by_id
 from app.dao.provider_details_dao import dao_get_provider_details_by_identifier, dao_update_provider_details
 from app.dao.services_dao import dao_get_service_by_id, dao_update_service
 from app.delivery.errors import DeliveryRetryableError, NotificationTechnicalFailureException
@@ -187,6 +188,25 @@ def test_a_notification_of_an_inactive_service_is_a_technical_failure(
         f"Send sms for notification id {notification_id} to provider is not allowed: service {service_id} is inactive"
     )
     assert (_reload(notification_id).status, len(providers.calls)) == (S.TECHNICAL_FAILURE, 0)
+
+
+@pytest.mark.parametrize("status", [S.DELIVERED, S.SENDING], ids=str)
+def test_a_notification_that_is_not_created_is_left_alone_even_when_it_could_not_be_sent(
+    notify_db_session: None, providers: responses.RequestsMock, send_task: MagicMock, status: S
+) -> None:
+    """The claim is the one check: a duplicate task for a delivered notification, or one another worker holds,
+    whose service has since been deactivated changes nothing and raises nothing."""
+    notification = create_notification(status=status, sent_at=utc_now())
+    dao_update_service(dao_get_service_by_id(notification.service_id), active=False)
+
+    result = send_sms_to_provider(notification.id)
+
+    assert (result, _reload(notification.id).status, len(providers.calls), send_task.call_count) == (
+        status,
+        status,
+        0,
+        0,
+    )
 
 
 def test_a_provider_refusing_for_good_is_a_technical_failure(

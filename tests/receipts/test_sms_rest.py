@@ -17,7 +17,7 @@ from sqlalchemy.exc import OperationalError as DatabaseError
 
 from app.dao.notifications_dao import dao_get_notification_status_by_id
 from app.notification_status import NotificationStatus
-from app.receipts.sms_receipts import SMS_RECEIPT_PROCESSORS
+from app.receipts.sms_receipts import SMS_RECEIPT_APPLIERS
 from app.receipts.sms_rest import MAX_SMS_RECEIPT_BYTES
 from tests.factories import create_notification
 from tests.receipts.payloads import FIXTURES, firetext_receipt, mmg_receipt
@@ -42,7 +42,7 @@ def database_failing() -> Iterator[None]:
     """Applying any SMS receipt fails as if the database had gone away (the receipt is then queued)."""
     failure = DatabaseError("UPDATE notifications ...", {}, Exception("server closed the connection unexpectedly"))
     failing = MagicMock(side_effect=failure)
-    with patch.dict(SMS_RECEIPT_PROCESSORS, {"mmg": failing, "firetext": failing}):
+    with patch.dict(SMS_RECEIPT_APPLIERS, {"mmg": failing, "firetext": failing}):
         yield
 
 
@@ -356,9 +356,21 @@ def test_receipt_is_queued_when_the_database_fails_while_applying_it(client: Fla
     receipt = mmg_receipt("delivered", CID=str(notification.id))
     failure = DatabaseError("UPDATE notifications ...", {}, Exception("server closed the connection unexpectedly"))
 
-    with patch.dict(SMS_RECEIPT_PROCESSORS, {"mmg": MagicMock(side_effect=failure)}):
+    with patch.dict(SMS_RECEIPT_APPLIERS, {"mmg": MagicMock(side_effect=failure)}):
         response = client.post("/notifications/sms/mmg", json=receipt)
 
     queued_provider, queued_receipt = send_task.call_args.kwargs["args"]
     assert (response.status_code, queued_provider, queued_receipt["CID"]) == (200, "mmg", str(notification.id))
     assert dao_get_notification_status_by_id(notification.id) == NotificationStatus.SENDING
+
+
+def test_the_endpoint_hands_the_notification_id_it_parsed_to_the_receipt(client: FlaskClient) -> None:
+    """The reference is parsed once, at the edge: what is applied is the id the endpoint checked."""
+    notification_id = uuid.uuid4()
+    apply = MagicMock()
+
+    with patch.dict(SMS_RECEIPT_APPLIERS, {"firetext": apply}):
+        response = client.post("/notifications/sms/firetext", data={"reference": str(notification_id), "status": "0"})
+
+    assert response.status_code == 200
+    apply.assert_called_once_with(notification_id, {"reference": str(notification_id), "status": "0"})

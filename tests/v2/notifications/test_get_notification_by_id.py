@@ -9,7 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 from freezegun import freeze_time
 
-from app.dao.notifications_dao import dao_update_notification_status_by_id
+from app.dao.notification_status_dao import dao_update_notification_status_by_id
 from app.dao.templates_dao import dao_update_template
 from app.notification_status import NotificationStatus
 from tests.contract import validate_against_client_schema

@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from flask.testing import FlaskClient
 
-from app.dao.notifications_dao import dao_update_notification_status_by_id
+from app.dao.notification_status_dao import dao_update_notification_status_by_id
 from app.notification_status import NotificationStatus
 from tests.contract import validate_against_client_schema
 from tests.factories import create_notification, create_notifications, create_template

@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app.dao.notifications_dao import dao_update_notification_status_by_id
+from app.dao.notification_status_dao import dao_update_notification_status_by_id
 from app.notification_status import NotificationStatus
 from tests.factories import create_notification, create_template
 from tests.v2.read_api import create_service_with_key, get_as

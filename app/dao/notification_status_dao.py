@@ -1,0 +1,148 @@
+"""The guarded status UPDATEs: the only SQL that moves a notification from one status to another.
+
+Every writer here, and every claim in `notification_sending_dao.py`, guards its UPDATE with `may_become` (or
+`may_become_by_receipt`), which builds `WHERE status IN (...)` from the status machine's table, so of two racing
+writers at most one wins and nothing ever leaves a final status. Domain code reaches these writers only through
+`app/status_changes.py` (and the claim protocol, `app/delivery/claims.py`); tests/test_status_writers.py fails if
+any other module calls them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, select, update
+
+from app.clock import utc_now
+from app.dao.row_picking import picked_once
+from app.extensions import db
+from app.models import Notification
+from app.notification_status import (
+    RECEIPT_UPDATABLE_STATUSES,
+    NotificationStatus,
+    allowed_previous_statuses,
+    is_receipt_transition_allowed,
+)
+from app.statsd_decorators import statsd
+
+
+def may_become(target: NotificationStatus, only_from: Iterable[str] | None = None) -> ColumnElement[bool]:
+    """`status IN (...)`: the statuses the status machine allows ``target`` from, narrowed to ``only_from``."""
+    return _status_in(allowed_previous_statuses(target), only_from)
+
+
+def may_become_by_receipt(target: NotificationStatus, only_from: Iterable[str] | None = None) -> ColumnElement[bool]:
+    """As may_become, for a provider receipt: it may also move a `created` notification whose last send may have
+    been taken (see `notification_status.RECEIPT_UPDATABLE_STATUSES`)."""
+    allowed = {status for status in RECEIPT_UPDATABLE_STATUSES if is_receipt_transition_allowed(status, target)}
+    return _status_in(allowed, only_from)
+
+
+def _status_in(allowed: Collection[str], only_from: Iterable[str] | None) -> ColumnElement[bool]:
+    statuses = set(allowed) if only_from is None else set(allowed) & set(only_from)
+    return Notification.status.in_(sorted(statuses))
+
+
+@statsd(namespace="dao")
+def dao_update_notification_status_by_id(
+    notification_id: uuid.UUID | str,
+    status: NotificationStatus,
+    *,
+    only_from: Iterable[str] | None = None,
+    **values: Any,
+) -> Notification | None:
+    """Move a notification to ``status`` if the status machine allows it from its current status.
+
+    ``only_from`` narrows the allowed previous statuses further. Returns the updated row, or None when nothing
+    changed. Commits; the row returned is detached with the values the UPDATE returned, so reading it costs no query.
+    """
+    statement = (
+        update(Notification)
+        .where(Notification.id == notification_id, may_become(status, only_from))
+        .values(status=status, updated_at=utc_now(), **values)
+        .returning(Notification)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    )
+    return _committed_snapshot(db.session.execute(statement).scalar_one_or_none())
+
+
+@statsd(namespace="dao")
+def dao_update_awaiting_notification_status_from_receipt(
+    notification_id: uuid.UUID | str, status: NotificationStatus, *, provider: str, received_at: datetime
+) -> Notification | None:
+    """Apply a receipt to a `created` notification whose last send may have been taken (it recorded a reference):
+    the provider had it after all. Records ``provider`` as the sender and ``received_at`` as `sent_at` (the first
+    time Herald knew the provider had it). Returns the row, or None when it is no longer such a notification. Commits.
+    """
+    statement = (
+        update(Notification)
+        .where(
+            Notification.id == notification_id,
+            may_become_by_receipt(status, only_from=[NotificationStatus.CREATED]),
+            Notification.reference.is_not(None),
+        )
+        .values(status=status, sent_by=provider, sent_at=received_at, receipt_wait_until=None, updated_at=received_at)
+        .returning(Notification)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    )
+    return _committed_snapshot(db.session.execute(statement).scalar_one_or_none())
+
+
+def _committed_snapshot(updated: Notification | None) -> Notification | None:
+    """Commit, keeping ``updated`` as the UPDATE returned it: detached first, so the commit does not expire it and the
+    caller's first read does not load the row again."""
+    if updated is not None:
+        db.session.expunge(updated)
+    db.session.commit()
+    return updated
+
+
+@statsd(namespace="dao")
+def dao_timeout_sending_notifications(*, created_before: datetime, limit: int) -> Sequence[Notification]:
+    """Move up to ``limit`` `sending`/`pending` notifications created before ``created_before`` to
+    `temporary-failure` (no receipt came). Commits; returns the rows changed."""
+    return _update_stale_statuses(
+        NotificationStatus.TEMPORARY_FAILURE,
+        only_from=(NotificationStatus.SENDING, NotificationStatus.PENDING),
+        created_before=created_before,
+        limit=limit,
+    )
+
+
+@statsd(namespace="dao")
+def dao_fail_unsent_notifications(*, created_before: datetime, limit: int) -> Sequence[Notification]:
+    """Move up to ``limit`` notifications still `created` from before ``created_before`` to `technical-failure`:
+    every attempt to hand them over failed (or crashed its worker). Commits; returns the rows changed."""
+    return _update_stale_statuses(
+        NotificationStatus.TECHNICAL_FAILURE,
+        only_from=(NotificationStatus.CREATED,),
+        created_before=created_before,
+        limit=limit,
+    )
+
+
+def _update_stale_statuses(
+    status: NotificationStatus, *, only_from: Sequence[NotificationStatus], created_before: datetime, limit: int
+) -> Sequence[Notification]:
+    """Move up to ``limit`` of the oldest notifications in ``only_from`` created before ``created_before`` to
+    ``status`` in one statement; rows another transaction holds are skipped. Commits; returns the rows changed."""
+    stale = (
+        select(Notification.id)
+        .where(Notification.status.in_(only_from), Notification.created_at < created_before)
+        .order_by(Notification.created_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    statement = (
+        update(Notification)
+        .where(Notification.id.in_(picked_once(stale)), may_become(status, only_from))
+        .values(status=status, updated_at=utc_now())
+        .returning(Notification)
+        .execution_options(synchronize_session=False)
+    )
+    rows = db.session.execute(statement).scalars().all()
+    db.session.commit()
+    return rows
