@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
+from unittest.mock import MagicMock, patch
 
 import psycopg
 import pytest
@@ -94,6 +95,14 @@ def notify_db_session(notify_api: Flask) -> Iterator[None]:
         yield
         _clean_database()
         redis.flushdb()
+
+
+@pytest.fixture
+def send_task() -> Iterator[MagicMock]:
+    """The task-queue seam patched: records what the code queues (name, args=, queue=, ...); nothing reaches the
+    broker."""
+    with patch("app.celery.task_queue.queue_task") as mock:
+        yield mock
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from flask import current_app
 from kombu.exceptions import OperationalError as BrokerError
 
 from app.callbacks.sender import encode_callback_body, post_callback
+from app.celery import task_queue
 from app.celery.queues import QueueNames, TaskNames
 from app.clients.statsd_client import get_statsd_client
 from app.dao.pending_callbacks_dao import dao_record_pending_callback
@@ -32,10 +33,10 @@ def has_service_callback(service_id: uuid.UUID, callback_type: str) -> bool:
     )
 
 
-def send_callback_task(task_name: str, row_id: uuid.UUID) -> None:
+def send_callback_task(task_name: TaskNames, row_id: uuid.UUID) -> None:
     """Queue ``task_name`` with the id of the row it reports on; the task loads the row (and any recipient) itself.
     Broker errors propagate."""
-    current_app.extensions["celery"].send_task(task_name, args=[str(row_id)], queue=QueueNames.CALLBACKS)
+    task_queue.queue_task(task_name, args=[str(row_id)], queue=QueueNames.CALLBACKS)
 
 
 def enqueue_callback_task(task_name: TaskNames, row_id: uuid.UUID) -> None:

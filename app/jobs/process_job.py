@@ -25,12 +25,12 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
 
 from flask import current_app
 from sqlalchemy.exc import DataError, IntegrityError, NoResultFound
 
 from app.callbacks.delivery_status import enqueue_delivery_status_callback
+from app.celery import task_queue
 from app.clock import utc_now
 from app.dao.jobs_dao import (
     JobNotificationBatch,
@@ -283,16 +283,9 @@ def _record_unstorable_row(row: JobNotificationBatch, refusal: str) -> _Inserted
 
 
 def _enqueue_deliver_tasks(claimed: ClaimedJob, notification_ids: list[uuid.UUID]) -> None:
-    """Queue deliver_sms / deliver_email for each notification, batched into one broker round trip where the
-    transport can (a Redis pipeline; other transports publish one by one)."""
-    if not notification_ids:
-        return
-    celery = current_app.extensions["celery"]
-    task_name = deliver_task_name(claimed.notification_type)
-    queue = deliver_queue(claimed.notification_type, claimed.key_type)
-    with celery.producer_or_acquire() as producer, producer.batch(max_size=len(notification_ids)):
-        for index, notification_id in enumerate(notification_ids):
-            # The first publish declares the queue (RabbitMQ drops what is routed to an undeclared queue); the others
-            # skip declaring, a third of the cost of each publish.
-            options: dict[str, Any] = {} if index == 0 else {"declare": []}
-            celery.send_task(task_name, args=[str(notification_id)], queue=queue, producer=producer, **options)
+    """Queue deliver_sms / deliver_email for each notification, in one broker round trip where the transport can."""
+    task_queue.queue_tasks(
+        deliver_task_name(claimed.notification_type),
+        arg_lists=[[str(notification_id)] for notification_id in notification_ids],
+        queue=deliver_queue(claimed.notification_type, claimed.key_type),
+    )

@@ -7,6 +7,7 @@ import logging
 from flask import Blueprint, Response, current_app, jsonify
 
 from app.authentication.auth import requires_no_auth
+from app.celery import task_queue
 from app.dao.status_dao import dao_get_database_version
 
 logger = logging.getLogger(__name__)
@@ -16,7 +17,7 @@ status_blueprint.before_request(requires_no_auth)
 
 
 def _broker_answers() -> bool:
-    celery = current_app.extensions["celery"]
+    celery = task_queue.celery_app()
     try:
         with celery.connection_for_write() as connection:
             connection.ensure_connection(max_retries=1, timeout=2)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from unittest.mock import MagicMock, patch
 
 import pytest
 from flask import Flask
@@ -11,12 +10,6 @@ from flask import Flask
 from app.clients.registry import ProviderClients, build_provider_clients
 from app.clients.statsd_client import StatsdClient
 from app.delivery.provider_clients import EXTENSION_KEY
-
-
-@pytest.fixture
-def send_task(notify_api: Flask) -> Iterator[MagicMock]:
-    with patch.object(notify_api.extensions["celery"], "send_task") as mock:
-        yield mock
 
 
 @pytest.fixture

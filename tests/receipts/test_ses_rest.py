@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
-from unittest.mock import MagicMock, patch
+from unittest.mock import MagicMock
 
 import pytest
 import responses
@@ -41,12 +41,6 @@ def sns_host(notify_api: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[Rec
     yield server
     server.stop()
     notify_api.extensions.pop("herald_sns_certificates", None)
-
-
-@pytest.fixture
-def send_task(notify_api: Flask) -> Iterator[MagicMock]:
-    with patch.object(notify_api.extensions["celery"], "send_task") as mock:
-        yield mock
 
 
 def _signed(sns_host: RecordingServer, name: str = "ses_delivery", **options: Any) -> dict[str, Any]:
