@@ -7,12 +7,13 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Response, current_app, jsonify, request
 from flask.blueprints import BlueprintSetupState
 
 from app.authentication.auth import requires_no_auth
 from app.celery.queues import TaskNames
 from app.clock import utc_now
+from app.envelopes import Envelope, HeraldBlueprint
 from app.errors import InvalidRequest
 from app.receipts.queueing import apply_or_queue_receipt
 from app.receipts.request_body import body_size_limit, json_object_body
@@ -31,8 +32,8 @@ from config import DEVELOPMENT_ENVIRONMENTS
 
 logger = logging.getLogger(__name__)
 
-# The name starts with "receipts" so errors render in the admin envelope {"result": "error", "message": [...]}.
-receipts_ses = Blueprint("receipts_ses", __name__)
+# Providers get errors in the admin envelope {"result": "error", "message": [...]}.
+receipts_ses = HeraldBlueprint("receipts_ses", __name__, envelope=Envelope.ADMIN)
 receipts_ses.before_request(requires_no_auth)
 
 SNS_MESSAGE_TYPES = frozenset({"SubscriptionConfirmation", "Notification", "UnsubscribeConfirmation"})

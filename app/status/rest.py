@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, current_app, jsonify
+from flask import Response, current_app, jsonify
 
 from app.authentication.auth import requires_no_auth
 from app.celery import task_queue
 from app.dao.status_dao import dao_get_database_version
+from app.envelopes import Envelope, HeraldBlueprint
 
 logger = logging.getLogger(__name__)
 
-status_blueprint = Blueprint("status", __name__)
+status_blueprint = HeraldBlueprint("status", __name__, envelope=Envelope.PUBLIC)
 status_blueprint.before_request(requires_no_auth)
 
 
