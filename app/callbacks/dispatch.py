@@ -16,6 +16,7 @@ from app.celery.queues import QueueNames, TaskNames
 from app.clients.statsd_client import get_statsd_client
 from app.dao.pending_callbacks_dao import dao_record_pending_callback
 from app.dao.service_callback_dao import dao_find_service_callback
+from app.extensions import db
 from app.notifications.ttl_cache import CacheName, app_cache
 
 logger = logging.getLogger(__name__)
@@ -67,6 +68,7 @@ def enqueue_callback_if_wanted(
 def send_service_callback(service_id: uuid.UUID, callback_type: str, payload: Mapping[str, Any]) -> int | None:
     """POST ``payload`` to the service's callback of ``callback_type``; None when the service has none (any more).
 
+    The database session is closed before the POST: no connection is held while the service takes its time.
     Raises CallbackRetryableError or CallbackRejectedError from the sender.
     """
     callback = dao_find_service_callback(service_id, callback_type)
@@ -78,11 +80,14 @@ def send_service_callback(service_id: uuid.UUID, callback_type: str, payload: Ma
             extra={"service_id": service_id},
         )
         return None
+    url, bearer_token, signing_secret = callback.url, callback.bearer_token, callback.signing_secret
+    body = encode_callback_body(payload)
+    db.session.remove()
     return post_callback(
-        callback.url,
-        encode_callback_body(payload),
-        bearer_token=callback.bearer_token,
-        signing_secret=callback.signing_secret,
+        url,
+        body,
+        bearer_token=bearer_token,
+        signing_secret=signing_secret,
         timeout_seconds=current_app.config["SERVICE_CALLBACK_TIMEOUT_SECONDS"],
         local_networks=current_app.config["CALLBACK_LOCAL_NETWORKS"],
     )
