@@ -15,7 +15,7 @@ from app.delivery.errors import UnrenderableNotificationError
 from app.delivery.send_context import TemplateVersion, template_version_for_sending
 from app.models import KeyType, Notification, NotificationType
 from app.notifications.senders import reply_to_text_for
-from app.recipients.phone_numbers import validate_phone_number
+from app.recipients.phone_numbers import stored_phone_number
 from app.serialised_models import SerialisedService
 from app.templating.email import render_email
 from app.templating.placeholders import UnrenderableValueError
@@ -64,7 +64,11 @@ def build_outgoing_sms(notification: Notification, service: SerialisedService, *
     rendered = render_sms(
         template.content, notification.personalisation, prefix=service.name if service.prefix_sms else None
     )
-    recipient = validate_phone_number(notification.to, allow_international=True)
+    recipient = stored_phone_number(
+        notification.normalised_to,
+        is_international=notification.international,
+        country_prefix=notification.phone_prefix,
+    )
     return OutgoingSms(
         notification_id=notification.id,
         service_id=notification.service_id,

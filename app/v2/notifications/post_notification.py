@@ -19,7 +19,7 @@ from app.notifications.idempotency import IDEMPOTENCY_KEY_HEADER, idempotent_req
 from app.notifications.prepare_notification import ApiCaller, NotificationRequest, PreparedNotification
 from app.notifications.send_notification import Replay, SendOutcome, admit_send_for, prepare_send, store_send
 from app.v2.notifications import v2_notifications
-from app.v2.notifications.schemas import validate_send_request
+from app.v2.notifications.schemas import ValidSendRequest, validate_send_request
 
 INVALID_JSON_MESSAGE = "Invalid JSON supplied in POST data"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -38,12 +38,14 @@ def json_request_body() -> Any:
         raise BadRequestError(INVALID_JSON_MESSAGE) from error
 
 
-def notification_request_from(notification_type: str, body: dict[str, Any]) -> NotificationRequest:
+def notification_request_from(notification_type: str, valid: ValidSendRequest) -> NotificationRequest:
+    body = valid.body
     is_sms = notification_type == NotificationType.SMS
     sender_id = body.get("sms_sender_id" if is_sms else "email_reply_to_id")
     return NotificationRequest(
         notification_type=notification_type,
         recipient=body["phone_number" if is_sms else "email_address"],
+        validated_recipient=valid.recipient,
         template_id=uuid.UUID(body["template_id"]),
         personalisation=body.get("personalisation") or {},
         client_reference=body.get("reference"),
@@ -102,10 +104,10 @@ def create_post_response(prepared: PreparedNotification) -> dict[str, Any]:
 def post_notification(notification_type: str) -> tuple[Response, int]:
     caller = ApiCaller(service=g.authenticated_service, api_key_id=g.api_user.id, key_type=g.api_user.key_type)
     with admit_send_for(caller, notification_type) as allowance:
-        body = validate_send_request(notification_type, json_request_body())
-        idempotent = idempotent_request_for(request.headers.get(IDEMPOTENCY_KEY_HEADER), request.path, body)
+        valid = validate_send_request(notification_type, json_request_body())
+        idempotent = idempotent_request_for(request.headers.get(IDEMPOTENCY_KEY_HEADER), request.path, valid.body)
         prepared = prepare_send(
-            notification_request_from(notification_type, body), caller, allowance, idempotent=idempotent
+            notification_request_from(notification_type, valid), caller, allowance, idempotent=idempotent
         )
         if isinstance(prepared, Replay):
             outcome = SendOutcome(prepared.response_body, is_replay=True)
