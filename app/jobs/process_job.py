@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy.exc import DataError, IntegrityError, NoResultFound
+from sqlalchemy.exc import DataError, IntegrityError
 
 from app.callbacks.delivery_status import enqueue_delivery_status_callback
 from app.celery import task_queue
@@ -44,11 +44,7 @@ from app.dao.jobs_dao import (
 )
 from app.dao.notifications_dao import dao_update_notification_status_by_id
 from app.dao.services_dao import (
-    dao_get_default_email_reply_to,
-    dao_get_default_sms_sender,
-    dao_get_email_reply_to_by_id,
     dao_get_serialised_service,
-    dao_get_sms_sender_by_id,
 )
 from app.dao.templates_dao import dao_get_template_history_by_id_and_version
 from app.delivery.queueing import deliver_queue, deliver_task_name
@@ -57,8 +53,9 @@ from app.jobs.contents import decode_job_contents
 from app.jobs.daily_allowance import job_limit_shares, reserve_daily_allowance
 from app.jobs.row_validation import PreparedRows
 from app.limits.daily import daily_limits_for
-from app.models import Job, JobStatus, NotificationType
+from app.models import Job, JobStatus
 from app.notification_status import NotificationStatus
+from app.notifications.senders import choose_reply_to_text
 from app.redis_store import redis_client
 
 logger = logging.getLogger(__name__)
@@ -161,26 +158,14 @@ def _read_claimed_job(job: Job) -> ClaimedJob:
         notification_type=template.template_type,
         api_key_id=job.api_key_id,
         key_type=job.key_type,
-        reply_to_text=_reply_to_text(job.service_id, template.template_type, job.reply_to_id),
+        reply_to_text=choose_reply_to_text(
+            job.service_id,
+            template.template_type,
+            job.reply_to_id,
+            default_sms_sender=current_app.config["FROM_NUMBER"],
+        ),
         contents=decode_job_contents(job._contents),
     )
-
-
-def _reply_to_text(service_id: uuid.UUID, notification_type: str, reply_to_id: uuid.UUID | None) -> str | None:
-    """The chosen SMS sender or email reply-to (the service's default if none was chosen or it has gone since)."""
-    if notification_type == NotificationType.SMS:
-        try:
-            sender = dao_get_sms_sender_by_id(service_id, reply_to_id) if reply_to_id else None
-        except NoResultFound:
-            sender = None
-        sender = sender or dao_get_default_sms_sender(service_id)
-        return sender.sms_sender if sender else None
-    try:
-        reply_to = dao_get_email_reply_to_by_id(service_id, reply_to_id) if reply_to_id else None
-    except NoResultFound:
-        reply_to = None
-    reply_to = reply_to or dao_get_default_email_reply_to(service_id)
-    return reply_to.email_address if reply_to else None
 
 
 def _reserve_daily_allowance(claimed: ClaimedJob) -> bool:

@@ -113,9 +113,9 @@ def prepare_notification(
     )
     template = _checked_template(caller.service.id, request)
     content = _render(template, request, caller.service)
-    reply_to_text = reply_to_text_for(caller.service.id, notification_type, request.sender_id)
-    if notification_type == NotificationType.SMS:
-        reply_to_text = reply_to_text or default_sms_sender
+    reply_to_text = reply_to_text_for(
+        caller.service.id, notification_type, request.sender_id, default_sms_sender=default_sms_sender
+    )
     recipient = _checked_recipient(request, caller, allowance)
     _check_length(content)
     return PreparedNotification(
