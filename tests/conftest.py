@@ -88,10 +88,12 @@ def _clean_database() -> None:
 @pytest.fixture
 def notify_db_session(notify_api: Flask) -> Iterator[None]:
     """An app context over a clean database and an empty Redis; cleaned again afterwards."""
+    from app.caches import clear_app_caches
+
     with notify_api.app_context():
         redis = notify_api.extensions["redis"]
         redis.flushdb()
-        notify_api.extensions.pop("herald_credentials_cache", None)
+        clear_app_caches(notify_api.extensions)
         yield
         _clean_database()
         redis.flushdb()

@@ -10,6 +10,7 @@ from typing import Any
 from flask import current_app
 from kombu.exceptions import OperationalError as BrokerError
 
+from app.caches import CacheName, app_cache
 from app.callbacks.sender import encode_callback_body, post_callback
 from app.celery import task_queue
 from app.celery.queues import QueueNames, TaskNames
@@ -17,7 +18,6 @@ from app.clients.statsd_client import get_statsd_client
 from app.dao.pending_callbacks_dao import dao_record_pending_callback
 from app.dao.service_callback_dao import dao_find_service_callback
 from app.extensions import db
-from app.notifications.ttl_cache import CacheName, app_cache
 
 logger = logging.getLogger(__name__)
 

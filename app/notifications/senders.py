@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 from flask import current_app
 
+from app.caches import CacheName, TtlCache, app_cache
 from app.dao.services_dao import dao_list_email_reply_tos, dao_list_sms_senders
 from app.errors import BadRequestError
 from app.models import NotificationType
-from app.notifications.ttl_cache import CacheName, TtlCache, app_cache
 
 SENDER_ID_FIELDS = {NotificationType.SMS.value: "sms_sender_id", NotificationType.EMAIL.value: "email_reply_to_id"}
 

@@ -11,6 +11,7 @@ from flask import Response, current_app, jsonify, request
 from flask.blueprints import BlueprintSetupState
 
 from app.authentication.auth import requires_no_auth
+from app.caches import AppObjectName, app_object
 from app.celery.queues import TaskNames
 from app.clock import utc_now
 from app.envelopes import Envelope, HeraldBlueprint
@@ -75,13 +76,13 @@ def receive_ses_sns_message() -> tuple[Response, int]:
     return jsonify(result="success", message="SES-SNS callback succeeded"), 200
 
 
+SNS_CERTIFICATES = AppObjectName[SnsCertificateStore]("herald_sns_certificates")
+
+
 def certificate_store() -> SnsCertificateStore:
     """The process's one certificate store (fetched certificates are cached in it), built from config once."""
-    store = current_app.extensions.get("herald_sns_certificates")
-    if store is None:
-        store = SnsCertificateStore(trusted_url_prefixes=current_app.config["SNS_TRUSTED_CERT_URL_PREFIXES"])
-        current_app.extensions["herald_sns_certificates"] = store
-    return store
+    prefixes = current_app.config["SNS_TRUSTED_CERT_URL_PREFIXES"]
+    return app_object(SNS_CERTIFICATES, lambda: SnsCertificateStore(trusted_url_prefixes=prefixes))
 
 
 def _verify(message: Mapping[str, Any]) -> None:

@@ -11,7 +11,7 @@ from app.dao.services_dao import dao_list_email_reply_tos, dao_list_sms_senders
 from app.errors import BadRequestError
 from app.extensions import db
 from app.models import ServiceEmailReplyTo, ServiceSmsSender
-from app.notifications.senders import choose_reply_to_text, reply_to_text_for
+from app.notifications.senders import SERVICE_SENDERS, choose_reply_to_text, reply_to_text_for
 from tests.factories import create_email_reply_to, create_service, create_sms_sender
 
 
@@ -65,7 +65,7 @@ def test_a_sender_created_since_the_cache_was_filled_is_found(
     notify_api: Flask, notify_db_session: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(notify_api.config, "SEND_CACHE_SECONDS", 60)
-    monkeypatch.delitem(notify_api.extensions, "herald_service_senders", raising=False)
+    monkeypatch.delitem(notify_api.extensions, SERVICE_SENDERS.name, raising=False)
     service = create_service()
     reply_to_text_for(service.id, "sms", None)
     new_sender = create_sms_sender(service=service, sms_sender="NEW", is_default=False)
