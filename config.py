@@ -243,8 +243,6 @@ def _test_overrides() -> dict[str, Any]:
     return {
         "NOTIFY_ENVIRONMENT": "test",
         "TESTING": True,
-        "API_KEY_CACHE_SECONDS": _env_float("API_KEY_CACHE_SECONDS", 0.0),
-        "SEND_CACHE_SECONDS": _env_float("SEND_CACHE_SECONDS", 0.0),
         "LOG_JSON": _env_bool("LOG_JSON", False),
         # The tests' callback receivers listen on the loopback interface.
         "CALLBACK_LOCAL_NETWORKS": _env_networks("CALLBACK_LOCAL_NETWORKS", "127.0.0.0/8,::1/128"),

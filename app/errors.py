@@ -10,6 +10,8 @@ from flask import Flask, Response, jsonify, request
 from sqlalchemy.exc import NoResultFound
 from werkzeug.exceptions import HTTPException
 
+from app.envelopes import Envelope, request_envelope
+
 logger = logging.getLogger(__name__)
 
 
@@ -117,13 +119,8 @@ def admin_error_response(status_code: int, message: Any) -> Response:
     return response
 
 
-def _is_admin_request() -> bool:
-    blueprint = request.blueprint or ""
-    return blueprint.startswith(("admin", "receipts"))
-
-
 def _render(error: HeraldError) -> Response:
-    if _is_admin_request():
+    if request_envelope() is Envelope.ADMIN:
         payload = error.payload if isinstance(error, InvalidRequest) else error.message
         return admin_error_response(error.status_code, payload)
     return v2_error_response(error.status_code, error.error_type, error.messages())
@@ -157,6 +154,6 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception) -> Response:
         logger.exception("Unhandled error serving %s %s", request.method, request.path)
-        if _is_admin_request():
+        if request_envelope() is Envelope.ADMIN:
             return admin_error_response(500, "Internal server error")
         return v2_error_response(500, "Exception", ["Internal server error"])

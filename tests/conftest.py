@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
+from unittest.mock import MagicMock, patch
 
 import psycopg
 import pytest
@@ -87,13 +88,23 @@ def _clean_database() -> None:
 @pytest.fixture
 def notify_db_session(notify_api: Flask) -> Iterator[None]:
     """An app context over a clean database and an empty Redis; cleaned again afterwards."""
+    from app.caches import clear_app_caches
+
     with notify_api.app_context():
         redis = notify_api.extensions["redis"]
         redis.flushdb()
-        notify_api.extensions.pop("herald_credentials_cache", None)
+        clear_app_caches(notify_api.extensions)
         yield
         _clean_database()
         redis.flushdb()
+
+
+@pytest.fixture
+def send_task() -> Iterator[MagicMock]:
+    """The task-queue seam patched: records what the code queues (name, args=, queue=, ...); nothing reaches the
+    broker."""
+    with patch("app.celery.task_queue.queue_task") as mock:
+        yield mock
 
 
 @pytest.fixture

@@ -21,6 +21,8 @@ from app.dao.services_dao import (
 from app.dao.templates_dao import dao_create_template
 from app.extensions import db
 from app.models import ApiKey, InboundSms, Notification, Service, ServiceEmailReplyTo, ServiceSmsSender, Template
+from app.recipients.errors import InvalidPhoneError
+from app.recipients.phone_numbers import ValidatedPhoneNumber, parse_phone_number
 from app.serialised_models import SerialisedService
 
 
@@ -92,17 +94,20 @@ def create_notification(
     job_id: uuid.UUID | None = None,
     job_row_number: int | None = None,
     billable_units: int = 0,
-    international: bool = False,
+    international: bool | None = None,
     notification_id: uuid.UUID | None = None,
 ) -> Notification:
+    """A notification stored as the API stores it (an SMS recipient parsed and normalised; one that does not parse
+    is stored as given, as a row written around the API would be); ``international`` overrides the parse."""
     template = template or create_template()
     service = dao_get_service_by_id(template.service_id)
     if to is None:
         to = "447700900123" if template.template_type == "sms" else "someone@example.com"
+    number = _parsed_or_none(to) if template.template_type == "sms" else None
     notification = Notification(
         id=notification_id or uuid.uuid4(),
         to=to,
-        normalised_to=to.lower(),
+        normalised_to=number.normalised if number else to.lower(),
         service_id=service.id,
         template_id=template.id,
         template_version=template.version,
@@ -118,12 +123,19 @@ def create_notification(
         job_id=job_id,
         job_row_number=job_row_number,
         billable_units=billable_units,
-        international=international,
-        phone_prefix="44" if template.template_type == "sms" else None,
-        rate_multiplier=1 if template.template_type == "sms" else None,
+        international=international if international is not None else bool(number and number.is_international),
+        phone_prefix=number.country_prefix if number else ("44" if template.template_type == "sms" else None),
+        rate_multiplier=number.rate_multiplier if number else (1 if template.template_type == "sms" else None),
     )
     notification.personalisation = personalisation if personalisation is not None else {"name": "Jo"}
     return dao_create_notification(notification)
+
+
+def _parsed_or_none(to: str) -> ValidatedPhoneNumber | None:
+    try:
+        return parse_phone_number(to)
+    except InvalidPhoneError:
+        return None
 
 
 def create_notifications(

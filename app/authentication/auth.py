@@ -15,11 +15,11 @@ import jwt
 from flask import current_app, g, request
 from sqlalchemy.exc import NoResultFound
 
-from app.authentication.credentials_cache import CredentialsCache, ServiceCredentials
+from app.caches import CacheName, TtlCache, app_cache
 from app.dao.api_key_dao import dao_list_serialised_api_keys
 from app.dao.services_dao import dao_get_serialised_service
 from app.errors import AuthError, InvalidRequest
-from app.serialised_models import SerialisedApiKey
+from app.serialised_models import SerialisedApiKey, SerialisedService
 
 logger = logging.getLogger(__name__)
 
@@ -95,17 +95,23 @@ def _check_issued_at(claims: dict[str, Any], skew_seconds: int) -> None:
         raise AuthError(CLOCK_SKEW_MESSAGE)
 
 
+@dataclass(frozen=True)
+class ServiceCredentials:
+    service: SerialisedService
+    api_keys: tuple[SerialisedApiKey, ...]
+
+
+SERVICE_CREDENTIALS = CacheName[ServiceCredentials]("herald_credentials_cache")
+
+
 def _load_credentials(service_id: uuid.UUID) -> ServiceCredentials:
     service = dao_get_serialised_service(service_id)
     return ServiceCredentials(service=service, api_keys=tuple(dao_list_serialised_api_keys(service_id)))
 
 
-def _credentials_cache() -> CredentialsCache:
-    cache = current_app.extensions.get("herald_credentials_cache")
-    if cache is None:
-        cache = CredentialsCache(current_app.config["API_KEY_CACHE_SECONDS"])
-        current_app.extensions["herald_credentials_cache"] = cache
-    return cache
+def _credentials_cache() -> TtlCache[ServiceCredentials]:
+    """Each service's snapshot and API keys for API_KEY_CACHE_SECONDS: a revoked key stops working within that."""
+    return app_cache(SERVICE_CREDENTIALS, current_app.config["API_KEY_CACHE_SECONDS"])
 
 
 def _service_credentials(issuer: Any) -> ServiceCredentials:
@@ -116,7 +122,7 @@ def _service_credentials(issuer: Any) -> ServiceCredentials:
     except ValueError as error:
         raise AuthError("Invalid token: service id is not the right data type") from error
     try:
-        credentials = _credentials_cache().get(service_id, _load_credentials)
+        credentials = _credentials_cache().get(service_id, lambda: _load_credentials(service_id))
     except NoResultFound as error:
         raise AuthError("Invalid token: service not found") from error
     if not credentials.api_keys:

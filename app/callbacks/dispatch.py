@@ -10,12 +10,14 @@ from typing import Any
 from flask import current_app
 from kombu.exceptions import OperationalError as BrokerError
 
+from app.caches import CacheName, app_cache
 from app.callbacks.sender import encode_callback_body, post_callback
+from app.celery import task_queue
 from app.celery.queues import QueueNames, TaskNames
 from app.clients.statsd_client import get_statsd_client
 from app.dao.pending_callbacks_dao import dao_record_pending_callback
 from app.dao.service_callback_dao import dao_find_service_callback
-from app.notifications.ttl_cache import CacheName, app_cache
+from app.extensions import db
 
 logger = logging.getLogger(__name__)
 
@@ -32,10 +34,10 @@ def has_service_callback(service_id: uuid.UUID, callback_type: str) -> bool:
     )
 
 
-def send_callback_task(task_name: str, row_id: uuid.UUID) -> None:
+def send_callback_task(task_name: TaskNames, row_id: uuid.UUID) -> None:
     """Queue ``task_name`` with the id of the row it reports on; the task loads the row (and any recipient) itself.
     Broker errors propagate."""
-    current_app.extensions["celery"].send_task(task_name, args=[str(row_id)], queue=QueueNames.CALLBACKS)
+    task_queue.queue_task(task_name, args=[str(row_id)], queue=QueueNames.CALLBACKS)
 
 
 def enqueue_callback_task(task_name: TaskNames, row_id: uuid.UUID) -> None:
@@ -66,6 +68,7 @@ def enqueue_callback_if_wanted(
 def send_service_callback(service_id: uuid.UUID, callback_type: str, payload: Mapping[str, Any]) -> int | None:
     """POST ``payload`` to the service's callback of ``callback_type``; None when the service has none (any more).
 
+    The database session is closed before the POST: no connection is held while the service takes its time.
     Raises CallbackRetryableError or CallbackRejectedError from the sender.
     """
     callback = dao_find_service_callback(service_id, callback_type)
@@ -77,11 +80,14 @@ def send_service_callback(service_id: uuid.UUID, callback_type: str, payload: Ma
             extra={"service_id": service_id},
         )
         return None
+    url, bearer_token, signing_secret = callback.url, callback.bearer_token, callback.signing_secret
+    body = encode_callback_body(payload)
+    db.session.remove()
     return post_callback(
-        callback.url,
-        encode_callback_body(payload),
-        bearer_token=callback.bearer_token,
-        signing_secret=callback.signing_secret,
+        url,
+        body,
+        bearer_token=bearer_token,
+        signing_secret=signing_secret,
         timeout_seconds=current_app.config["SERVICE_CALLBACK_TIMEOUT_SECONDS"],
         local_networks=current_app.config["CALLBACK_LOCAL_NETWORKS"],
     )

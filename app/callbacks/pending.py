@@ -10,6 +10,7 @@ from flask import current_app
 from kombu.exceptions import OperationalError as BrokerError
 
 from app.callbacks.dispatch import send_callback_task
+from app.celery.queues import TaskNames
 from app.clients.statsd_client import get_statsd_client
 from app.dao.pending_callbacks_dao import dao_delete_pending_callbacks, dao_get_pending_callbacks
 from app.extensions import db
@@ -45,7 +46,7 @@ def _queue_until_refused(pending: Sequence[PendingCallback]) -> list[uuid.UUID]:
     queued: list[uuid.UUID] = []
     for callback in pending:
         try:
-            send_callback_task(callback.task_name, callback.row_id)
+            send_callback_task(TaskNames(callback.task_name), callback.row_id)
         except BrokerError:
             logger.warning(
                 "The broker still refuses callback tasks; %s callbacks stay pending", len(pending) - len(queued)

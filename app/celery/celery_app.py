@@ -12,6 +12,7 @@ from kombu.entity import Exchange, Queue
 from app.celery.database_errors import is_database_unavailable, retry_after_database_error
 from app.celery.queues import QueueNames, TaskNames, all_queues
 from app.celery.task_metrics import connect_task_metrics
+from app.celery.task_queue import install_celery
 
 TASK_EXCHANGE = Exchange("herald", type="direct")
 
@@ -167,5 +168,5 @@ def make_celery(app: Flask) -> Celery:
     celery.conf.update(celery_settings(app.config))
     celery.set_default()
     connect_task_metrics()
-    app.extensions["celery"] = celery
+    install_celery(app.extensions, celery)
     return celery

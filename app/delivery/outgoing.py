@@ -14,8 +14,8 @@ from typing import Any
 from app.delivery.errors import UnrenderableNotificationError
 from app.delivery.send_context import TemplateVersion, template_version_for_sending
 from app.models import KeyType, Notification, NotificationType
-from app.notifications.senders import reply_to_text_for
-from app.recipients.phone_numbers import validate_phone_number
+from app.notifications.senders import choose_reply_to_text
+from app.recipients.phone_numbers import stored_phone_number
 from app.serialised_models import SerialisedService
 from app.templating.email import render_email
 from app.templating.placeholders import UnrenderableValueError
@@ -64,7 +64,11 @@ def build_outgoing_sms(notification: Notification, service: SerialisedService, *
     rendered = render_sms(
         template.content, notification.personalisation, prefix=service.name if service.prefix_sms else None
     )
-    recipient = validate_phone_number(notification.to, allow_international=True)
+    recipient = stored_phone_number(
+        notification.normalised_to,
+        is_international=notification.international,
+        country_prefix=notification.phone_prefix,
+    )
     return OutgoingSms(
         notification_id=notification.id,
         service_id=notification.service_id,
@@ -75,7 +79,7 @@ def build_outgoing_sms(notification: Notification, service: SerialisedService, *
         fragment_count=rendered.fragment_count,
         to=recipient.normalised,
         sender=notification.reply_to_text
-        or reply_to_text_for(service.id, NotificationType.SMS, None)
+        or choose_reply_to_text(service.id, NotificationType.SMS, None, default_sms_sender=default_sender)
         or default_sender,
         body=rendered.body,
     )
@@ -95,7 +99,8 @@ def build_outgoing_email(notification: Notification, service: SerialisedService,
         from_address=email_from_address(
             service.custom_email_sender_name or service.name, service.email_sender_local_part, email_domain
         ),
-        reply_to=notification.reply_to_text or reply_to_text_for(service.id, NotificationType.EMAIL, None),
+        reply_to=notification.reply_to_text
+        or choose_reply_to_text(service.id, NotificationType.EMAIL, None, default_sms_sender=None),
         subject=rendered.subject,
         plain_text=rendered.plain_text,
         html=rendered.html,

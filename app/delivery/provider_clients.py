@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-import threading
-
 from flask import current_app
 
+from app.caches import AppObjectName, app_object
 from app.clients.registry import ProviderClients, build_provider_clients
 from app.clients.statsd_client import get_statsd_client
 
-EXTENSION_KEY = "provider_clients"
-_building = threading.Lock()
+PROVIDER_CLIENTS = AppObjectName[ProviderClients]("herald_provider_clients")
 
 
 def provider_clients() -> ProviderClients:
     """The app's provider clients; worker threads share them (sessions and boto3 clients are thread-safe)."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    clients: ProviderClients | None = app.extensions.get(EXTENSION_KEY)
-    if clients is None:
-        with _building:
-            clients = app.extensions.get(EXTENSION_KEY)
-            if clients is None:
-                clients = build_provider_clients(app.config, get_statsd_client())
-                app.extensions[EXTENSION_KEY] = clients
-    return clients
+    config = current_app.config
+    return app_object(PROVIDER_CLIENTS, lambda: build_provider_clients(config, get_statsd_client()))

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import current_app
-
+from app.celery import task_queue
 from app.celery.queues import QueueNames, TaskNames
 from app.models import KeyType, NotificationType
 
@@ -32,14 +31,12 @@ def enqueue_deliver_task(
 ) -> None:
     """Send `deliver_sms` / `deliver_email` for one notification (by name: no task module is imported), to run no
     sooner than ``countdown_seconds`` from now. Broker errors propagate."""
-    kwargs = {"failed_provider": failed_provider} if failed_provider else {}
-    options = {"countdown": countdown_seconds} if countdown_seconds else {}
-    current_app.extensions["celery"].send_task(
+    task_queue.queue_task(
         deliver_task_name(notification_type),
         args=[str(notification_id)],
-        kwargs=kwargs,
         queue=queue or deliver_queue(notification_type, key_type),
-        **options,
+        kwargs={"failed_provider": failed_provider} if failed_provider else None,
+        countdown_seconds=countdown_seconds,
     )
 
 
@@ -52,7 +49,7 @@ def list_idle_deliver_queues() -> set[str]:
     Declares each queue as the workers do, which answers with its count on every transport: RabbitMQ counts its
     ready messages, Redis the length of its lists. Broker errors propagate.
     """
-    celery = current_app.extensions["celery"]
+    celery = task_queue.celery_app()
     idle: set[str] = set()
     with celery.connection_for_write() as connection, connection.channel() as channel:
         for name in DELIVER_QUEUES:

@@ -11,8 +11,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from flask import current_app
-
+from app.celery import task_queue
 from app.celery.queues import QueueNames, TaskNames
 from app.clock import utc_now
 from app.models import NotificationType
@@ -95,4 +94,4 @@ def _outcome(recipient: str, notification_type: str) -> NotificationStatus:
 
 
 def _queue_receipt(task_name: TaskNames, args: list[Any]) -> None:
-    current_app.extensions["celery"].send_task(task_name, args=args, queue=QueueNames.RECEIPTS)
+    task_queue.queue_task(task_name, args=args, queue=QueueNames.RECEIPTS)

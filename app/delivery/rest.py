@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 
-from flask import Blueprint, Response, jsonify
+from flask import Response, jsonify
 
 from app.authentication.auth import requires_admin_auth
 from app.celery.queues import QueueNames
@@ -13,12 +13,13 @@ from app.dao.notifications_dao import dao_get_notification_by_id
 from app.delivery.errors import DeliveryRetryableError, NotificationTechnicalFailureException
 from app.delivery.queueing import enqueue_deliver_task
 from app.delivery.send_to_providers import send_email_to_provider, send_sms_to_provider
+from app.envelopes import Envelope, HeraldBlueprint
 from app.errors import InvalidRequest
 from app.models import NotificationType
 
 logger = logging.getLogger(__name__)
 
-admin_deliver = Blueprint("admin_deliver", __name__, url_prefix="/deliver")
+admin_deliver = HeraldBlueprint("admin_deliver", __name__, url_prefix="/deliver", envelope=Envelope.ADMIN)
 admin_deliver.before_request(requires_admin_auth)
 
 

@@ -19,10 +19,10 @@ from functools import lru_cache
 
 from flask import current_app
 
+from app.caches import CacheName, app_cache
 from app.dao.provider_details_dao import dao_list_provider_details
 from app.dao.services_dao import dao_get_serialised_service
 from app.dao.templates_dao import dao_get_template_history_by_id_and_version
-from app.notifications.ttl_cache import CacheName, app_cache
 from app.serialised_models import SerialisedService
 
 PROVIDER_CACHE_SECONDS = 1.0

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Response, current_app, jsonify, request
 
 from app.authentication.auth import requires_no_auth
+from app.envelopes import Envelope, HeraldBlueprint
 from app.errors import InvalidRequest
 from app.inbound_sms.provider_fields import UK_TIME, decode_mmg_message, parse_provider_time
 from app.inbound_sms.receive import receive_inbound_sms
@@ -17,8 +18,8 @@ from app.receipts.request_body import body_size_limit, json_object_body
 MAX_NUMBER_LENGTH = 20  # inbound_sms.user_number and notify_number
 MAX_REFERENCE_LENGTH = 255  # inbound_sms.provider_reference
 
-# The name starts with "receipts" so errors render in the admin envelope {"result": "error", "message": [...]}.
-receipts_inbound_sms = Blueprint("receipts_inbound_sms", __name__)
+# Providers get errors in the admin envelope {"result": "error", "message": [...]}.
+receipts_inbound_sms = HeraldBlueprint("receipts_inbound_sms", __name__, envelope=Envelope.ADMIN)
 receipts_inbound_sms.before_request(requires_no_auth)
 
 

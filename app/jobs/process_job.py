@@ -25,11 +25,11 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
 
 from flask import current_app
-from sqlalchemy.exc import DataError, IntegrityError, NoResultFound
+from sqlalchemy.exc import DataError, IntegrityError
 
+from app.celery import task_queue
 from app.clock import utc_now
 from app.dao.jobs_dao import (
     JobNotificationBatch,
@@ -42,11 +42,7 @@ from app.dao.jobs_dao import (
     dao_release_job_lock,
 )
 from app.dao.services_dao import (
-    dao_get_default_email_reply_to,
-    dao_get_default_sms_sender,
-    dao_get_email_reply_to_by_id,
     dao_get_serialised_service,
-    dao_get_sms_sender_by_id,
 )
 from app.dao.templates_dao import dao_get_template_history_by_id_and_version
 from app.delivery.queueing import deliver_queue, deliver_task_name
@@ -55,8 +51,9 @@ from app.jobs.contents import decode_job_contents
 from app.jobs.daily_allowance import job_limit_shares, reserve_daily_allowance
 from app.jobs.row_validation import PreparedRows
 from app.limits.daily import daily_limits_for
-from app.models import Job, JobStatus, NotificationType
+from app.models import Job, JobStatus
 from app.notification_status import NotificationStatus
+from app.notifications.senders import choose_reply_to_text
 from app.redis_store import redis_client
 from app.status_changes import ChangeLog, change_status
 
@@ -160,26 +157,14 @@ def _read_claimed_job(job: Job) -> ClaimedJob:
         notification_type=template.template_type,
         api_key_id=job.api_key_id,
         key_type=job.key_type,
-        reply_to_text=_reply_to_text(job.service_id, template.template_type, job.reply_to_id),
+        reply_to_text=choose_reply_to_text(
+            job.service_id,
+            template.template_type,
+            job.reply_to_id,
+            default_sms_sender=current_app.config["FROM_NUMBER"],
+        ),
         contents=decode_job_contents(job._contents),
     )
-
-
-def _reply_to_text(service_id: uuid.UUID, notification_type: str, reply_to_id: uuid.UUID | None) -> str | None:
-    """The chosen SMS sender or email reply-to (the service's default if none was chosen or it has gone since)."""
-    if notification_type == NotificationType.SMS:
-        try:
-            sender = dao_get_sms_sender_by_id(service_id, reply_to_id) if reply_to_id else None
-        except NoResultFound:
-            sender = None
-        sender = sender or dao_get_default_sms_sender(service_id)
-        return sender.sms_sender if sender else None
-    try:
-        reply_to = dao_get_email_reply_to_by_id(service_id, reply_to_id) if reply_to_id else None
-    except NoResultFound:
-        reply_to = None
-    reply_to = reply_to or dao_get_default_email_reply_to(service_id)
-    return reply_to.email_address if reply_to else None
 
 
 def _reserve_daily_allowance(claimed: ClaimedJob) -> bool:
@@ -277,16 +262,9 @@ def _record_unstorable_row(row: JobNotificationBatch, refusal: str) -> _Inserted
 
 
 def _enqueue_deliver_tasks(claimed: ClaimedJob, notification_ids: list[uuid.UUID]) -> None:
-    """Queue deliver_sms / deliver_email for each notification, batched into one broker round trip where the
-    transport can (a Redis pipeline; other transports publish one by one)."""
-    if not notification_ids:
-        return
-    celery = current_app.extensions["celery"]
-    task_name = deliver_task_name(claimed.notification_type)
-    queue = deliver_queue(claimed.notification_type, claimed.key_type)
-    with celery.producer_or_acquire() as producer, producer.batch(max_size=len(notification_ids)):
-        for index, notification_id in enumerate(notification_ids):
-            # The first publish declares the queue (RabbitMQ drops what is routed to an undeclared queue); the others
-            # skip declaring, a third of the cost of each publish.
-            options: dict[str, Any] = {} if index == 0 else {"declare": []}
-            celery.send_task(task_name, args=[str(notification_id)], queue=queue, producer=producer, **options)
+    """Queue deliver_sms / deliver_email for each notification, in one broker round trip where the transport can."""
+    task_queue.queue_tasks(
+        deliver_task_name(claimed.notification_type),
+        arg_lists=[[str(notification_id)] for notification_id in notification_ids],
+        queue=deliver_queue(claimed.notification_type, claimed.key_type),
+    )

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from flask import current_app
-
+from app.celery import task_queue
 from app.celery.queues import QueueNames, TaskNames
 
 
 def enqueue_process_job(job_id: uuid.UUID | str) -> None:
     """Send process_job for one job to the `jobs` queue. Broker errors propagate."""
-    current_app.extensions["celery"].send_task(TaskNames.PROCESS_JOB, args=[str(job_id)], queue=QueueNames.JOBS)
+    task_queue.queue_task(TaskNames.PROCESS_JOB, args=[str(job_id)], queue=QueueNames.JOBS)

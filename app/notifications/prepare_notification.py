@@ -29,7 +29,8 @@ class NotificationRequest:
     """A send as the client asked for it, once the request schema has passed."""
 
     notification_type: str
-    recipient: str
+    recipient: str  # as the client gave it
+    validated_recipient: validators.ValidatedRecipient  # parsed once, by the request schema
     template_id: uuid.UUID
     personalisation: dict[str, Any] = field(default_factory=dict)
     client_reference: str | None = None
@@ -112,9 +113,9 @@ def prepare_notification(
     )
     template = _checked_template(caller.service.id, request)
     content = _render(template, request, caller.service)
-    reply_to_text = reply_to_text_for(caller.service.id, notification_type, request.sender_id)
-    if notification_type == NotificationType.SMS:
-        reply_to_text = reply_to_text or default_sms_sender
+    reply_to_text = reply_to_text_for(
+        caller.service.id, notification_type, request.sender_id, default_sms_sender=default_sms_sender
+    )
     recipient = _checked_recipient(request, caller, allowance)
     _check_length(content)
     return PreparedNotification(
@@ -161,11 +162,11 @@ def _render(template: SendableTemplate, request: NotificationRequest, service: S
 
 
 def _checked_recipient(request: NotificationRequest, caller: ApiCaller, allowance: SendAllowance) -> Recipient:
-    if request.notification_type == NotificationType.EMAIL:
-        address, normalised = validators.validated_email_address(request.recipient)
-        validators.check_recipient_is_allowed(caller.service, caller.key_type, normalised)
-        return Recipient(to=address, normalised_to=normalised)
-    number = validators.validated_phone_number(request.recipient)
+    if isinstance(request.validated_recipient, validators.ValidatedEmailAddress):
+        email_address = request.validated_recipient
+        validators.check_recipient_is_allowed(caller.service, caller.key_type, email_address.normalised)
+        return Recipient(to=email_address.address, normalised_to=email_address.normalised)
+    number = request.validated_recipient
     validators.check_recipient_is_allowed(caller.service, caller.key_type, number.normalised)
     validators.check_can_send_to_number(caller.service, number)
     if number.is_international:

@@ -1,14 +1,14 @@
 """Accept one SMS or email from the public API: admit it against the limits, check it, store it, queue it.
 
 The view calls `admit_send_for` first (notify-reference §1.9 step 2, before the body is even parsed), validates the
-body, then hands over to `send_notification` for steps 4 to 9 and the idempotency rules. Only a send that stores a
+body, then calls `prepare_send` (steps 4 to 8, or the first answer to a repeated Idempotency-Key), shapes its answer
+from the prepared notification, and calls `store_send` (step 9) with it. Only a send that stores a
 notification keeps its place in today's counters.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +49,13 @@ class SendOutcome:
     is_replay: bool = False
 
 
+@dataclass(frozen=True)
+class Replay:
+    """The first answer to an Idempotency-Key seen before: sent again as it was, nothing checked or stored."""
+
+    response_body: dict[str, Any]
+
+
 def admit_send_for(caller: ApiCaller, notification_type: str) -> SendAllowance:
     """Take a rate-limit token and reserve a place in today's limit (RateLimitError / TooManyRequestsError)."""
     config = current_app.config
@@ -63,38 +70,43 @@ def admit_send_for(caller: ApiCaller, notification_type: str) -> SendAllowance:
     )
 
 
-def send_notification(
-    request: NotificationRequest,
-    caller: ApiCaller,
-    allowance: SendAllowance,
-    *,
-    respond: Callable[[PreparedNotification], dict[str, Any]],
-    idempotent: IdempotentRequest | None = None,
-) -> SendOutcome:
-    """Check, store and queue one notification; ``respond`` shapes the 201 body from the prepared notification.
-
-    With an Idempotency-Key seen before (same body, within 24 h) nothing is checked or stored and the first answer
-    is returned. Raises the typed errors of `prepare_notification`, ConflictError for a reused key, and whatever
-    the broker raised when queueing failed (nothing is left stored).
-    """
+def prepare_send(
+    request: NotificationRequest, caller: ApiCaller, allowance: SendAllowance, *, idempotent: IdempotentRequest | None
+) -> PreparedNotification | Replay:
+    """Check one notification and build it, ready to store; or the first answer when its Idempotency-Key was seen
+    before (same body, within 24 h), in which case nothing is checked. Raises the typed errors of
+    `prepare_notification`."""
     if idempotent is not None:
         previous = find_previous_response(caller.service.id, caller.key_type, idempotent)
         if previous is not None:
-            return SendOutcome(previous, is_replay=True)
-    prepared = prepare_notification(
+            return Replay(previous)
+    return prepare_notification(
         request,
         caller,
         allowance,
         default_sms_sender=current_app.config["FROM_NUMBER"],
         admin_base_url=current_app.config["ADMIN_BASE_URL"],
     )
-    response_body = respond(prepared)
+
+
+def store_send(
+    prepared: PreparedNotification,
+    allowance: SendAllowance,
+    *,
+    response_body: dict[str, Any],
+    idempotent: IdempotentRequest | None,
+) -> SendOutcome:
+    """Store and queue a prepared notification; ``response_body`` is the 201 answer, kept with an Idempotency-Key.
+
+    When another request took the same key meanwhile, its answer is returned instead. Raises ConflictError for a key
+    still in flight, and whatever the broker raised when queueing failed (nothing is left stored).
+    """
     claim = _claim_for(idempotent, response_body)
     for _attempt in range(STORE_ATTEMPTS):
         try:
             _store(prepared, claim, allowance)
         except IdempotencyKeyTakenError as taken:
-            previous = find_previous_response(caller.service.id, caller.key_type, taken.claim.request)
+            previous = find_previous_response(prepared.caller.service.id, prepared.caller.key_type, taken.claim.request)
             if previous is not None:
                 return SendOutcome(previous, is_replay=True)
             continue

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 from flask import current_app
 
+from app.caches import CacheName, TtlCache, app_cache
 from app.dao.services_dao import dao_list_email_reply_tos, dao_list_sms_senders
 from app.errors import BadRequestError
 from app.models import NotificationType
-from app.notifications.ttl_cache import CacheName, TtlCache, app_cache
 
 SENDER_ID_FIELDS = {NotificationType.SMS.value: "sms_sender_id", NotificationType.EMAIL.value: "email_reply_to_id"}
 
@@ -47,18 +47,45 @@ def _find(options: Sequence[SenderOption], sender_id: uuid.UUID) -> SenderOption
     return next((option for option in options if option.id == sender_id), None)
 
 
-def reply_to_text_for(service_id: uuid.UUID, notification_type: str, sender_id: uuid.UUID | None) -> str | None:
-    """The chosen sender's text, or the service's default (None when it has none).
+def choose_reply_to_text(
+    service_id: uuid.UUID, notification_type: str, sender_id: uuid.UUID | None, *, default_sms_sender: str | None
+) -> str | None:
+    """The one rule for who a notification is from, at every stage (API, job rows, worker).
+
+    The chosen sender while the service still has it; else the service's default; else, for an SMS,
+    ``default_sms_sender`` (FROM_NUMBER); else None (an email with no reply-to address).
+    """
+    options = _cache().get((service_id, notification_type), lambda: _load(service_id, notification_type))
+    chosen = _chosen(service_id, notification_type, options, sender_id) if sender_id is not None else None
+    if chosen is not None:
+        return chosen.text
+    default = next((option.text for option in options if option.is_default), None)
+    if default is None and notification_type == NotificationType.SMS:
+        return default_sms_sender
+    return default
+
+
+def reply_to_text_for(
+    service_id: uuid.UUID, notification_type: str, sender_id: uuid.UUID | None, *, default_sms_sender: str | None = None
+) -> str | None:
+    """choose_reply_to_text for a send request, whose chosen sender must be one of the service's.
 
     Raises BadRequestError `<field> <id> does not exist in database for service id <service id>` for an id that is
     not one of the service's (unarchived) senders.
     """
-    options = _cache().get((service_id, notification_type), lambda: _load(service_id, notification_type))
-    if sender_id is None:
-        return next((option.text for option in options if option.is_default), None)
-    chosen = _find(options, sender_id) or _find(_load(service_id, notification_type), sender_id)
-    if chosen is None:
-        raise BadRequestError(
-            f"{SENDER_ID_FIELDS[notification_type]} {sender_id} does not exist in database for service id {service_id}"
-        )
-    return chosen.text
+    if sender_id is not None:
+        options = _cache().get((service_id, notification_type), lambda: _load(service_id, notification_type))
+        if _chosen(service_id, notification_type, options, sender_id) is None:
+            raise BadRequestError(
+                f"{SENDER_ID_FIELDS[notification_type]} {sender_id} does not exist in database for service id "
+                f"{service_id}"
+            )
+    return choose_reply_to_text(service_id, notification_type, sender_id, default_sms_sender=default_sms_sender)
+
+
+def _chosen(
+    service_id: uuid.UUID, notification_type: str, options: Sequence[SenderOption], sender_id: uuid.UUID
+) -> SenderOption | None:
+    """The chosen sender; an id the cache does not know is looked up again, so a sender created a moment ago is
+    found."""
+    return _find(options, sender_id) or _find(_load(service_id, notification_type), sender_id)

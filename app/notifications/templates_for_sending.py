@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy.exc import NoResultFound
 
+from app.caches import CacheName, TtlCache, app_cache
 from app.dao.templates_dao import dao_get_template_by_id
 from app.errors import BadRequestError
 from app.models import TemplateType
-from app.notifications.ttl_cache import CacheName, TtlCache, app_cache
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ checked against what this service and this key may send to.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -106,20 +107,28 @@ def check_can_send_to_number(service: SerialisedService, number: ValidatedPhoneN
         raise BadRequestError(recipient_errors.INTERNATIONAL_NOT_ALLOWED)
 
 
-@lru_cache(maxsize=4096)
 def validated_phone_number(phone_number: str) -> ValidatedPhoneNumber:
-    """Parse a number once per process (the schema and the recipient checks both need it). Raises InvalidPhoneError
-    (the API's) with the legacy wording, e.g. `Not a UK mobile number`."""
+    """Parse a number for the API. Raises InvalidPhoneError (the API's) with the legacy wording, e.g. `Not a UK
+    mobile number`."""
     try:
         return parse_phone_number(phone_number)
     except recipient_errors.InvalidPhoneError as error:
         raise InvalidPhoneError(error.message) from error
 
 
-def validated_email_address(email_address: str) -> tuple[str, str]:
-    """The address as stored (stripped) and normalised. Raises InvalidEmailError `Not a valid email address`."""
+@dataclass(frozen=True)
+class ValidatedEmailAddress:
+    address: str  # as stored: stripped
+    normalised: str  # for comparing with a guest list
+
+
+def validated_email_address(email_address: str) -> ValidatedEmailAddress:
+    """Parse an address for the API. Raises InvalidEmailError `Not a valid email address`."""
     try:
         address = validate_email_address(email_address)
     except recipient_errors.InvalidEmailError as error:
         raise InvalidEmailError(error.message) from error
-    return address, normalise_email_address(address)
+    return ValidatedEmailAddress(address, normalise_email_address(address))
+
+
+ValidatedRecipient = ValidatedPhoneNumber | ValidatedEmailAddress

@@ -9,10 +9,10 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app
 from kombu.exceptions import OperationalError as BrokerError
 from sqlalchemy.exc import OperationalError as DatabaseError
 
+from app.celery import task_queue
 from app.celery.queues import QueueNames, TaskNames
 from app.errors import InvalidRequest
 from app.extensions import db
@@ -54,7 +54,7 @@ def queue_receipt_task(task_name: TaskNames, args: list[Any], *, provider: str) 
     A 5xx makes the provider (or SNS) send the receipt again later, so nothing is lost while the broker is down.
     """
     try:
-        current_app.extensions["celery"].send_task(task_name, args=args, queue=QueueNames.RECEIPTS)
+        task_queue.queue_task(task_name, args=args, queue=QueueNames.RECEIPTS)
     except BrokerError as error:
         logger.exception("Could not queue a %s receipt", provider, extra={"provider": provider})
         raise InvalidRequest([f"{provider} receipt could not be queued; try again later"], 503) from error

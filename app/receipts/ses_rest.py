@@ -7,12 +7,14 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Response, current_app, jsonify, request
 from flask.blueprints import BlueprintSetupState
 
 from app.authentication.auth import requires_no_auth
+from app.caches import AppObjectName, app_object
 from app.celery.queues import TaskNames
 from app.clock import utc_now
+from app.envelopes import Envelope, HeraldBlueprint
 from app.errors import InvalidRequest
 from app.receipts.queueing import apply_or_queue_receipt
 from app.receipts.request_body import body_size_limit, json_object_body
@@ -31,8 +33,8 @@ from config import DEVELOPMENT_ENVIRONMENTS
 
 logger = logging.getLogger(__name__)
 
-# The name starts with "receipts" so errors render in the admin envelope {"result": "error", "message": [...]}.
-receipts_ses = Blueprint("receipts_ses", __name__)
+# Providers get errors in the admin envelope {"result": "error", "message": [...]}.
+receipts_ses = HeraldBlueprint("receipts_ses", __name__, envelope=Envelope.ADMIN)
 receipts_ses.before_request(requires_no_auth)
 
 SNS_MESSAGE_TYPES = frozenset({"SubscriptionConfirmation", "Notification", "UnsubscribeConfirmation"})
@@ -74,13 +76,13 @@ def receive_ses_sns_message() -> tuple[Response, int]:
     return jsonify(result="success", message="SES-SNS callback succeeded"), 200
 
 
+SNS_CERTIFICATES = AppObjectName[SnsCertificateStore]("herald_sns_certificates")
+
+
 def certificate_store() -> SnsCertificateStore:
     """The process's one certificate store (fetched certificates are cached in it), built from config once."""
-    store = current_app.extensions.get("herald_sns_certificates")
-    if store is None:
-        store = SnsCertificateStore(trusted_url_prefixes=current_app.config["SNS_TRUSTED_CERT_URL_PREFIXES"])
-        current_app.extensions["herald_sns_certificates"] = store
-    return store
+    prefixes = current_app.config["SNS_TRUSTED_CERT_URL_PREFIXES"]
+    return app_object(SNS_CERTIFICATES, lambda: SnsCertificateStore(trusted_url_prefixes=prefixes))
 
 
 def _verify(message: Mapping[str, Any]) -> None:

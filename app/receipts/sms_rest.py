@@ -7,10 +7,11 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Response, current_app, jsonify, request
 
 from app.authentication.auth import requires_no_auth
 from app.celery.queues import TaskNames
+from app.envelopes import Envelope, HeraldBlueprint
 from app.errors import InvalidRequest
 from app.receipts.basic_auth import check_basic_auth
 from app.receipts.errors import InvalidReceiptError
@@ -25,8 +26,8 @@ from config import DEVELOPMENT_ENVIRONMENTS
 
 logger = logging.getLogger(__name__)
 
-# The name starts with "receipts" so errors render in the admin envelope {"result": "error", "message": [...]}.
-receipts_sms = Blueprint("receipts_sms", __name__)
+# Providers get errors in the admin envelope {"result": "error", "message": [...]}.
+receipts_sms = HeraldBlueprint("receipts_sms", __name__, envelope=Envelope.ADMIN)
 receipts_sms.before_request(requires_no_auth)
 
 MMG_RECEIPT_FIELDS = ("CID", "status", "substatus", "reference", "deliverytime")

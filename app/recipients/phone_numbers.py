@@ -44,6 +44,7 @@ INTERNATIONAL_TYPES = frozenset(
     }
 )
 
+_STORED_NORMALISED = re.compile(r"[1-9][0-9]{6,14}")  # E.164 without the '+'
 _IGNORED_CHARACTERS = re.compile(r"[\s()\-.\u180e\u200b\u200c\u200d\u2060\ufeff]+")
 _DIGITS = re.compile(r"[0-9]+")
 
@@ -91,6 +92,20 @@ def parse_phone_number(number: str) -> ValidatedPhoneNumber:
     if _reads_as_uk(digits, is_marked_international=is_marked_international):
         return _validate_uk_number(digits)
     return _validate_international_number(digits)
+
+
+def stored_phone_number(
+    normalised: str | None, *, is_international: bool, country_prefix: str | None
+) -> ValidatedPhoneNumber:
+    """Rebuild a number parsed when its notification was accepted from what was stored then, deciding nothing again.
+
+    Raises `InvalidPhoneError` when the stored form is not E.164 (a row written around the API).
+    """
+    if normalised is None or not _STORED_NORMALISED.fullmatch(normalised):
+        raise InvalidPhoneError(NOT_A_VALID_NUMBER)
+    if is_international:
+        return _international_number(normalised, country_prefix or "")
+    return _uk_number(normalised)
 
 
 def _clean(number: str) -> tuple[str, bool]:

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, current_app, jsonify
+from flask import Response, current_app, jsonify
 
 from app.authentication.auth import requires_no_auth
+from app.celery import task_queue
 from app.dao.status_dao import dao_get_database_version
+from app.envelopes import Envelope, HeraldBlueprint
 
 logger = logging.getLogger(__name__)
 
-status_blueprint = Blueprint("status", __name__)
+status_blueprint = HeraldBlueprint("status", __name__, envelope=Envelope.PUBLIC)
 status_blueprint.before_request(requires_no_auth)
 
 
 def _broker_answers() -> bool:
-    celery = current_app.extensions["celery"]
+    celery = task_queue.celery_app()
     try:
         with celery.connection_for_write() as connection:
             connection.ensure_connection(max_retries=1, timeout=2)

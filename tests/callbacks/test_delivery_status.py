@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from unittest.mock import MagicMock, patch
+from unittest.mock import MagicMock
 
 import pytest
-from flask import Flask
 
 from app.callbacks.delivery_status import enqueue_delivery_status_callback
 from app.dao.service_callback_dao import dao_save_service_callback
 from app.models import Notification
 from app.notification_status import FINAL_STATUSES, NotificationStatus
 from tests.factories import create_notification, create_template
-
-
-@pytest.fixture
-def send_task(notify_api: Flask) -> Iterator[MagicMock]:
-    with patch.object(notify_api.extensions["celery"], "send_task") as mock:
-        yield mock
 
 
 def _notification_of_service_with_callback(status: str, callback_type: str = "delivery_status") -> Notification:

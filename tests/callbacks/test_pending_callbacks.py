@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from unittest.mock import MagicMock, call, patch
+from unittest.mock import MagicMock, call
 
 import pytest
 from flask import Flask
@@ -26,12 +25,6 @@ from tests.factories import create_notification, create_template
 from tests.receipts.payloads import mmg_receipt
 
 DELIVERY_STATUS_TASK = "send_delivery_status_to_service"
-
-
-@pytest.fixture
-def send_task(notify_api: Flask) -> Iterator[MagicMock]:
-    with patch.object(notify_api.extensions["celery"], "send_task") as mock:
-        yield mock
 
 
 def _notification_of_service_with_callback(status: str) -> Notification:

@@ -24,7 +24,7 @@ def test_requeue_created_notifications_queues_a_forgotten_notification(
 ) -> None:
     notification = create_notification(created_at=utc_now() - timedelta(hours=1))
 
-    with patch.object(notify_api.extensions["celery"], "send_task") as send_task:
+    with patch("app.celery.task_queue.queue_task") as send_task:
         queued = requeue_created_notifications()
 
     assert (queued, send_task.call_args.kwargs["args"]) == (1, [str(notification.id)])
@@ -36,7 +36,7 @@ def test_requeue_stale_sending_claims_hands_a_dead_workers_claim_back(
     notification = create_notification()
     dao_update_notification_status_by_id(notification.id, "sending", sending_claimed_at=utc_now() - timedelta(hours=1))
 
-    with patch.object(notify_api.extensions["celery"], "send_task"):
+    with patch("app.celery.task_queue.queue_task"):
         queued = requeue_stale_sending_claims()
 
     assert (queued, dao_get_notification_status_by_id(notification.id)) == (1, "created")

@@ -23,6 +23,7 @@ from app.celery.service_callback_tasks import (
 from app.dao.complaints_dao import dao_create_complaint
 from app.dao.inbound_sms_dao import dao_create_inbound_sms
 from app.dao.service_callback_dao import dao_save_service_callback
+from app.extensions import db
 from app.models import Notification
 from tests.callbacks.recording_server import Answer, RecordingServer
 from tests.factories import create_notification, create_service, create_template
@@ -282,3 +283,19 @@ def test_a_stored_callback_url_that_leads_to_loopback_is_refused_at_send_time_an
     assert (callback_server.requests, retry.call_count) == ([], 0)
     [refusal] = [record for record in caplog.records if "refused" in record.getMessage()]
     assert "address refused by the destination policy" in refusal.getMessage()
+
+
+def test_the_callback_is_posted_with_no_database_session_open(
+    notify_db_session: None, callback_server: RecordingServer
+) -> None:
+    notification, _ = _delivered_notification_with_callback(callback_server.url)
+    sessions_open_at_post: list[bool] = []
+
+    def post_and_record(*args: object, **kwargs: object) -> int:
+        sessions_open_at_post.append(db.session.registry.has())
+        return 200
+
+    with patch("app.callbacks.dispatch.post_callback", side_effect=post_and_record):
+        send_delivery_status_to_service(str(notification.id))
+
+    assert sessions_open_at_post == [False]

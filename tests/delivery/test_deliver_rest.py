@@ -67,7 +67,7 @@ def test_a_send_that_got_no_answer_is_queued_for_retry_after_the_wait_for_its_re
     status, _body = _deliver(client, notification_id)
 
     ((task_name,), keywords) = send_task.call_args
-    assert (status, task_name, keywords["queue"], keywords["countdown"]) == (503, "deliver_sms", "retry", 180)
+    assert (status, task_name, keywords["queue"], keywords["countdown_seconds"]) == (503, "deliver_sms", "retry", 180)
 
 
 def test_a_notification_of_an_inactive_service_is_refused(client: FlaskClient, mmg: responses.RequestsMock) -> None:

@@ -61,7 +61,7 @@ def test_a_notification_created_long_ago_is_queued_again_on_its_queue(
     queued = requeue_created_notifications()
 
     assert queued == 1
-    send_task.assert_called_once_with(task, args=[str(notification.id)], kwargs={}, queue=queue)
+    send_task.assert_called_once_with(task, args=[str(notification.id)], queue=queue, kwargs=None, countdown_seconds=0)
 
 
 def test_a_recent_created_notification_is_left_to_its_task(notify_db_session: None, send_task: MagicMock) -> None:

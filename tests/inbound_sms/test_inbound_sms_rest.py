@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
-from unittest.mock import MagicMock, patch
+from unittest.mock import MagicMock
 
 import pytest
 from flask import Flask, current_app
@@ -23,12 +22,6 @@ from tests.factories import create_service
 
 MMG_URL = "/notifications/sms/receive/mmg"
 FIRETEXT_URL = "/notifications/sms/receive/firetext"
-
-
-@pytest.fixture
-def send_task(notify_api: Flask) -> Iterator[MagicMock]:
-    with patch.object(notify_api.extensions["celery"], "send_task") as mock:
-        yield mock
 
 
 def _auth(username: str | None = None, password: str | None = None) -> dict[str, str]:

@@ -11,6 +11,7 @@ import pytest
 from app.dao.services_dao import dao_get_serialised_service
 from app.notifications.prepare_notification import ApiCaller, NotificationRequest, PreparedNotification, Recipient
 from app.notifications.templates_for_sending import get_template_for_sending
+from app.notifications.validators import validated_email_address, validated_phone_number
 from tests.factories import create_api_key, create_service, create_template
 
 RECIPIENTS = {"sms": ("07700900123", "447700900123"), "email": ("someone@example.com", "someone@example.com")}
@@ -28,6 +29,7 @@ def make_prepared(notify_db_session: None) -> Callable[..., PreparedNotification
         request = NotificationRequest(
             notification_type=template_type,
             recipient=to,
+            validated_recipient=(validated_phone_number(to) if template_type == "sms" else validated_email_address(to)),
             template_id=template.id,
             personalisation={"name": "Jo", "ref": "1"},
             **fields,

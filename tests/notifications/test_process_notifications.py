@@ -40,7 +40,7 @@ def claim_for(key: str = "key-1", fingerprint: str = "f" * 64) -> IdempotencyCla
 @pytest.fixture
 def broken_broker(notify_api: Flask, monkeypatch: pytest.MonkeyPatch) -> MagicMock:
     send_task = MagicMock(side_effect=ConnectionError("broker down"))
-    monkeypatch.setattr(notify_api.extensions["celery"], "send_task", send_task)
+    monkeypatch.setattr("app.celery.task_queue.queue_task", send_task)
     return send_task
 
 
@@ -107,8 +107,7 @@ def test_a_notification_is_stored_before_its_task_is_queued(
     prepared = make_prepared()
     seen_at_enqueue: list[str] = []
     monkeypatch.setattr(
-        notify_api.extensions["celery"],
-        "send_task",
+        "app.celery.task_queue.queue_task",
         lambda *args, **kwargs: seen_at_enqueue.append(dao_get_notification_by_id(prepared.id).status),
     )
 

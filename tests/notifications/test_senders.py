@@ -7,8 +7,11 @@ import uuid
 import pytest
 from flask import Flask
 
+from app.dao.services_dao import dao_list_email_reply_tos, dao_list_sms_senders
 from app.errors import BadRequestError
-from app.notifications.senders import reply_to_text_for
+from app.extensions import db
+from app.models import ServiceEmailReplyTo, ServiceSmsSender
+from app.notifications.senders import SERVICE_SENDERS, choose_reply_to_text, reply_to_text_for
 from tests.factories import create_email_reply_to, create_service, create_sms_sender
 
 
@@ -62,7 +65,7 @@ def test_a_sender_created_since_the_cache_was_filled_is_found(
     notify_api: Flask, notify_db_session: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(notify_api.config, "SEND_CACHE_SECONDS", 60)
-    monkeypatch.delitem(notify_api.extensions, "herald_service_senders", raising=False)
+    monkeypatch.delitem(notify_api.extensions, SERVICE_SENDERS.name, raising=False)
     service = create_service()
     reply_to_text_for(service.id, "sms", None)
     new_sender = create_sms_sender(service=service, sms_sender="NEW", is_default=False)
@@ -78,3 +81,34 @@ def test_an_unknown_sender_id_is_refused(notify_db_session: None) -> None:
         reply_to_text_for(service.id, "sms", sender_id)
 
     assert refused.value.message == f"sms_sender_id {sender_id} does not exist in database for service id {service.id}"
+
+
+@pytest.mark.parametrize(
+    ("notification_type", "expected"), [("sms", "FROM_NUMBER"), ("email", None)], ids=["sms", "email"]
+)
+def test_without_a_default_an_sms_falls_back_to_the_platform_sender_and_an_email_to_none(
+    notify_db_session: None, notification_type: str, expected: str | None
+) -> None:
+    service = create_service()
+    _archive(*dao_list_sms_senders(service.id), *dao_list_email_reply_tos(service.id))
+
+    chosen = choose_reply_to_text(service.id, notification_type, None, default_sms_sender="FROM_NUMBER")
+
+    assert chosen == expected
+
+
+def test_a_chosen_sender_archived_since_gives_way_to_the_default(notify_db_session: None) -> None:
+    service = create_service()
+    create_sms_sender(service=service, sms_sender="DEFAULT", is_default=True)
+    chosen = create_sms_sender(service=service, sms_sender="CHOSEN", is_default=False)
+    _archive(chosen)
+
+    text = choose_reply_to_text(service.id, "sms", chosen.id, default_sms_sender="FROM_NUMBER")
+
+    assert text == "DEFAULT"
+
+
+def _archive(*senders: ServiceSmsSender | ServiceEmailReplyTo) -> None:
+    for sender in senders:
+        sender.archived = True
+    db.session.commit()

@@ -214,4 +214,6 @@ def test_a_bad_email_address_raises_invalid_email_error() -> None:
 
 
 def test_an_email_address_is_stored_stripped_and_compared_lower_cased() -> None:
-    assert validators.validated_email_address(" Someone@Example.COM ") == ("Someone@Example.COM", "someone@example.com")
+    assert validators.validated_email_address(" Someone@Example.COM ") == validators.ValidatedEmailAddress(
+        "Someone@Example.COM", "someone@example.com"
+    )

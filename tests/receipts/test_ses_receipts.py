@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from unittest.mock import MagicMock, patch
+from unittest.mock import MagicMock
 
 import pytest
-from flask import Flask
 from sqlalchemy import select
 
 from app.dao.notifications_dao import dao_get_notification_status_by_id
@@ -22,12 +20,6 @@ from tests.factories import create_notification, create_template
 from tests.receipts.payloads import ses_event
 
 S = NotificationStatus
-
-
-@pytest.fixture
-def send_task(notify_api: Flask) -> Iterator[MagicMock]:
-    with patch.object(notify_api.extensions["celery"], "send_task") as mock:
-        yield mock
 
 
 def _sent_email(status: str = S.SENDING, *, with_complaint_callback: bool = False) -> Notification:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
-from unittest.mock import MagicMock, patch
+from unittest.mock import MagicMock
 
 import pytest
 import responses
@@ -20,7 +20,7 @@ from werkzeug.test import TestResponse
 from app.celery.process_receipt_tasks import process_ses_receipt
 from app.dao.notifications_dao import dao_get_notification_status_by_id
 from app.notification_status import NotificationStatus
-from app.receipts.ses_rest import MAX_SNS_BODY_BYTES, check_sns_trusted_prefixes
+from app.receipts.ses_rest import MAX_SNS_BODY_BYTES, SNS_CERTIFICATES, check_sns_trusted_prefixes
 from tests.callbacks.recording_server import Answer, RecordingServer
 from tests.factories import create_notification, create_template
 from tests.receipts.payloads import sns_envelope
@@ -37,16 +37,10 @@ def sns_host(notify_api: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[Rec
     server = RecordingServer().start()
     server.serve_file(CERT_PATH, signing_identity().certificate_pem)
     monkeypatch.setitem(notify_api.config, "SNS_TRUSTED_CERT_URL_PREFIXES", [f"{server.url}/"])
-    monkeypatch.delitem(notify_api.extensions, "herald_sns_certificates", raising=False)
+    monkeypatch.delitem(notify_api.extensions, SNS_CERTIFICATES.name, raising=False)
     yield server
     server.stop()
-    notify_api.extensions.pop("herald_sns_certificates", None)
-
-
-@pytest.fixture
-def send_task(notify_api: Flask) -> Iterator[MagicMock]:
-    with patch.object(notify_api.extensions["celery"], "send_task") as mock:
-        yield mock
+    notify_api.extensions.pop(SNS_CERTIFICATES.name, None)
 
 
 def _signed(sns_host: RecordingServer, name: str = "ses_delivery", **options: Any) -> dict[str, Any]:

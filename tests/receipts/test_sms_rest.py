@@ -26,12 +26,6 @@ NOTIFICATION_ID = "3d1ce039-5476-414c-99b2-fac1e6add62c"
 
 
 @pytest.fixture
-def send_task(notify_api: Flask) -> Iterator[MagicMock]:
-    with patch.object(notify_api.extensions["celery"], "send_task") as mock:
-        yield mock
-
-
-@pytest.fixture
 def receipt_basic_auth(notify_api: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(notify_api.config, "RECEIPT_BASIC_AUTH_USERNAME", "provider")
     monkeypatch.setitem(notify_api.config, "RECEIPT_BASIC_AUTH_PASSWORD", "receipt-password")

@@ -5,16 +5,19 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Blueprint, Response, jsonify
+from flask import Response, jsonify
 from marshmallow import Schema, fields, validate
 
 from app.admin.request_body import load_admin_body
 from app.authentication.auth import requires_admin_auth
 from app.dao.api_key_dao import dao_create_api_key, dao_list_api_keys, dao_revoke_api_key
 from app.dao.services_dao import dao_get_service_by_id
+from app.envelopes import Envelope, HeraldBlueprint
 from app.models import ApiKey, KeyType
 
-admin_api_keys = Blueprint("admin_api_keys", __name__, url_prefix="/service/<uuid:service_id>")
+admin_api_keys = HeraldBlueprint(
+    "admin_api_keys", __name__, url_prefix="/service/<uuid:service_id>", envelope=Envelope.ADMIN
+)
 admin_api_keys.before_request(requires_admin_auth)
 
 

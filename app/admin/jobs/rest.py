@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, Response, jsonify
+from flask import Response, jsonify
 
 from app.authentication.auth import requires_admin_auth
 from app.clock import utc_now
 from app.dao.jobs_dao import dao_get_job_by_id_for_service
 from app.dao.services_dao import dao_get_serialised_service
 from app.dao.statistics_dao import dao_list_job_statistics
+from app.envelopes import Envelope, HeraldBlueprint
 from app.errors import InvalidRequest
 from app.jobs.cancel_job import cancel_job
 from app.jobs.create_job import JobSender, create_job
@@ -19,7 +20,9 @@ from app.jobs.job_request import parse_job_request
 from app.jobs.serialisation import serialise_job
 from app.request_json import InvalidJsonError, parsed_json_body
 
-admin_jobs = Blueprint("admin_jobs", __name__, url_prefix="/service/<uuid:service_id>/job")
+admin_jobs = HeraldBlueprint(
+    "admin_jobs", __name__, url_prefix="/service/<uuid:service_id>/job", envelope=Envelope.ADMIN
+)
 admin_jobs.before_request(requires_admin_auth)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, jsonify
+from flask import Response, jsonify
 from marshmallow import Schema, fields, validate, validates_schema
 from marshmallow import ValidationError as SchemaError
 
@@ -18,9 +18,10 @@ from app.dao.provider_details_dao import (
     dao_list_provider_details_versions,
     dao_update_provider_details,
 )
+from app.envelopes import Envelope, HeraldBlueprint
 from app.models import ProviderDetails, ProviderDetailsHistory
 
-admin_providers = Blueprint("admin_providers", __name__, url_prefix="/provider-details")
+admin_providers = HeraldBlueprint("admin_providers", __name__, url_prefix="/provider-details", envelope=Envelope.ADMIN)
 admin_providers.before_request(requires_admin_auth)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify
+from flask import Response, jsonify
 
 from app.admin.request_body import load_admin_body
 from app.admin.services.callbacks import delete_service_callback, get_service_callback, set_service_callback
@@ -30,9 +30,10 @@ from app.dao.services_dao import (
     dao_get_service_by_id,
     dao_list_services,
 )
+from app.envelopes import Envelope, HeraldBlueprint
 from app.models import CallbackType
 
-admin_services = Blueprint("admin_services", __name__, url_prefix="/service")
+admin_services = HeraldBlueprint("admin_services", __name__, url_prefix="/service", envelope=Envelope.ADMIN)
 admin_services.before_request(requires_admin_auth)
 
 # `/callback/<callback_type>` answers 404 for any other type.

@@ -6,15 +6,18 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Response, jsonify, request
 
 from app.authentication.auth import requires_admin_auth
 from app.clock import utc_now
 from app.dao.services_dao import dao_get_service_by_id
 from app.dao.statistics_dao import dao_list_service_daily_statistics
+from app.envelopes import Envelope, HeraldBlueprint
 from app.errors import InvalidRequest
 
-admin_statistics = Blueprint("admin_statistics", __name__, url_prefix="/service/<uuid:service_id>/statistics")
+admin_statistics = HeraldBlueprint(
+    "admin_statistics", __name__, url_prefix="/service/<uuid:service_id>/statistics", envelope=Envelope.ADMIN
+)
 admin_statistics.before_request(requires_admin_auth)
 
 DEFAULT_DAYS = 7

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import Blueprint, Response, jsonify
+from flask import Response, jsonify
 from marshmallow import Schema, fields, validate, validates_schema
 from marshmallow import ValidationError as SchemaError
 
@@ -20,11 +20,14 @@ from app.dao.templates_dao import (
     dao_list_templates,
     dao_update_template,
 )
+from app.envelopes import Envelope, HeraldBlueprint
 from app.errors import InvalidRequest
 from app.models import Template, TemplateHistory, TemplateType
 from app.templating.render_bounds import template_content_problem
 
-admin_templates = Blueprint("admin_templates", __name__, url_prefix="/service/<uuid:service_id>/template")
+admin_templates = HeraldBlueprint(
+    "admin_templates", __name__, url_prefix="/service/<uuid:service_id>/template", envelope=Envelope.ADMIN
+)
 admin_templates.before_request(requires_admin_auth)
 
 SENDABLE_TYPES = [TemplateType.SMS.value, TemplateType.EMAIL.value]

@@ -8,7 +8,6 @@ the rate and daily limits, the body's shape, then the domain checks in `app/noti
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import Any, NoReturn
 
 from flask import Response, current_app, g, jsonify, request
@@ -17,10 +16,10 @@ from app.errors import BadRequestError
 from app.models import NotificationType
 from app.notifications.idempotency import IDEMPOTENCY_KEY_HEADER, idempotent_request_for
 from app.notifications.prepare_notification import ApiCaller, NotificationRequest, PreparedNotification
-from app.notifications.send_notification import admit_send_for, send_notification
+from app.notifications.send_notification import Replay, SendOutcome, admit_send_for, prepare_send, store_send
 from app.request_json import InvalidJsonError, parsed_json_body
 from app.v2.notifications import v2_notifications
-from app.v2.notifications.schemas import validate_send_request
+from app.v2.notifications.schemas import ValidSendRequest, validate_send_request
 
 INVALID_JSON_MESSAGE = "Invalid JSON supplied in POST data"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -34,12 +33,14 @@ def json_request_body() -> Any:
         raise BadRequestError(INVALID_JSON_MESSAGE) from error
 
 
-def notification_request_from(notification_type: str, body: dict[str, Any]) -> NotificationRequest:
+def notification_request_from(notification_type: str, valid: ValidSendRequest) -> NotificationRequest:
+    body = valid.body
     is_sms = notification_type == NotificationType.SMS
     sender_id = body.get("sms_sender_id" if is_sms else "email_reply_to_id")
     return NotificationRequest(
         notification_type=notification_type,
         recipient=body["phone_number" if is_sms else "email_address"],
+        validated_recipient=valid.recipient,
         template_id=uuid.UUID(body["template_id"]),
         personalisation=body.get("personalisation") or {},
         client_reference=body.get("reference"),
@@ -86,12 +87,11 @@ def create_post_email_response(prepared: PreparedNotification, *, host: str, ema
     }
 
 
-def response_builder(notification_type: str) -> Callable[[PreparedNotification], dict[str, Any]]:
+def create_post_response(prepared: PreparedNotification) -> dict[str, Any]:
     host = current_app.config["API_HOST_NAME"].rstrip("/")
-    if notification_type == NotificationType.SMS:
-        return lambda prepared: create_post_sms_response(prepared, host=host)
-    email_domain = current_app.config["NOTIFY_EMAIL_DOMAIN"]
-    return lambda prepared: create_post_email_response(prepared, host=host, email_domain=email_domain)
+    if prepared.request.notification_type == NotificationType.SMS:
+        return create_post_sms_response(prepared, host=host)
+    return create_post_email_response(prepared, host=host, email_domain=current_app.config["NOTIFY_EMAIL_DOMAIN"])
 
 
 @v2_notifications.route("/sms", methods=["POST"], defaults={"notification_type": NotificationType.SMS.value})
@@ -99,14 +99,17 @@ def response_builder(notification_type: str) -> Callable[[PreparedNotification],
 def post_notification(notification_type: str) -> tuple[Response, int]:
     caller = ApiCaller(service=g.authenticated_service, api_key_id=g.api_user.id, key_type=g.api_user.key_type)
     with admit_send_for(caller, notification_type) as allowance:
-        body = validate_send_request(notification_type, json_request_body())
-        outcome = send_notification(
-            notification_request_from(notification_type, body),
-            caller,
-            allowance,
-            respond=response_builder(notification_type),
-            idempotent=idempotent_request_for(request.headers.get(IDEMPOTENCY_KEY_HEADER), request.path, body),
+        valid = validate_send_request(notification_type, json_request_body())
+        idempotent = idempotent_request_for(request.headers.get(IDEMPOTENCY_KEY_HEADER), request.path, valid.body)
+        prepared = prepare_send(
+            notification_request_from(notification_type, valid), caller, allowance, idempotent=idempotent
         )
+        if isinstance(prepared, Replay):
+            outcome = SendOutcome(prepared.response_body, is_replay=True)
+        else:
+            outcome = store_send(
+                prepared, allowance, response_body=create_post_response(prepared), idempotent=idempotent
+            )
     response = jsonify(outcome.response_body)
     if outcome.is_replay:
         response.headers[REPLAYED_HEADER] = "true"

@@ -10,6 +10,7 @@ violation (`template_id is not a valid UUID`); everything else keeps jsonschema'
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,7 +20,7 @@ from jsonschema import ValidationError as SchemaViolation
 
 from app.clock import utc_now
 from app.errors import InvalidEmailError, InvalidPhoneError, ValidationError
-from app.notifications.validators import validated_email_address, validated_phone_number
+from app.notifications.validators import ValidatedRecipient, validated_email_address, validated_phone_number
 from app.recipients.errors import TOO_MANY_DIGITS
 from app.v2.request_validation import UUID_SCHEMA, violation_message
 
@@ -40,21 +41,28 @@ class FormatProblem(ValueError):
 FORMAT_CHECKER = FormatChecker(formats=())
 
 
-@FORMAT_CHECKER.checks("phone_number", raises=InvalidPhoneError)
-def is_phone_number(instance: object) -> bool:
-    """Any mobile number we could send to, international ones included (permission is checked later)."""
-    if isinstance(instance, str):
-        if len(instance) > MAX_RECIPIENT_LENGTH:
-            raise InvalidPhoneError(TOO_MANY_DIGITS)
-        validated_phone_number(instance)
-    return True
+def _recipient_format_checker(parsed: list[ValidatedRecipient]) -> FormatChecker:
+    """FORMAT_CHECKER plus the recipient formats, which keep what they parsed in ``parsed``: the request's one
+    parse of its recipient, passed on to the domain."""
+    checker = FormatChecker(formats=())
+    checker.checkers = dict(FORMAT_CHECKER.checkers)
 
+    @checker.checks("phone_number", raises=InvalidPhoneError)
+    def is_phone_number(instance: object) -> bool:
+        """Any mobile number we could send to, international ones included (permission is checked later)."""
+        if isinstance(instance, str):
+            if len(instance) > MAX_RECIPIENT_LENGTH:
+                raise InvalidPhoneError(TOO_MANY_DIGITS)
+            parsed.append(validated_phone_number(instance))
+        return True
 
-@FORMAT_CHECKER.checks("email_address", raises=InvalidEmailError)
-def is_email_address(instance: object) -> bool:
-    if isinstance(instance, str):
-        validated_email_address(instance)
-    return True
+    @checker.checks("email_address", raises=InvalidEmailError)
+    def is_email_address(instance: object) -> bool:
+        if isinstance(instance, str):
+            parsed.append(validated_email_address(instance))
+        return True
+
+    return checker
 
 
 @FORMAT_CHECKER.checks("https_url")
@@ -151,9 +159,19 @@ def send_violation_message(violation: SchemaViolation) -> str:
     return violation_message(violation)
 
 
-def validate_send_request(notification_type: str, body: Any) -> Any:
-    """Return ``body`` when it is a valid `sms` or `email` send request; raise ValidationError with every violation."""
-    violations = list(_VALIDATORS[notification_type].iter_errors(body))
+@dataclass(frozen=True)
+class ValidSendRequest:
+    body: dict[str, Any]
+    recipient: ValidatedRecipient  # the phone number or email address, parsed once here
+
+
+def validate_send_request(notification_type: str, body: Any) -> ValidSendRequest:
+    """Return ``body`` and its parsed recipient when it is a valid `sms` or `email` send request; raise
+    ValidationError with every violation."""
+    parsed: list[ValidatedRecipient] = []
+    validator = _VALIDATORS[notification_type].evolve(format_checker=_recipient_format_checker(parsed))
+    violations = list(validator.iter_errors(body))
     if violations:
         raise ValidationError([send_violation_message(violation) for violation in violations])
-    return body
+    [recipient] = parsed  # a valid body has exactly one recipient, a string the format checked
+    return ValidSendRequest(body, recipient)

@@ -342,7 +342,7 @@ def test_letters_are_refused(client: FlaskClient, sender: Sender) -> None:
 def test_a_failed_enqueue_answers_500_and_leaves_nothing_stored(
     notify_api: Flask, client: FlaskClient, sender: Sender, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(notify_api.extensions["celery"], "send_task", MagicMock(side_effect=OSError("broker down")))
+    monkeypatch.setattr("app.celery.task_queue.queue_task", MagicMock(side_effect=OSError("broker down")))
 
     response = post_send(client, sender.api_key, "sms", sms_body(sender))
 

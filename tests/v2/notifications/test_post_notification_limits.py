@@ -141,7 +141,7 @@ def test_a_send_whose_enqueue_failed_is_not_counted(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     sender = create_sender()
-    monkeypatch.setattr(notify_api.extensions["celery"], "send_task", MagicMock(side_effect=OSError("broker down")))
+    monkeypatch.setattr("app.celery.task_queue.queue_task", MagicMock(side_effect=OSError("broker down")))
 
     post_send(client, sender.api_key, "sms", sms_body(sender))
 

@@ -1,9 +1,11 @@
-"""A small in-process cache whose entries are trusted for a fixed number of seconds (hot-path lookups)."""
+"""The app's in-process state, each piece under a typed name: caches whose entries are trusted for a fixed number of
+seconds (hot-path lookups), and objects built once per app on first use (provider clients, the SNS certificates)."""
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -39,6 +41,9 @@ class TtlCache(Generic[Value]):
     def forget(self, key: Hashable) -> None:
         self._entries.pop(key, None)
 
+    def clear(self) -> None:
+        self._entries = {}
+
 
 @dataclass(frozen=True)
 class CacheName(Generic[Value]):
@@ -53,3 +58,32 @@ def app_cache(cache_name: CacheName[Value], ttl_seconds: float) -> TtlCache[Valu
     if cache is None:
         cache = current_app.extensions[cache_name.name] = TtlCache[Value](ttl_seconds)
     return cache
+
+
+def clear_app_caches(extensions: Mapping[str, object]) -> None:
+    """Empty every TtlCache of an app (its ``extensions``); the tests start each case with nothing remembered."""
+    for value in extensions.values():
+        if isinstance(value, TtlCache):
+            value.clear()
+
+
+@dataclass(frozen=True)
+class AppObjectName(Generic[Value]):
+    """The name of an object the app builds once, on first use, typed by what it is."""
+
+    name: str
+
+
+_building = threading.Lock()
+
+
+def app_object(object_name: AppObjectName[Value], build: Callable[[], Value]) -> Value:
+    """The current app's ``object_name``, built by ``build()`` the first time any thread asks for it."""
+    extensions = current_app.extensions
+    value: Value | None = extensions.get(object_name.name)
+    if value is None:
+        with _building:
+            value = extensions.get(object_name.name)
+            if value is None:
+                value = extensions[object_name.name] = build()
+    return value

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from flask import Flask
 
-from app.notifications import ttl_cache
-from app.notifications.ttl_cache import TtlCache
+from app import caches
+from app.caches import TtlCache
 
 
 class FakeClock:
@@ -51,7 +52,7 @@ def test_a_forgotten_value_is_loaded_again() -> None:
 
 
 def test_a_full_cache_starts_again_empty(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ttl_cache, "MAX_ENTRIES", 2)
+    monkeypatch.setattr(caches, "MAX_ENTRIES", 2)
     cache = TtlCache[int](5, clock=FakeClock())
     cache.get("a", lambda: 1)
     cache.get("b", lambda: 2)
@@ -59,3 +60,29 @@ def test_a_full_cache_starts_again_empty(monkeypatch: pytest.MonkeyPatch) -> Non
     cache.get("c", lambda: 3)
 
     assert cache.get("a", lambda: 10) == 10
+
+
+def test_clearing_the_app_caches_empties_each_of_them() -> None:
+    cache = TtlCache[str](60)
+    cache.get("key", lambda: "first")
+    extensions: dict[str, object] = {"a cache": cache, "something else": object()}
+
+    caches.clear_app_caches(extensions)
+
+    assert cache.get("key", lambda: "second") == "second"
+
+
+def test_an_app_object_is_built_once_and_then_shared(notify_api: Flask) -> None:
+    name = caches.AppObjectName[list[int]]("herald_test_app_object")
+    builds: list[int] = []
+
+    def build() -> list[int]:
+        builds.append(1)
+        return [len(builds)]
+
+    with notify_api.app_context():
+        first = caches.app_object(name, build)
+        second = caches.app_object(name, build)
+        notify_api.extensions.pop(name.name)
+
+    assert (first is second, builds) == (True, [1])
