@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -36,6 +37,10 @@ logger = logging.getLogger(__name__)
 EARLY_EVENT_WINDOW = timedelta(minutes=5)
 # How far ahead of our clock SES's `mail.timestamp` may be and still count as recent.
 CLOCK_SKEW = timedelta(minutes=1)
+# A message id that can be looked up and stored as a reference (varchar(255)): printable ASCII without spaces, as
+# SES's are (60 characters); anything else (a NUL, which PostgreSQL refuses, a non-string) makes the event invalid.
+MAX_MESSAGE_ID_LENGTH = 255
+_MESSAGE_ID = re.compile(r"[!-~]+")
 
 
 def process_ses_receipt(event: Mapping[str, Any]) -> None:
@@ -83,7 +88,13 @@ def ses_message_id(event: Mapping[str, Any]) -> str:
     message_id = (event.get("mail") or {}).get("messageId")
     if not message_id:
         raise InvalidReceiptError("SES event has no mail.messageId")
-    return str(message_id)
+    if (
+        not isinstance(message_id, str)
+        or len(message_id) > MAX_MESSAGE_ID_LENGTH
+        or not _MESSAGE_ID.fullmatch(message_id)
+    ):
+        raise InvalidReceiptError("SES event's mail.messageId is not a message id")
+    return message_id
 
 
 def _notification_for_reference(reference: str, event: Mapping[str, Any]) -> Notification:

@@ -304,3 +304,32 @@ def test_a_header_naming_an_email_whose_answer_was_recorded_leaves_its_reference
 
     after = dao_get_notification_by_id(notification.id)
     assert (after.status, after.reference) == (S.SENDING, "ses-answer-of-the-retry")
+
+
+@pytest.mark.parametrize(
+    "message_id",
+    ["x" * 256, "has space", "nul\x00byte", "new\nline", 12345, ["a"], {"a": 1}],
+    ids=["too-long", "space", "nul", "newline", "number", "list", "object"],
+)
+def test_a_message_id_that_cannot_be_a_reference_makes_the_event_invalid(
+    notify_db_session: None, message_id: Any
+) -> None:
+    notification = _unanswered_email()
+    event = _queued_event_naming(str(notification.id))
+    event["mail"]["messageId"] = message_id
+
+    with pytest.raises(InvalidReceiptError):
+        process_ses_receipt(event)
+
+    unchanged = dao_get_notification_by_id(notification.id)
+    assert (unchanged.status, unchanged.reference) == (S.CREATED, None)
+
+
+def test_a_message_id_of_the_longest_storable_length_is_matched(notify_db_session: None) -> None:
+    notification = _unanswered_email()
+    event = _queued_event_naming(str(notification.id))
+    event["mail"]["messageId"] = "m" * 255
+
+    process_ses_receipt(event)
+
+    assert dao_get_notification_by_id(notification.id).reference == "m" * 255

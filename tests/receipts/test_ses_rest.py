@@ -331,6 +331,20 @@ def test_signed_ses_event_for_an_email_whose_answer_was_lost_is_applied_by_its_n
     assert (applied.status, applied.reference) == (NotificationStatus.DELIVERED, event["mail"]["messageId"])
 
 
+@pytest.mark.parametrize("message_id", ["nul\x00byte", "x" * 256, 42], ids=["nul", "too-long", "number"])
+def test_signed_ses_event_whose_message_id_cannot_be_one_is_dropped_not_a_server_error(
+    client: FlaskClient, sns_host: RecordingServer, send_task: MagicMock, message_id: Any
+) -> None:
+    message = sns_envelope("ses_delivery", accepted_at=datetime.now(UTC))
+    event = json.loads(message["Message"])
+    event["mail"]["messageId"] = message_id
+    message["Message"] = json.dumps(event)
+
+    response = _post(client, sign(message, cert_url=f"{sns_host.url}{CERT_PATH}"))
+
+    assert (response.status_code, send_task.call_count) == (200, 0)
+
+
 def test_ses_event_for_an_email_not_found_yet_is_queued_and_its_task_delivers_it_later(
     client: FlaskClient, sns_host: RecordingServer, send_task: MagicMock
 ) -> None:
