@@ -27,11 +27,11 @@ DESTINATION_FIELDS = ("ToAddresses", "CcAddresses", "BccAddresses")
 ERROR_TYPE_BY_STATUS = {500: "InternalFailure", 503: "ServiceUnavailable"}
 _ADDRESS = re.compile(r"^[^\s@<>()\[\],;:\"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 _ANGLE_ADDRESS = re.compile(r"<([^<>]*)>\s*$")
-# A header field name (RFC 5322: printable ASCII but the colon) and a value without line breaks.
-_HEADER_NAME = re.compile(r"[!-9;-~]{1,100}")
-_LINE_BREAK = re.compile(r"[\r\n]")
+# SES v2's MessageHeader: a name of printable ASCII but the colon, at most 126 characters; a value of printable
+# ASCII and spaces (so no line break), at most 870; at most 15 headers.
+_HEADER_NAME = re.compile(r"[!-9;-~]{1,126}")
+_HEADER_VALUE = re.compile(r"[ -~]{1,870}")
 MAX_HEADERS = 15
-MAX_HEADER_VALUE_LENGTH = 870
 
 ses = Blueprint("simulator_ses", __name__, url_prefix="/ses")
 
@@ -162,7 +162,7 @@ def _custom_headers(content: Any) -> list[tuple[str, str]]:
         value = header.get("Value") if isinstance(header, dict) else None
         if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name):
             raise SesBadRequestError("Invalid header name")
-        if not isinstance(value, str) or len(value) > MAX_HEADER_VALUE_LENGTH or _LINE_BREAK.search(value):
+        if not isinstance(value, str) or not _HEADER_VALUE.fullmatch(value):
             raise SesBadRequestError(f"Invalid value for header {name}")
         checked.append((name, value))
     return checked

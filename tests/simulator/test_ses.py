@@ -199,12 +199,22 @@ def test_receipt_repeats_the_custom_headers_the_email_was_sent_with(sesv2: BaseC
         ([{"Name": "Bad:Name", "Value": "x"}], "Invalid header name"),
         ([{"Name": "X-Injected", "Value": "x\r\nBcc: victim@example.com"}], "Invalid value for header X-Injected"),
         ([{"Name": "X-Long", "Value": "x" * 871}], "Invalid value for header X-Long"),
+        ([{"Name": "X-Accent", "Value": "café"}], "Invalid value for header X-Accent"),
+        ([{"Name": "X" * 127, "Value": "x"}], "Invalid header name"),
         (
             [{"Name": f"X-{n}", "Value": "x"} for n in range(16)],
             "Content.Simple.Headers must be a list of at most 15 headers",
         ),
     ],
-    ids=["space-in-name", "colon-in-name", "line-break-in-value", "value-too-long", "too-many"],
+    ids=[
+        "space-in-name",
+        "colon-in-name",
+        "line-break-in-value",
+        "value-too-long",
+        "non-ascii-value",
+        "name-too-long",
+        "too-many",
+    ],
 )
 def test_malformed_custom_headers_are_refused_as_a_bad_request(
     sesv2: BaseClient, headers: list[dict[str, str]], reason: str
