@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from typing import Protocol
 
@@ -33,7 +34,9 @@ class EmailProviderClient(Protocol):
         body_text: str,
         body_html: str,
         reply_to_address: str | None,
+        notification_id: uuid.UUID,
         headers: Mapping[str, str] | None = None,
     ) -> str:
-        """Hand the email over and return the provider's message id, which its receipts carry."""
+        """Hand the email over and return the provider's message id, which its receipts carry; the email carries
+        ``notification_id`` too, so receipts can find it when the answer was lost."""
         ...

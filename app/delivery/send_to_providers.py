@@ -5,12 +5,12 @@ from its stored template version; closes the database session; calls the provide
 reference and `sent_at`. A retryable provider error hands the claim back and raises DeliveryRetryableError naming
 the provider, so the retry goes elsewhere: at once when the provider certainly did not take the message, after
 AMBIGUOUS_SEND_RECEIPT_WAIT_SECONDS when it may have (no answer came after the request was sent). In that wait the
-notification keeps the reference its receipts carry (SMS: the notification id), so a receipt moves it on and the
-retry never sends it.
+notification keeps the reference its receipts carry (SMS: the notification id; SES events find an email by the
+notification id it carries in a header), so a receipt moves it on and the retry never sends it.
 
 Where a notification can still be sent twice: the provider accepted it and the worker died (or lost the database)
 before recording the answer, so after the claim lease it is sent again; a send that got no answer and whose receipt
-does not come within the wait (or cannot be matched: SES gives its message id only in the answer); and a receipt
+does not come within the wait; and a receipt
 that comes after the retry has claimed it.
 """
 
@@ -121,7 +121,7 @@ def send_email_to_provider(notification_id: uuid.UUID | str, *, excluded_provide
         service_id=email.service_id,
         created_at=email.created_at,
         is_final_once_accepted=False,
-        receipt_reference=None,  # SES names its message id only in its answer
+        receipt_reference=None,  # SES names its message id only in its answer; its events carry the notification id
     )
     if simulated_reference and status == S.SENDING:
         enqueue_simulated_ses_receipt(simulated_reference, email.to)
@@ -153,6 +153,7 @@ def _send_email(provider: str, email: OutgoingEmail) -> str:
         body_text=email.plain_text,
         body_html=email.html,
         reply_to_address=email.reply_to,
+        notification_id=email.notification_id,
         headers=email.headers,
     )
 

@@ -3,22 +3,32 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask import current_app
 from sqlalchemy.exc import NoResultFound
 
 from app.callbacks.complaints import enqueue_complaint_callback
+from app.clients.email.address_encoding import UnencodableAddressError, encode_email_address
 from app.clients.statsd_client import get_statsd_client
 from app.clock import utc_now
 from app.dao.complaints_dao import dao_create_complaint
-from app.dao.notifications_dao import dao_get_notification_by_reference
+from app.dao.notifications_dao import dao_get_notification_by_id, dao_get_notification_by_reference
+from app.dao.unanswered_email_dao import dao_record_ses_message_id_of_unanswered_send
 from app.models import Notification
 from app.receipts.apply_receipt import apply_receipt_outcome
 from app.receipts.errors import InvalidReceiptError, ReceiptForUnknownNotificationError, ReceiptMayBeEarlyError
 from app.receipts.outcomes import UnrecognisedProviderStatusError
-from app.receipts.ses_events import decide_ses_outcome, is_ses_complaint, ses_event_type
+from app.receipts.ses_events import (
+    decide_ses_outcome,
+    is_notification_id,
+    is_ses_complaint,
+    recipient_digest,
+    ses_event_type,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -27,10 +37,16 @@ logger = logging.getLogger(__name__)
 EARLY_EVENT_WINDOW = timedelta(minutes=5)
 # How far ahead of our clock SES's `mail.timestamp` may be and still count as recent.
 CLOCK_SKEW = timedelta(minutes=1)
+# A message id that can be looked up and stored as a reference (varchar(255)): printable ASCII without spaces, as
+# SES's are (60 characters); anything else (a NUL, which PostgreSQL refuses, a non-string) makes the event invalid.
+MAX_MESSAGE_ID_LENGTH = 255
+_MESSAGE_ID = re.compile(r"[!-~]+")
 
 
 def process_ses_receipt(event: Mapping[str, Any]) -> None:
-    """Apply one SES event (the decoded SNS `Message`), matched by `mail.messageId` = notifications.reference.
+    """Apply one SES event (as `ses_events.ses_event_for_queue` reduced it), matched by `mail.messageId` =
+    notifications.reference, or, when no notification has that reference, by the notification id the email carried in
+    a header: only an email handed to SES whose answer never came (see `_unanswered_send_named_by_header`).
 
     Raises ReceiptMayBeEarlyError (worth a retry: SES accepted the message within EARLY_EVENT_WINDOW),
     ReceiptForUnknownNotificationError (drop it) or InvalidReceiptError. Event types that carry no status
@@ -72,16 +88,60 @@ def ses_message_id(event: Mapping[str, Any]) -> str:
     message_id = (event.get("mail") or {}).get("messageId")
     if not message_id:
         raise InvalidReceiptError("SES event has no mail.messageId")
-    return str(message_id)
+    if (
+        not isinstance(message_id, str)
+        or len(message_id) > MAX_MESSAGE_ID_LENGTH
+        or not _MESSAGE_ID.fullmatch(message_id)
+    ):
+        raise InvalidReceiptError("SES event's mail.messageId is not a message id")
+    return message_id
 
 
 def _notification_for_reference(reference: str, event: Mapping[str, Any]) -> Notification:
     try:
         return dao_get_notification_by_reference(reference)
     except NoResultFound as error:
+        named = _unanswered_send_named_by_header(reference, event)
+        if named is not None:
+            return named
         if _is_recently_accepted(event):
             raise ReceiptMayBeEarlyError("ses", reference) from error
         raise ReceiptForUnknownNotificationError("ses", reference) from error
+
+
+def _unanswered_send_named_by_header(message_id: str, event: Mapping[str, Any]) -> Notification | None:
+    """The notification the event's header names, with ``message_id`` now recorded as its reference, when it is an
+    email to one of the event's recipients that was handed to SES and got no answer: `sending`, or waiting in
+    `created` for a receipt (`delivery/claims.py`). None otherwise: then the event is treated as before."""
+    mail = event.get("mail") or {}
+    notification_id = mail.get("heraldNotificationId")
+    digests = mail.get("destinationDigests")
+    if not is_notification_id(notification_id) or not isinstance(digests, list):
+        return None
+    try:
+        notification = dao_get_notification_by_id(notification_id)
+    except NoResultFound:
+        return None
+    if not _went_to_one_of(notification, digests):
+        return None
+    status = dao_record_ses_message_id_of_unanswered_send(notification.id, message_id=message_id)
+    if status is None:
+        return None
+    logger.info(
+        "SES event for an unanswered send matched to notification %s by its header",
+        notification.id,
+        extra={"notification_id": notification.id, "service_id": notification.service_id, "provider": "ses"},
+    )
+    return dao_get_notification_by_id(notification.id)  # as the write left it: its status and reference
+
+
+def _went_to_one_of(notification: Notification, digests: list[Any]) -> bool:
+    """Whether the notification's recipient, as it was handed to SES, is among the event's recipients' digests."""
+    try:
+        address = encode_email_address(notification.to)
+    except UnencodableAddressError:
+        return False
+    return recipient_digest(address, current_app.config["SECRET_KEY"]) in digests
 
 
 def _is_recently_accepted(event: Mapping[str, Any]) -> bool:

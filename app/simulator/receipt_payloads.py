@@ -78,6 +78,7 @@ class SentEmail:
     destination: Sequence[str]
     subject: str | None
     sent_at: datetime
+    headers: Sequence[tuple[str, str]]  # the custom headers it was sent with, (name, value), in order
 
 
 def ses_event(email: SentEmail, outcome: Outcome, recipients: Sequence[str]) -> dict[str, Any]:
@@ -106,6 +107,7 @@ def _ses_mail(email: SentEmail) -> dict[str, Any]:
     if email.subject is not None:
         headers.append({"name": "Subject", "value": email.subject})
         common_headers["subject"] = email.subject
+    headers.extend({"name": name, "value": value} for name, value in email.headers)
     return {
         "timestamp": _aws_time(email.sent_at),
         "messageId": email.message_id,

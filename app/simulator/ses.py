@@ -1,6 +1,8 @@
 """SES v2 `SendEmail` as boto3's `sesv2` client calls it with endpoint_url=<simulator>/ses: POST
 /ses/v2/email/outbound-emails (rest-json) → {"MessageId": ...}; then one SNS notification per outcome (Delivery or
-Bounce) to Herald's SES receipt URL, signed with the simulator's certificate."""
+Bounce) to Herald's SES receipt URL, signed with the simulator's certificate. Its events repeat the message's
+headers, the custom ones included (`mail.headers`), as SES does when the event destination includes original
+headers."""
 
 from __future__ import annotations
 
@@ -25,6 +27,11 @@ DESTINATION_FIELDS = ("ToAddresses", "CcAddresses", "BccAddresses")
 ERROR_TYPE_BY_STATUS = {500: "InternalFailure", 503: "ServiceUnavailable"}
 _ADDRESS = re.compile(r"^[^\s@<>()\[\],;:\"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 _ANGLE_ADDRESS = re.compile(r"<([^<>]*)>\s*$")
+# SES v2's MessageHeader: a name of printable ASCII but the colon, at most 126 characters; a value of printable
+# ASCII and spaces (so no line break), at most 870; at most 15 headers.
+_HEADER_NAME = re.compile(r"[!-9;-~]{1,126}")
+_HEADER_VALUE = re.compile(r"[ -~]{1,870}")
+MAX_HEADERS = 15
 
 ses = Blueprint("simulator_ses", __name__, url_prefix="/ses")
 
@@ -65,7 +72,12 @@ def send_ses_email() -> tuple[Response, int]:
     recipients = _recipients(body.get("Destination"))
     subject, text = _simple_content(body.get("Content"))
     email = SentEmail(
-        message_id=_new_message_id(), source=source, destination=recipients, subject=subject, sent_at=datetime.now(UTC)
+        message_id=_new_message_id(),
+        source=source,
+        destination=recipients,
+        subject=subject,
+        sent_at=datetime.now(UTC),
+        headers=_custom_headers(body.get("Content")),
     )
     runtime.accept(
         AcceptedMessage(
@@ -136,6 +148,24 @@ def _simple_content(content: Any) -> tuple[str | None, str | None]:
     subject = (simple.get("Subject") or {}).get("Data")
     text = ((simple.get("Body") or {}).get("Text") or {}).get("Data")
     return subject, text
+
+
+def _custom_headers(content: Any) -> list[tuple[str, str]]:
+    """The (name, value) of each header a Simple message asks for, in order; SES refuses malformed ones."""
+    simple = content.get("Simple") if isinstance(content, dict) else None
+    headers = (simple.get("Headers") if isinstance(simple, dict) else None) or []
+    if not isinstance(headers, list) or len(headers) > MAX_HEADERS:
+        raise SesBadRequestError(f"Content.Simple.Headers must be a list of at most {MAX_HEADERS} headers")
+    checked: list[tuple[str, str]] = []
+    for header in headers:
+        name = header.get("Name") if isinstance(header, dict) else None
+        value = header.get("Value") if isinstance(header, dict) else None
+        if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name):
+            raise SesBadRequestError("Invalid header name")
+        if not isinstance(value, str) or not _HEADER_VALUE.fullmatch(value):
+            raise SesBadRequestError(f"Invalid value for header {name}")
+        checked.append((name, value))
+    return checked
 
 
 def _new_message_id() -> str:

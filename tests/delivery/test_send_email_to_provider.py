@@ -75,7 +75,7 @@ def test_an_email_is_handed_to_ses_and_its_message_id_kept(
     )
 
 
-def test_ses_gets_both_bodies_the_reply_to_and_the_unsubscribe_headers(
+def test_ses_gets_both_bodies_the_reply_to_the_unsubscribe_headers_and_the_notification_id(
     notify_db_session: None, stubbed_ses: Stubber
 ) -> None:
     notification_id = _email_notification(unsubscribe_link="https://tax.example/unsubscribe")
@@ -90,6 +90,7 @@ def test_ses_gets_both_bodies_the_reply_to_and_the_unsubscribe_headers(
                 "Headers": [
                     {"Name": "List-Unsubscribe", "Value": "<https://tax.example/unsubscribe>"},
                     {"Name": "List-Unsubscribe-Post", "Value": "List-Unsubscribe=One-Click"},
+                    {"Name": "X-Herald-Notification-Id", "Value": str(notification_id)},
                 ],
             }
         },

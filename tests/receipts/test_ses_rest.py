@@ -18,7 +18,7 @@ from kombu.exceptions import OperationalError
 from werkzeug.test import TestResponse
 
 from app.celery.process_receipt_tasks import process_ses_receipt
-from app.dao.notifications_dao import dao_get_notification_status_by_id
+from app.dao.notifications_dao import dao_get_notification_by_id, dao_get_notification_status_by_id
 from app.notification_status import NotificationStatus
 from app.receipts.ses_rest import MAX_SNS_BODY_BYTES, SNS_CERTIFICATES, check_sns_trusted_prefixes
 from tests.callbacks.recording_server import Answer, RecordingServer
@@ -302,6 +302,41 @@ def test_ses_event_is_applied_before_it_is_acknowledged_and_queues_nothing(
 
     assert (response.status_code, send_task.call_count) == (200, 0)
     assert dao_get_notification_status_by_id(notification.id) == NotificationStatus.DELIVERED
+
+
+def test_signed_ses_event_for_an_email_whose_answer_was_lost_is_applied_by_its_notification_id_header(
+    client: FlaskClient, sns_host: RecordingServer, send_task: MagicMock
+) -> None:
+    notification = create_notification(
+        template=create_template(template_type="email"),
+        to="recipient@example.com",
+        status=NotificationStatus.SENDING,
+        sent_by="ses",
+    )
+    message = sns_envelope("ses_delivery", accepted_at=datetime.now(UTC))
+    event = json.loads(message["Message"])
+    event["mail"]["headers"].append({"name": "X-Herald-Notification-Id", "value": str(notification.id)})
+    message["Message"] = json.dumps(event)
+
+    response = _post(client, sign(message, cert_url=f"{sns_host.url}{CERT_PATH}"))
+
+    assert (response.status_code, send_task.call_count) == (200, 0)
+    applied = dao_get_notification_by_id(notification.id)
+    assert (applied.status, applied.reference) == (NotificationStatus.DELIVERED, event["mail"]["messageId"])
+
+
+@pytest.mark.parametrize("message_id", ["nul\x00byte", "x" * 256, 42], ids=["nul", "too-long", "number"])
+def test_signed_ses_event_whose_message_id_cannot_be_one_is_dropped_not_a_server_error(
+    client: FlaskClient, sns_host: RecordingServer, send_task: MagicMock, message_id: Any
+) -> None:
+    message = sns_envelope("ses_delivery", accepted_at=datetime.now(UTC))
+    event = json.loads(message["Message"])
+    event["mail"]["messageId"] = message_id
+    message["Message"] = json.dumps(event)
+
+    response = _post(client, sign(message, cert_url=f"{sns_host.url}{CERT_PATH}"))
+
+    assert (response.status_code, send_task.call_count) == (200, 0)
 
 
 def test_ses_event_for_an_email_not_found_yet_is_queued_and_its_task_delivers_it_later(

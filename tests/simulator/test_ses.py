@@ -172,3 +172,59 @@ def test_mixed_recipients_get_one_event_per_outcome(sesv2: BaseClient, receiver:
         "Delivery": ["someone@example.com", "else@example.com"],
         "Bounce": ["perm-fail@simulator.notify"],
     }
+
+
+def test_receipt_repeats_the_custom_headers_the_email_was_sent_with(sesv2: BaseClient, receiver: Receiver) -> None:
+    notification_id = "6c1f0f9e-2b7a-4d55-8f0e-3a9b1c2d4e5f"
+    custom = [
+        {"Name": "List-Unsubscribe", "Value": "<https://unsubscribe.example/abc>"},
+        {"Name": "X-Herald-Notification-Id", "Value": notification_id},
+    ]
+    _send(sesv2, Content={"Simple": {"Subject": {"Data": "Hi"}, "Body": {"Text": {"Data": "Hi"}}, "Headers": custom}})
+
+    [receipt] = receiver.wait_for(1)
+
+    mail = _ses_event(receipt)["mail"]
+    assert mail["headers"][-2:] == [
+        {"name": "List-Unsubscribe", "value": "<https://unsubscribe.example/abc>"},
+        {"name": "X-Herald-Notification-Id", "value": notification_id},
+    ]
+    assert [header["name"] for header in mail["headers"][:3]] == ["From", "To", "Subject"]
+
+
+@pytest.mark.parametrize(
+    ("headers", "reason"),
+    [
+        ([{"Name": "Bad Name", "Value": "x"}], "Invalid header name"),
+        ([{"Name": "Bad:Name", "Value": "x"}], "Invalid header name"),
+        ([{"Name": "X-Injected", "Value": "x\r\nBcc: victim@example.com"}], "Invalid value for header X-Injected"),
+        ([{"Name": "X-Long", "Value": "x" * 871}], "Invalid value for header X-Long"),
+        ([{"Name": "X-Accent", "Value": "café"}], "Invalid value for header X-Accent"),
+        ([{"Name": "X" * 127, "Value": "x"}], "Invalid header name"),
+        (
+            [{"Name": f"X-{n}", "Value": "x"} for n in range(16)],
+            "Content.Simple.Headers must be a list of at most 15 headers",
+        ),
+    ],
+    ids=[
+        "space-in-name",
+        "colon-in-name",
+        "line-break-in-value",
+        "value-too-long",
+        "non-ascii-value",
+        "name-too-long",
+        "too-many",
+    ],
+)
+def test_malformed_custom_headers_are_refused_as_a_bad_request(
+    sesv2: BaseClient, headers: list[dict[str, str]], reason: str
+) -> None:
+    with pytest.raises(ClientError) as raised:
+        _send(
+            sesv2, Content={"Simple": {"Subject": {"Data": "Hi"}, "Body": {"Text": {"Data": "Hi"}}, "Headers": headers}}
+        )
+
+    assert (raised.value.response["Error"]["Code"], raised.value.response["Error"]["Message"]) == (
+        "BadRequestException",
+        reason,
+    )

@@ -15,8 +15,10 @@ How SES's failures are sorted:
   credentials, invalid parameters): ProviderRetryableError. HTTPClientError (read timeout, connection closed after
   sending, anything else while the request was in flight), any other TLS error (an abrupt EOF may come after
   sending), an answer that could not be parsed and a 2xx without a MessageId: ProviderOutcomeUnknownError.
-SES's MessageId comes only in its answer, so when the answer is lost Herald cannot match SES's later events to the
-notification: the retry (after AMBIGUOUS_SEND_RECEIPT_WAIT_SECONDS) may send a second copy of the email.
+SES's MessageId comes only in its answer, so every email also carries Herald's notification id in the
+NOTIFICATION_ID_HEADER header: when the answer is lost, SES's events (which repeat the message's headers) still find
+the notification (`receipts/ses_receipts.py`), and the retry after AMBIGUOUS_SEND_RECEIPT_WAIT_SECONDS finds it no
+longer sendable.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from __future__ import annotations
 import logging
 import re
 import ssl
+import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -58,6 +61,8 @@ _ADDRESS_PROBLEM = re.compile(r"\baddress\b|@domain|\bdomain\b", re.IGNORECASE)
 DEFAULT_MAX_POOL_CONNECTIONS = 32
 # 5xx answers that say the request was not handled: not implemented, unavailable, HTTP version not supported.
 UNHANDLED_SERVER_STATUSES = frozenset({501, 503, 505})
+# Herald's notification id, which SES repeats in its events' `mail.headers` (see receipts/ses_receipts.py).
+NOTIFICATION_ID_HEADER = "X-Herald-Notification-Id"
 
 
 class AwsSesClient:
@@ -110,15 +115,21 @@ class AwsSesClient:
         body_text: str,
         body_html: str,
         reply_to_address: str | None,
+        notification_id: uuid.UUID,
         headers: Mapping[str, str] | None = None,
     ) -> str:
-        """Hand the email to SES; returns its MessageId, which SES's receipts carry."""
+        """Hand the email to SES; returns its MessageId, which SES's receipts carry, as they carry the
+        NOTIFICATION_ID_HEADER header set to ``notification_id``."""
         reply_to_addresses = [_encoded(encode_email_address, reply_to_address, "reply-to")] if reply_to_address else []
         request = {
             "FromEmailAddress": _encoded(encode_sender_address, from_address, "from"),
             "Destination": {"ToAddresses": [_encoded(encode_email_address, to_address, "to")]},
             "ReplyToAddresses": reply_to_addresses,
-            "Content": {"Simple": _simple_content(subject, body_text, body_html, headers)},
+            "Content": {
+                "Simple": _simple_content(
+                    subject, body_text, body_html, {**(headers or {}), NOTIFICATION_ID_HEADER: str(notification_id)}
+                )
+            },
         }
         with recorded_provider_call(self._statsd, self.name):
             message_id = self._send(request)
@@ -149,7 +160,7 @@ class AwsSesClient:
         return str(message_id)
 
 
-def _simple_content(subject: str, body_text: str, body_html: str, headers: Mapping[str, str] | None) -> dict[str, Any]:
+def _simple_content(subject: str, body_text: str, body_html: str, headers: Mapping[str, str]) -> dict[str, Any]:
     content: dict[str, Any] = {
         "Subject": {"Data": subject, "Charset": "UTF-8"},
         "Body": {
@@ -157,8 +168,7 @@ def _simple_content(subject: str, body_text: str, body_html: str, headers: Mappi
             "Html": {"Data": body_html, "Charset": "UTF-8"},
         },
     }
-    if headers:
-        content["Headers"] = [{"Name": name, "Value": value} for name, value in headers.items()]
+    content["Headers"] = [{"Name": name, "Value": value} for name, value in headers.items()]
     return content
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -31,6 +32,8 @@ RECIPIENT = "someone@example.com"
 SUBJECT = "Your appointment"
 BODY_TEXT = "See you on Monday."
 BODY_HTML = "<p>See you on Monday.</p>"
+NOTIFICATION_ID = uuid.UUID("0b0a3c1e-58f5-4bd4-9d2a-9a3f6f0c2a11")
+NOTIFICATION_ID_HEADER = {"Name": "X-Herald-Notification-Id", "Value": str(NOTIFICATION_ID)}
 
 
 def make_client(statsd: StatsdClient) -> AwsSesClient:
@@ -45,6 +48,7 @@ def send(client: AwsSesClient, **overrides: Any) -> str:
         "body_text": BODY_TEXT,
         "body_html": BODY_HTML,
         "reply_to_address": None,
+        "notification_id": NOTIFICATION_ID,
     } | overrides
     return client.send_email(**arguments)
 
@@ -82,6 +86,7 @@ def expected_request(**overrides: Any) -> dict[str, Any]:
                     "Text": {"Data": BODY_TEXT, "Charset": "UTF-8"},
                     "Html": {"Data": BODY_HTML, "Charset": "UTF-8"},
                 },
+                "Headers": [NOTIFICATION_ID_HEADER],
             }
         },
     } | overrides
@@ -114,7 +119,7 @@ def test_send_email_sends_a_unicode_domain_as_punycode(mocked_ses: None, disable
     assert sent_messages()[0].destinations == {"ToAddresses": ["someone@xn--bcher-kva.example"]}
 
 
-def test_send_email_sends_both_bodies_and_no_reply_to_or_headers_when_none_are_given(
+def test_send_email_sends_both_bodies_no_reply_to_and_only_the_notification_id_header_when_none_are_given(
     stubbed_client: tuple[AwsSesClient, Stubber],
 ):
     client, stubber = stubbed_client
@@ -131,6 +136,7 @@ def test_send_email_sends_the_reply_to_address_and_headers_it_is_given(
     request["Content"]["Simple"]["Headers"] = [
         {"Name": "List-Unsubscribe", "Value": "<https://unsubscribe.example/abc>"},
         {"Name": "List-Unsubscribe-Post", "Value": "List-Unsubscribe=One-Click"},
+        NOTIFICATION_ID_HEADER,
     ]
     stubber.add_response("send_email", {"MessageId": "ses-message-id"}, request)
 
@@ -144,6 +150,15 @@ def test_send_email_sends_the_reply_to_address_and_headers_it_is_given(
     )
 
     assert message_id == "ses-message-id"
+
+
+def test_a_header_given_with_the_notification_id_header_name_cannot_replace_the_notification_id(
+    stubbed_client: tuple[AwsSesClient, Stubber],
+):
+    client, stubber = stubbed_client
+    stubber.add_response("send_email", {"MessageId": "ses-message-id"}, expected_request())
+
+    assert send(client, headers={"X-Herald-Notification-Id": str(uuid.uuid4())}) == "ses-message-id"
 
 
 def test_an_address_ses_calls_invalid_is_an_invalid_recipient(mocked_ses: None, disabled_statsd: StatsdClient):

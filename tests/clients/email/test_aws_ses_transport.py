@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import uuid
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -91,6 +92,7 @@ def send(client: AwsSesClient) -> str:
         body_text="Text",
         body_html="<p>Text</p>",
         reply_to_address=None,
+        notification_id=uuid.uuid4(),
     )
 
 
