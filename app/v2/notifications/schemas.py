@@ -26,7 +26,8 @@ from app.v2.request_validation import UUID_SCHEMA, violation_message
 
 MAX_RECIPIENT_LENGTH = 320  # the `to` column; no real phone number or email address is longer
 MAX_REFERENCE_LENGTH = 1000
-MAX_UNSUBSCRIBE_URL_LENGTH = 2000
+# Sent as the `List-Unsubscribe: <url>` header, and SES takes header values of at most 870 printable ASCII characters.
+MAX_UNSUBSCRIBE_URL_LENGTH = 868
 SCHEDULING_WINDOW = timedelta(hours=24)
 
 INVALID_DATETIME_MESSAGE = (
@@ -67,10 +68,10 @@ def _recipient_format_checker(parsed: list[ValidatedRecipient]) -> FormatChecker
 
 @FORMAT_CHECKER.checks("https_url")
 def is_https_url(instance: object) -> bool:
-    """An absolute https URL with a host, without whitespace or control characters."""
+    """An absolute https URL with a host, in printable ASCII without spaces (it becomes an email header)."""
     if not isinstance(instance, str):
         return True
-    if not instance.startswith("https://") or not instance.isprintable() or " " in instance:
+    if not instance.startswith("https://") or not (instance.isascii() and instance.isprintable()) or " " in instance:
         return False
     try:
         return bool(urlsplit(instance).hostname)

@@ -134,7 +134,7 @@ SEND_SCHEMAS: dict[str, Any] = {
             "one_click_unsubscribe_url": {
                 "type": "string",
                 "format": "uri",
-                "pattern": "^https://[^\\s/?#@]+",
+                "pattern": "^(?=[!-~]*$)https://[^\\s/?#@]+",
                 "maxLength": MAX_UNSUBSCRIBE_URL_LENGTH,
             },
             "sanitise_content_for": {"type": "array", "items": {"type": "string"}},

@@ -408,6 +408,24 @@ def test_a_failed_enqueue_answers_500_and_leaves_nothing_stored(
         ),
         (
             "email",
+            {
+                "email_address": "a@example.com",
+                "template_id": "TEMPLATE",
+                "one_click_unsubscribe_url": "https://é.example/",
+            },
+            ["one_click_unsubscribe_url is not a valid https url"],
+        ),
+        (
+            "email",
+            {
+                "email_address": "a@example.com",
+                "template_id": "TEMPLATE",
+                "one_click_unsubscribe_url": "https://x.example/" + "a" * 851,
+            },
+            ["one_click_unsubscribe_url is not a valid https url"],
+        ),
+        (
+            "email",
             {"email_address": "a@example.com", "template_id": "TEMPLATE", "sanitise_content_for": "name"},
             ["sanitise_content_for name is not of type array"],
         ),
@@ -446,6 +464,8 @@ def test_a_failed_enqueue_answers_500_and_leaves_nothing_stored(
         "bad-email-address",
         "http-unsubscribe-url",
         "unsubscribe-url-without-host",
+        "unsubscribe-url-not-ascii",
+        "unsubscribe-url-longer-than-an-ses-header",
         "sanitise-content-for-not-a-list",
         "body-not-an-object",
         "reference-with-nul",
