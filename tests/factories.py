@@ -11,6 +11,7 @@ from app.admin.services.management import create_service as create_service_with_
 from app.clock import utc_now
 from app.dao.api_key_dao import dao_create_api_key
 from app.dao.inbound_sms_dao import dao_create_inbound_sms
+from app.dao.jobs_dao import JobNotificationBatch
 from app.dao.notifications_dao import dao_create_notification, dao_create_notifications
 from app.dao.services_dao import (
     dao_create_email_reply_to,
@@ -20,7 +21,7 @@ from app.dao.services_dao import (
 )
 from app.dao.templates_dao import dao_create_template
 from app.extensions import db
-from app.models import ApiKey, InboundSms, Notification, Service, ServiceEmailReplyTo, ServiceSmsSender, Template
+from app.models import ApiKey, InboundSms, Job, Notification, Service, ServiceEmailReplyTo, ServiceSmsSender, Template
 from app.recipients.errors import InvalidPhoneError
 from app.recipients.phone_numbers import ValidatedPhoneNumber, parse_phone_number
 from app.serialised_models import SerialisedService
@@ -212,3 +213,26 @@ def build_serialised_service(**settings: Any) -> SerialisedService:
         guest_list=frozenset(),
     )
     return replace(service, **settings)
+
+
+def batch_for(job: Job, row_numbers: list[int]) -> JobNotificationBatch:
+    """A batch of a job's rows as process_job builds it: a UK mobile number each, personalisation encrypted."""
+    return JobNotificationBatch(
+        job_id=job.id,
+        service_id=job.service_id,
+        template_id=job.template_id,
+        template_version=job.template_version,
+        api_key_id=None,
+        key_type="normal",
+        notification_type="sms",
+        reply_to_text=None,
+        created_at=utc_now(),
+        ids=[uuid.uuid4() for _ in row_numbers],
+        row_numbers=row_numbers,
+        tos=["07700900123" for _ in row_numbers],
+        normalised_tos=["447700900123" for _ in row_numbers],
+        internationals=[False for _ in row_numbers],
+        phone_prefixes=["44" for _ in row_numbers],
+        rate_multipliers=[1 for _ in row_numbers],
+        personalisations=["encrypted" for _ in row_numbers],
+    )

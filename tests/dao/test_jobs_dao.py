@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from app.clock import utc_now
 from app.dao.jobs_dao import (
-    JobNotificationBatch,
     dao_cancel_job,
     dao_create_job,
     dao_get_job_resume_row,
@@ -15,7 +14,7 @@ from app.dao.jobs_dao import (
     dao_start_due_scheduled_jobs,
 )
 from app.models import Job, Template
-from tests.factories import create_notification, create_template
+from tests.factories import batch_for, create_notification, create_template
 
 
 def new_job(template: Template, **values: object) -> Job:
@@ -30,28 +29,6 @@ def new_job(template: Template, **values: object) -> Job:
         **values,
     }
     return dao_create_job(Job(**settings))
-
-
-def batch_for(job: Job, row_numbers: list[int]) -> JobNotificationBatch:
-    return JobNotificationBatch(
-        job_id=job.id,
-        service_id=job.service_id,
-        template_id=job.template_id,
-        template_version=job.template_version,
-        api_key_id=None,
-        key_type="normal",
-        notification_type="sms",
-        reply_to_text=None,
-        created_at=utc_now(),
-        ids=[uuid.uuid4() for _ in row_numbers],
-        row_numbers=row_numbers,
-        tos=["07700900123" for _ in row_numbers],
-        normalised_tos=["447700900123" for _ in row_numbers],
-        internationals=[False for _ in row_numbers],
-        phone_prefixes=["44" for _ in row_numbers],
-        rate_multipliers=[1 for _ in row_numbers],
-        personalisations=["encrypted" for _ in row_numbers],
-    )
 
 
 def test_a_batch_inserts_only_rows_not_there_yet(notify_db_session: None) -> None:

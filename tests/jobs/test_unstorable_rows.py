@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
@@ -15,13 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import DataError
 
 from app.clock import utc_now
-from app.dao.jobs_dao import JobNotificationBatch, dao_get_job_by_id, dao_insert_job_notifications
+from app.dao.jobs_dao import dao_get_job_by_id, dao_insert_job_notifications
 from app.dao.statistics_dao import dao_list_job_statistics
 from app.extensions import db
 from app.jobs.contents import decode_job_contents, encode_job_contents
 from app.jobs.process_job import JobRun, process_job
 from app.models import Job, Notification
-from tests.factories import create_template
+from tests.factories import batch_for, create_template
 from tests.jobs.conftest import phone_rows, queued_tasks
 
 # What an old job could hold: stored before cells were bounded, a valid number padded with ignorable characters.
@@ -119,23 +118,10 @@ def test_the_database_error_of_a_refused_batch_does_not_carry_its_parameters(
     job_with_an_unstorable_row: Job,
 ) -> None:
     job = job_with_an_unstorable_row
-    batch = JobNotificationBatch(
-        job_id=job.id,
-        service_id=job.service_id,
-        template_id=job.template_id,
-        template_version=job.template_version,
-        api_key_id=None,
-        key_type="normal",
-        notification_type="sms",
-        reply_to_text=None,
-        created_at=utc_now(),
-        ids=[uuid.uuid4()],
-        row_numbers=[0],
+    batch = replace(
+        batch_for(job, [0]),
         tos=[PADDED_RECIPIENT],
         normalised_tos=["447700900999"],
-        internationals=[False],
-        phone_prefixes=["44"],
-        rate_multipliers=[1],
         personalisations=[SECRET_NAME],
     )
 
