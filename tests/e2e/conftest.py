@@ -6,11 +6,15 @@ import os
 from collections.abc import Iterator
 
 import pytest
+import requests
 from flask import Flask
+from notifications_python_client import NotificationsAPIClient
 
 from devstack import processes
 from devstack.group import ProcessGroup
 from devstack.network import free_port
+from tests.e2e.live_service import LiveService, create_live_service
+from tests.e2e.stack import HeraldStack
 
 
 @pytest.fixture(scope="session")
@@ -38,3 +42,25 @@ def live_herald_url(notify_api: Flask, tmp_path_factory: pytest.TempPathFactory)
         yield url
     finally:
         group.stop()
+
+
+# The fixtures below serve every module that starts a stack of its own: each defines a `stack` fixture.
+
+
+@pytest.fixture
+def live_service(notify_db_session: None) -> LiveService:
+    return create_live_service()
+
+
+@pytest.fixture
+def simulator(stack: HeraldStack) -> Iterator[str]:
+    """The simulator's base URL; its behaviour is back to the start-up settings after each test."""
+    yield stack.simulator_url
+    requests.delete(f"{stack.simulator_url}/_simulator/config", timeout=5).raise_for_status()
+
+
+@pytest.fixture
+def notify_client(stack: HeraldStack, live_service: LiveService) -> Iterator[NotificationsAPIClient]:
+    client = NotificationsAPIClient(live_service.key_string, base_url=stack.api_url)
+    yield client
+    client.request_session.close()

@@ -21,7 +21,7 @@ from flask import Flask
 
 from app.dao.templates_dao import dao_update_template
 from tests.contract import validate_against_client_schema
-from tests.e2e.live_service import LiveService, create_live_service, has_route
+from tests.e2e.live_service import LiveService, has_route
 from tests.factories import create_inbound_sms, create_notification, create_notifications, create_template
 
 pytestmark = pytest.mark.e2e
@@ -53,11 +53,6 @@ def node_client_installed() -> None:
                 capture_output=True,
                 timeout=NPM_TIMEOUT_SECONDS,
             )
-
-
-@pytest.fixture
-def live_service(notify_db_session: None) -> LiveService:
-    return create_live_service()
 
 
 @pytest.fixture

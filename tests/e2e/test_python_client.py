@@ -16,15 +16,10 @@ from app.clock import utc_now
 from app.dao.api_key_dao import dao_revoke_api_key
 from app.dao.templates_dao import dao_update_template
 from tests.contract import validate_against_client_schema
-from tests.e2e.live_service import LiveService, client_key, create_live_service, has_route
+from tests.e2e.live_service import LiveService, client_key, has_route
 from tests.factories import create_api_key, create_inbound_sms, create_notification, create_notifications
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def live_service(notify_db_session: None) -> LiveService:
-    return create_live_service()
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from notifications_python_client import NotificationsAPIClient
 
 from app.dao.notifications_dao import dao_get_notification_by_id
 from app.extensions import db
-from tests.e2e.live_service import LiveService, create_live_service
+from tests.e2e.live_service import LiveService
 from tests.e2e.stack import HeraldStack, herald_on_its_own_broker
 from tests.e2e.test_whole_stack import send_email, send_sms, simulator_messages, wait_for_final_status
 
@@ -29,7 +29,7 @@ ANSWER_DELAY_MS = (PROVIDER_TIMEOUT_SECONDS + 2) * 1000
 
 
 @pytest.fixture(scope="module")
-def slow_stack(notify_api: Flask, tmp_path_factory: pytest.TempPathFactory) -> Iterator[HeraldStack]:
+def stack(notify_api: Flask, tmp_path_factory: pytest.TempPathFactory) -> Iterator[HeraldStack]:
     with herald_on_its_own_broker(
         database_url=notify_api.config["DATABASE_URL"],
         log_dir=tmp_path_factory.mktemp("slow-provider"),
@@ -39,24 +39,6 @@ def slow_stack(notify_api: Flask, tmp_path_factory: pytest.TempPathFactory) -> I
         },
     ) as herald:
         yield herald
-
-
-@pytest.fixture
-def slow_simulator(slow_stack: HeraldStack) -> Iterator[str]:
-    yield slow_stack.simulator_url
-    requests.delete(f"{slow_stack.simulator_url}/_simulator/config", timeout=5).raise_for_status()
-
-
-@pytest.fixture
-def live_service(notify_db_session: None) -> LiveService:
-    return create_live_service()
-
-
-@pytest.fixture
-def notify_client(slow_stack: HeraldStack, live_service: LiveService) -> Iterator[NotificationsAPIClient]:
-    client = NotificationsAPIClient(live_service.key_string, base_url=slow_stack.api_url)
-    yield client
-    client.request_session.close()
 
 
 def wait_for_log(stack: HeraldStack, text: str, timeout_seconds: float) -> None:
@@ -79,50 +61,50 @@ RECEIPT_DELAYS = pytest.mark.parametrize(
 
 @RECEIPT_DELAYS
 def test_an_sms_to_a_provider_slower_than_the_timeout_that_takes_it_anyway_is_sent_once(
-    slow_stack: HeraldStack,
-    slow_simulator: str,
+    stack: HeraldStack,
+    simulator: str,
     notify_client: NotificationsAPIClient,
     live_service: LiveService,
     receipt_delay_ms: int,
 ) -> None:
     slow_behaviour = {"answer_delay_ms": ANSWER_DELAY_MS, "receipt_delay_ms": [receipt_delay_ms, receipt_delay_ms]}
     requests.post(
-        f"{slow_simulator}/_simulator/config", json={"mmg": slow_behaviour, "firetext": slow_behaviour}, timeout=5
+        f"{simulator}/_simulator/config", json={"mmg": slow_behaviour, "firetext": slow_behaviour}, timeout=5
     ).raise_for_status()
 
     notification_id = send_sms(notify_client, live_service, "07700 900123")
-    notification = wait_for_final_status(notify_client, notification_id, slow_stack)
+    notification = wait_for_final_status(notify_client, notification_id, stack)
     # The deliver task's retry (after the wait for the receipt) has run and found nothing left to send.
-    wait_for_log(slow_stack, f"Notification {notification_id} is delivered: not ours to send", timeout_seconds=30)
+    wait_for_log(stack, f"Notification {notification_id} is delivered: not ours to send", timeout_seconds=30)
 
-    messages = simulator_messages(slow_simulator, reference=notification_id)
+    messages = simulator_messages(simulator, reference=notification_id)
     assert notification["status"] == "delivered"
     assert [message["to"] for message in messages] == [["447700900123"]]
-    assert f"may have taken notification {notification_id} without answering" in slow_stack.logs()
+    assert f"may have taken notification {notification_id} without answering" in stack.logs()
 
 
 @RECEIPT_DELAYS
 def test_an_email_to_ses_slower_than_the_timeout_that_takes_it_anyway_is_sent_once(
-    slow_stack: HeraldStack,
-    slow_simulator: str,
+    stack: HeraldStack,
+    simulator: str,
     notify_client: NotificationsAPIClient,
     live_service: LiveService,
     receipt_delay_ms: int,
 ) -> None:
     slow_behaviour = {"answer_delay_ms": ANSWER_DELAY_MS, "receipt_delay_ms": [receipt_delay_ms, receipt_delay_ms]}
-    requests.post(f"{slow_simulator}/_simulator/config", json={"ses": slow_behaviour}, timeout=5).raise_for_status()
+    requests.post(f"{simulator}/_simulator/config", json={"ses": slow_behaviour}, timeout=5).raise_for_status()
     email_address = f"slow-{uuid.uuid4().hex[:12]}@example.com"
 
     notification_id = send_email(notify_client, live_service, email_address)
-    notification = wait_for_final_status(notify_client, notification_id, slow_stack)
+    notification = wait_for_final_status(notify_client, notification_id, stack)
     # Herald's wait for the receipt is over; the deliver task's retry comes 300 s after the failure for an email (too
     # long to wait for here), and a claim never takes a `delivered` notification.
     time.sleep(RECEIPT_WAIT_SECONDS + 1)
 
-    messages = simulator_messages(slow_simulator, provider="ses", to=email_address)
+    messages = simulator_messages(simulator, provider="ses", to=email_address)
     assert notification["status"] == "delivered"
     assert [message["to"] for message in messages] == [[email_address]]
-    assert f"may have taken notification {notification_id} without answering" in slow_stack.logs()
+    assert f"may have taken notification {notification_id} without answering" in stack.logs()
     # The SES event, whose message id Herald never had, found the email by its header and recorded that id.
     db.session.expire_all()
     stored = dao_get_notification_by_id(notification_id)

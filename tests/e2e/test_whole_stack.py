@@ -19,7 +19,7 @@ from notifications_python_client import NotificationsAPIClient
 
 from app.dao.service_callback_dao import dao_save_service_callback
 from app.models import CallbackType
-from tests.e2e.live_service import LiveService, create_live_service
+from tests.e2e.live_service import LiveService
 from tests.e2e.stack import HeraldStack, herald_on_its_own_broker
 
 pytestmark = pytest.mark.e2e
@@ -36,25 +36,6 @@ def stack(notify_api: Flask, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         extra_env={"SIMULATOR_RECEIPT_DELAY_MS": "20,200", "LOG_JSON": "1", "CALLBACK_LOCAL_NETWORKS": "127.0.0.0/8"},
     ) as herald:
         yield herald
-
-
-@pytest.fixture
-def simulator(stack: HeraldStack) -> Iterator[str]:
-    """The simulator's base URL; its behaviour is back to the start-up settings after each test."""
-    yield stack.simulator_url
-    requests.delete(f"{stack.simulator_url}/_simulator/config", timeout=5).raise_for_status()
-
-
-@pytest.fixture
-def live_service(notify_db_session: None) -> LiveService:
-    return create_live_service()
-
-
-@pytest.fixture
-def notify_client(stack: HeraldStack, live_service: LiveService) -> Iterator[NotificationsAPIClient]:
-    client = NotificationsAPIClient(live_service.key_string, base_url=stack.api_url)
-    yield client
-    client.request_session.close()
 
 
 def wait_for_final_status(
