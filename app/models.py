@@ -47,6 +47,13 @@ class TemplateType(StrEnum):
     LETTER = "letter"
 
 
+class TemplateProcessType(StrEnum):
+    """Which delivery lane a template's API sends take: `priority` (sign-in codes and the like) or `normal`."""
+
+    NORMAL = "normal"
+    PRIORITY = "priority"
+
+
 class KeyType(StrEnum):
     NORMAL = "normal"
     TEAM = "team"
@@ -308,6 +315,9 @@ class _TemplateColumns:
     subject: Mapped[str | None] = mapped_column(Text)
     archived: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     hidden: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    process_type: Mapped[str] = mapped_column(
+        String(20), nullable=False, default=TemplateProcessType.NORMAL, server_default=TemplateProcessType.NORMAL
+    )
     created_by: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -315,7 +325,10 @@ class _TemplateColumns:
 
 class Template(_TemplateColumns, Model):
     __tablename__ = "templates"
-    __table_args__ = (CheckConstraint(f"template_type IN ({_values(TemplateType)})", name="ck_template_type"),)
+    __table_args__ = (
+        CheckConstraint(f"template_type IN ({_values(TemplateType)})", name="ck_template_type"),
+        CheckConstraint(f"process_type IN ({_values(TemplateProcessType)})", name="ck_template_process_type"),
+    )
 
     id: Mapped[uuid.UUID] = _uuid_pk()
     service_id: Mapped[uuid.UUID] = mapped_column(

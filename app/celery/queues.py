@@ -6,8 +6,14 @@ from enum import StrEnum
 
 
 class QueueNames(StrEnum):
+    # Delivery lanes, one queue per lane and channel: priority (sends from priority templates), normal (other API
+    # sends: the original queue names, so messages queued before lanes existed are still consumed) and bulk (job rows).
+    PRIORITY_SMS = "priority-sms"
+    PRIORITY_EMAIL = "priority-email"
     SEND_SMS = "send-sms"
     SEND_EMAIL = "send-email"
+    BULK_SMS = "bulk-sms"
+    BULK_EMAIL = "bulk-email"
     RESEARCH_MODE = "research-mode"
     RETRY = "retry"
     RECEIPTS = "receipts"
