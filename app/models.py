@@ -54,6 +54,14 @@ class TemplateProcessType(StrEnum):
     PRIORITY = "priority"
 
 
+class LetterPostage(StrEnum):
+    FIRST = "first"
+    SECOND = "second"
+    ECONOMY = "economy"
+    EUROPE = "europe"
+    REST_OF_WORLD = "rest-of-world"
+
+
 class KeyType(StrEnum):
     NORMAL = "normal"
     TEAM = "team"
@@ -430,6 +438,8 @@ class _NotificationColumns:
     international: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     phone_prefix: Mapped[str | None] = mapped_column(String(10))
     rate_multiplier: Mapped[int | None] = mapped_column(Integer)
+    # Letters only: first, second, economy, europe or rest-of-world (LetterPostage); None for texts and emails.
+    postage: Mapped[str | None] = mapped_column(String(20))
 
 
 class Notification(_NotificationColumns, Model):
