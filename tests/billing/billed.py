@@ -5,15 +5,26 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import delete
+
 from app.extensions import db
-from app.models import Notification, Template
+from app.models import LetterRate, Notification, Rate, Template
 from tests.factories import create_letter_rate, create_notification, create_rate, create_template
 
 RATES_FROM = datetime(2020, 1, 1, tzinfo=UTC)
 
 
+def delete_all_rates() -> None:
+    """Remove every rate: the first test of a session still sees the ones the migration seeded."""
+    db.session.execute(delete(Rate))
+    db.session.execute(delete(LetterRate))
+    db.session.commit()
+
+
 def create_standard_rates() -> None:
-    """SMS £0.0227 a fragment, email free, second-class letters £0.50 + £0.10 a sheet, first class £0.80 (1 sheet)."""
+    """Only these rates: SMS £0.0227 a fragment, email free, second-class letters £0.50 + £0.10 a sheet, first class
+    £0.80 (1 sheet)."""
+    delete_all_rates()
     create_rate(notification_type="sms", valid_from=RATES_FROM, rate="0.0227")
     create_rate(notification_type="email", valid_from=RATES_FROM, rate="0")
     for sheets in range(1, 6):

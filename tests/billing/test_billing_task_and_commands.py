@@ -15,7 +15,7 @@ from app.celery.nightly_tasks import create_nightly_billing
 from app.celery.queues import TaskNames
 from app.extensions import db
 from app.models import FactBilling, LetterRate, Rate
-from tests.billing.billed import create_standard_rates
+from tests.billing.billed import create_standard_rates, delete_all_rates
 from tests.factories import create_notification, create_template
 
 
@@ -75,6 +75,7 @@ def test_the_rebuild_command_refuses_a_bad_range(notify_api: Flask, notify_db_se
 
 
 def test_the_rate_commands_add_rates_from_london_midnight(notify_api: Flask, notify_db_session: None) -> None:
+    delete_all_rates()
     runner = notify_api.test_cli_runner()
 
     sms = runner.invoke(
