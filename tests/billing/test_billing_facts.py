@@ -3,11 +3,13 @@ rebuild replaces the day."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from unittest.mock import MagicMock
 
 import pytest
+from flask import Flask
 from sqlalchemy import select
 
 from app.billing.facts import MissingRateError, build_ft_billing_for_day, build_nightly_ft_billing
@@ -161,6 +163,22 @@ def test_rebuilding_a_day_gives_the_same_rows_and_takes_in_late_changes() -> Non
     build_ft_billing_for_day(DAY)
 
     assert again == first
+    assert totals(facts()) == (2, 3)
+
+
+def test_concurrent_rebuilds_of_a_day_take_turns_and_leave_one_set_of_rows(notify_api: Flask) -> None:
+    template = create_template()
+    for fragments in (1, 2):
+        create_notification(template=template, status="delivered", billable_units=fragments, created_at=NOON)
+
+    def rebuild(_: int) -> int:
+        with notify_api.app_context():
+            return build_ft_billing_for_day(DAY)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(rebuild, range(8)))
+
+    assert results == [1] * 8
     assert totals(facts()) == (2, 3)
 
 

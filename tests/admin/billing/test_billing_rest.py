@@ -331,3 +331,14 @@ def test_a_bad_allowance_is_refused(client: FlaskClient, body: Any) -> None:
     assert status == 400
     assert answer["result"] == "error"
     assert get_allowance(client, service.id, "?financial_year_start=2024")[1]["is_default"] is True
+
+
+@freeze_time(NOW)
+def test_usage_with_a_billed_letter_no_rate_prices_says_which_rate_is_missing(
+    client: FlaskClient, service: Service
+) -> None:
+    create_letter(template=create_letter_template(service=service), sheets=1, postage="europe", created_at=NOW)
+
+    status, body = get_usage(client, service.id)
+
+    assert (status, body) == (500, {"result": "error", "message": "No europe letter rate is valid on 2024-06-20"})
