@@ -169,6 +169,9 @@ def _base_settings() -> dict[str, Any]:
     s["API_PAGE_SIZE"] = 250
     # What one SMS fragment costs, for `cost_in_pounds` in the v2 API (billable units × rate multiplier × rate).
     s["SMS_RATE_POUNDS"] = _env_float("SMS_RATE_POUNDS", 0.0227)
+    # Free SMS fragments a service gets per financial year when none was set for it (`annual_billing`); 250,000 is
+    # the figure GOV.UK Notify started with (FREE_SMS_TIER_FRAGMENT_COUNT, 2017).
+    s["DEFAULT_FREE_SMS_FRAGMENT_LIMIT"] = _env_int("DEFAULT_FREE_SMS_FRAGMENT_LIMIT", 250_000)
 
     # Providers
     s["MMG_URL"] = _env("MMG_URL", "https://api.mmg.co.uk/jsonv2a/api.php")

@@ -61,6 +61,7 @@ def _register_request_id(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from app.admin.api_keys.rest import admin_api_keys
+    from app.admin.billing.rest import admin_billing
     from app.admin.jobs.rest import admin_jobs
     from app.admin.providers.rest import admin_providers
     from app.admin.services.rest import admin_services
@@ -88,6 +89,7 @@ def register_blueprints(app: Flask) -> None:
         admin_templates,
         admin_jobs,
         admin_statistics,
+        admin_billing,
         receipts_sms,
         receipts_ses,
         receipts_inbound_sms,

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from app.admin.api_keys.rest import full_key_string
 from app.admin.services.management import create_service
+from app.billing.commands import BILLING_COMMANDS
 from app.dao.api_key_dao import dao_create_api_key
 from app.dao.services_dao import (
     dao_create_email_reply_to,
@@ -149,5 +150,6 @@ def register_cli_commands(app: Flask) -> None:
         create_api_key_command,
         create_template_command,
         seed_demo_command,
+        *BILLING_COMMANDS,
     ):
         app.cli.add_command(command)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -11,11 +12,13 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
     Integer,
+    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -600,4 +603,79 @@ class PendingCallback(Model):
     id: Mapped[uuid.UUID] = _uuid_pk()
     task_name: Mapped[str] = mapped_column(String(255), nullable=False)
     row_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
+    created_at: Mapped[datetime] = _created_at()
+
+
+class Rate(Model):
+    """What one SMS fragment or one email costs from ``valid_from`` until the next row of its type."""
+
+    __tablename__ = "rates"
+    __table_args__ = (
+        CheckConstraint("notification_type IN ('sms', 'email')", name="ck_rates_notification_type"),
+        CheckConstraint("rate >= 0", name="ck_rates_rate"),
+        UniqueConstraint("notification_type", "valid_from", name="uq_rates_notification_type_valid_from"),
+    )
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    valid_from: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    notification_type: Mapped[str] = mapped_column(String(20), nullable=False)
+    rate: Mapped[Decimal] = mapped_column(Numeric(12, 4), nullable=False)
+
+
+class LetterRate(Model):
+    """What one letter of ``sheet_count`` sheets costs at a postage class, from ``valid_from``."""
+
+    __tablename__ = "letter_rates"
+    __table_args__ = (
+        CheckConstraint("sheet_count >= 1", name="ck_letter_rates_sheet_count"),
+        CheckConstraint("rate >= 0", name="ck_letter_rates_rate"),
+        UniqueConstraint("postage", "sheet_count", "valid_from", name="uq_letter_rates_postage_sheets_valid_from"),
+    )
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    valid_from: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    sheet_count: Mapped[int] = mapped_column(Integer, nullable=False)
+    postage: Mapped[str] = mapped_column(String(20), nullable=False)
+    rate: Mapped[Decimal] = mapped_column(Numeric(12, 4), nullable=False)
+
+
+class AnnualBilling(Model):
+    """A service's free SMS fragments for the financial year (April to March) starting in ``financial_year_start``."""
+
+    __tablename__ = "annual_billing"
+    __table_args__ = (
+        CheckConstraint("free_sms_fragment_limit >= 0", name="ck_annual_billing_free_sms_fragment_limit"),
+    )
+
+    service_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("services.id", ondelete="CASCADE"), primary_key=True
+    )
+    financial_year_start: Mapped[int] = mapped_column(Integer, primary_key=True)
+    free_sms_fragment_limit: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    created_at: Mapped[datetime] = _created_at()
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class FactBilling(Model):
+    """What was sent to providers on one UK day, per service, template, channel, provider and price; rebuilt nightly.
+
+    ``billable_units`` sums the notifications' own units: SMS fragments (before the rate multiplier), letter sheets,
+    and one per email. Keys that do not apply are stored as ``rate_multiplier`` 1 and ``postage`` 'none', so every
+    key column is non-null.
+    """
+
+    __tablename__ = "ft_billing"
+    __table_args__ = (Index("ix_ft_billing_service_id_bst_date", "service_id", "bst_date"),)
+
+    bst_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    service_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    template_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    notification_type: Mapped[str] = mapped_column(String(20), primary_key=True)
+    provider: Mapped[str] = mapped_column(String(50), primary_key=True)
+    rate_multiplier: Mapped[int] = mapped_column(Integer, primary_key=True)
+    international: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    postage: Mapped[str] = mapped_column(String(20), primary_key=True)
+    rate: Mapped[Decimal] = mapped_column(Numeric(12, 4), primary_key=True)
+    notifications_sent: Mapped[int] = mapped_column(Integer, nullable=False)
+    billable_units: Mapped[int] = mapped_column(BigInteger, nullable=False)
     created_at: Mapped[datetime] = _created_at()

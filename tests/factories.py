@@ -5,11 +5,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import replace
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from app.admin.services.management import create_service as create_service_with_defaults
 from app.clock import utc_now
 from app.dao.api_key_dao import dao_create_api_key
+from app.dao.billing_dao import dao_create_letter_rate, dao_create_rate
 from app.dao.inbound_sms_dao import dao_create_inbound_sms
 from app.dao.jobs_dao import JobNotificationBatch
 from app.dao.notifications_dao import dao_create_notification, dao_create_notifications
@@ -21,7 +23,18 @@ from app.dao.services_dao import (
 )
 from app.dao.templates_dao import dao_create_template
 from app.extensions import db
-from app.models import ApiKey, InboundSms, Job, Notification, Service, ServiceEmailReplyTo, ServiceSmsSender, Template
+from app.models import (
+    ApiKey,
+    InboundSms,
+    Job,
+    LetterRate,
+    Notification,
+    Rate,
+    Service,
+    ServiceEmailReplyTo,
+    ServiceSmsSender,
+    Template,
+)
 from app.recipients.errors import InvalidPhoneError
 from app.recipients.phone_numbers import ValidatedPhoneNumber, parse_phone_number
 from app.serialised_models import SerialisedService
@@ -236,3 +249,11 @@ def batch_for(job: Job, row_numbers: list[int]) -> JobNotificationBatch:
         rate_multipliers=[1 for _ in row_numbers],
         personalisations=["encrypted" for _ in row_numbers],
     )
+
+
+def create_rate(*, notification_type: str = "sms", valid_from: datetime, rate: str) -> Rate:
+    return dao_create_rate(notification_type=notification_type, valid_from=valid_from, rate=Decimal(rate))
+
+
+def create_letter_rate(*, postage: str = "second", sheet_count: int = 1, valid_from: datetime, rate: str) -> LetterRate:
+    return dao_create_letter_rate(postage=postage, sheet_count=sheet_count, valid_from=valid_from, rate=Decimal(rate))

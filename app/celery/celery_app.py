@@ -52,7 +52,7 @@ def _broker_transport_options(config: dict[str, Any]) -> dict[str, Any]:
 
 def beat_schedule(safety_net_interval_seconds: float = 15.0) -> dict[str, dict[str, Any]]:
     """The periodic tasks: delivery safety nets (every ``safety_net_interval_seconds``), SMS provider weights,
-    refused callbacks, jobs, and the nightly retention clear-out."""
+    refused callbacks, jobs, the nightly retention clear-out and billing facts."""
     periodic = {"queue": QueueNames.PERIODIC.value}
     return {
         "requeue-created-notifications": {
@@ -103,6 +103,12 @@ def beat_schedule(safety_net_interval_seconds: float = 15.0) -> dict[str, dict[s
         "delete-expired-idempotency-keys": {
             "task": TaskNames.DELETE_EXPIRED_IDEMPOTENCY_KEYS.value,
             "schedule": crontab(hour="2", minute="20"),
+            "options": periodic,
+        },
+        # 00:15 UTC is 00:15 or 01:15 in London: yesterday (UK) has ended either way.
+        "create-nightly-billing": {
+            "task": TaskNames.CREATE_NIGHTLY_BILLING.value,
+            "schedule": crontab(hour="0", minute="15"),
             "options": periodic,
         },
         "archive-jobs-older-than-retention": {

@@ -1,10 +1,13 @@
-"""Nightly tasks (beat): remove personal data past each service's retention. Each calls one domain function."""
+"""Nightly tasks (beat): remove personal data past each service's retention, build the billing facts. Each calls one
+domain function."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
+from app.billing.facts import build_nightly_ft_billing
 from app.celery.queues import TaskNames
+from app.clock import utc_now
 from app.notifications.idempotency import delete_expired_idempotency_records
 from app.retention import delete_expired
 from app.statsd_decorators import statsd
@@ -33,3 +36,10 @@ def archive_jobs_older_than_retention() -> int:
 @statsd(namespace="tasks")
 def delete_expired_idempotency_keys() -> int:
     return delete_expired_idempotency_records()
+
+
+@shared_task(name=TaskNames.CREATE_NIGHTLY_BILLING)
+@statsd(namespace="tasks")
+def create_nightly_billing() -> int:
+    """Rebuild `ft_billing` for yesterday and the day before (UK days); returns how many days were built."""
+    return len(build_nightly_ft_billing(utc_now()))
