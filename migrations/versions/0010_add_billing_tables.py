@@ -7,7 +7,7 @@ Seeded figures: SMS £0.0227 a fragment from 1 April 2024 (the rate in the Notif
 the sheets between and every first/second class figure are illustrative. Operators set their own rates by adding
 dated rows (`flask create-rate`, `flask create-letter-rate`).
 
-Revision ID: 0023
+Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-06 17:40:00
 """
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import UUID
 
-revision = "0023"
+revision = "0010"
 down_revision = "0009"
 branch_labels = None
 depends_on = None
