@@ -512,7 +512,8 @@ class NotificationHistory(_NotificationColumns, Model):
         Index("ix_notification_history_service_created_at", "service_id", "created_at"),
         Index("ix_notification_history_reference", "reference"),
         Index("ix_notification_history_job_id_status", "job_id", "notification_status"),
-        Index("ix_notification_history_client_reference", "service_id", "client_reference"),
+        # created_at too: a reference a service reuses on many notifications is still read newest first from the index.
+        Index("ix_notification_history_client_reference", "service_id", "client_reference", "created_at"),
         Index(
             "ix_notification_history_service_recipient_hash",
             "service_id",

@@ -64,7 +64,9 @@ def upgrade() -> None:
             postgresql_where=sa.text("recipient_hash IS NOT NULL"),
         )
     op.create_index(
-        "ix_notification_history_client_reference", "notification_history", ["service_id", "client_reference"]
+        "ix_notification_history_client_reference",
+        "notification_history",
+        ["service_id", "client_reference", "created_at"],
     )
     op.create_table(
         "notification_status_events",
