@@ -19,6 +19,7 @@ DEVELOPMENT_DEFAULTS = {
     "FIRETEXT_INTERNATIONAL_API_KEY": "firetext-international-key",
     "INBOUND_SMS_BASIC_AUTH_USERNAME": "herald",
     "INBOUND_SMS_BASIC_AUTH_PASSWORD": "dev-inbound-password",
+    "RECIPIENT_SEARCH_KEY": "dev-recipient-search-key-change-me",
 }
 # Settings a deployed Herald must be given (besides those above, which must differ from their development values).
 REQUIRED_OUTSIDE_DEVELOPMENT = (
@@ -223,6 +224,13 @@ def _base_settings() -> dict[str, Any]:
     # An `in progress` job whose processor has not finished a batch for this long is resumed by another worker.
     s["JOB_STALLED_AFTER_MINUTES"] = _env_float("JOB_STALLED_AFTER_MINUTES", 10)
     s["RETENTION_BATCH_SIZE"] = _env_int("RETENTION_BATCH_SIZE", 10_000)  # notifications moved per statement
+
+    # Support search (admin API): recipients are found by an HMAC-SHA256 of their normalised form under this key, so
+    # history (which keeps no recipient) stays searchable without holding one. Changing it makes older rows unfindable.
+    s["RECIPIENT_SEARCH_KEY"] = _env("RECIPIENT_SEARCH_KEY", _DEV["RECIPIENT_SEARCH_KEY"])
+    # How far back a search reaches into notification_history (and how long status events are kept).
+    s["SUPPORT_SEARCH_HISTORY_DAYS"] = _env_int_between("SUPPORT_SEARCH_HISTORY_DAYS", 366, 1, 3660)
+    s["SUPPORT_SEARCH_PAGE_SIZE"] = _env_int_between("SUPPORT_SEARCH_PAGE_SIZE", 50, 1, 250)
 
     # Service callbacks
     # One deadline for a whole callback call: DNS, connect, TLS, sending and reading the answer.

@@ -66,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
     from app.admin.providers.rest import admin_providers
     from app.admin.services.rest import admin_services
     from app.admin.statistics.rest import admin_statistics
+    from app.admin.support_search.rest import admin_support_search
     from app.admin.templates.rest import admin_templates
     from app.delivery.rest import admin_deliver
     from app.inbound_sms.rest import receipts_inbound_sms
@@ -90,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
         admin_jobs,
         admin_statistics,
         admin_billing,
+        admin_support_search,
         receipts_sms,
         receipts_ses,
         receipts_inbound_sms,

@@ -16,6 +16,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     ForeignKeyConstraint,
+    Identity,
     Index,
     Integer,
     Numeric,
@@ -443,6 +444,8 @@ class _NotificationColumns:
     rate_multiplier: Mapped[int | None] = mapped_column(Integer)
     # Letters only: first, second, economy, europe or rest-of-world (LetterPostage); None for texts and emails.
     postage: Mapped[str | None] = mapped_column(String(20))
+    # HMAC-SHA256 (hex) of normalised_to under RECIPIENT_SEARCH_KEY, for support search (recipients/search_hash.py).
+    recipient_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class Notification(_NotificationColumns, Model):
@@ -461,6 +464,13 @@ class Notification(_NotificationColumns, Model):
         Index("ix_notifications_service_key_type_created_at", "service_id", "key_type", "created_at"),
         Index("ix_notifications_reference", "reference"),
         Index("ix_notifications_client_reference", "service_id", "client_reference"),
+        Index(
+            "ix_notifications_service_recipient_hash",
+            "service_id",
+            "recipient_hash",
+            "created_at",
+            postgresql_where=text("recipient_hash IS NOT NULL"),
+        ),
         Index("ix_notifications_job_id_status", "job_id", "notification_status"),
         Index("ix_notifications_status_created_at", "notification_status", "created_at"),
         Index(
@@ -505,9 +515,64 @@ class NotificationHistory(_NotificationColumns, Model):
         Index("ix_notification_history_service_created_at", "service_id", "created_at"),
         Index("ix_notification_history_reference", "reference"),
         Index("ix_notification_history_job_id_status", "job_id", "notification_status"),
+        # created_at too: a reference a service reuses on many notifications is still read newest first from the index.
+        Index("ix_notification_history_client_reference", "service_id", "client_reference", "created_at"),
+        Index(
+            "ix_notification_history_service_recipient_hash",
+            "service_id",
+            "recipient_hash",
+            "created_at",
+            postgresql_where=text("recipient_hash IS NOT NULL"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+
+
+class NotificationStatusEvent(Model):
+    """One change of a notification's status, written by a trigger on `notifications` (migration 0011) in the
+    statement that changes it, whichever guarded UPDATE that is. Creation is not an event: a notification was
+    `created` at its `created_at`. Kept after the notification moves to history (no personal data here); pruned
+    after SUPPORT_SEARCH_HISTORY_DAYS, and with the test-key notifications retention deletes."""
+
+    __tablename__ = "notification_status_events"
+    __table_args__ = (
+        Index("ix_notification_status_events_notification_id", "notification_id", "changed_at"),
+        Index("ix_notification_status_events_changed_at", "changed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    notification_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
+    status: Mapped[str] = mapped_column("notification_status", String(50), nullable=False)
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class SupportSearchKind(StrEnum):
+    RECIPIENT = "recipient"
+    REFERENCE = "reference"
+    ID = "id"
+
+
+class SupportSearchAudit(Model):
+    """Who searched a service's notifications, when, for what (a keyed hash, never the value), and how much came
+    back: written before the search is answered."""
+
+    __tablename__ = "support_search_audit"
+    __table_args__ = (
+        CheckConstraint(f"search_kind IN ({_values(SupportSearchKind)})", name="ck_support_search_kind"),
+        Index("ix_support_search_audit_service_searched_at", "service_id", "searched_at"),
+    )
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    service_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("services.id", ondelete="CASCADE"), nullable=False
+    )
+    admin_client_id: Mapped[str] = mapped_column(String(255), nullable=False)
+    searched_by: Mapped[str] = mapped_column(String(255), nullable=False)
+    searched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    search_kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    searched_value_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    result_count: Mapped[int] = mapped_column(Integer, nullable=False)
 
 
 class InboundNumber(Model):

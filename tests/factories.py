@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from flask import current_app
+
 from app.admin.services.management import create_service as create_service_with_defaults
 from app.clock import utc_now
 from app.dao.api_key_dao import dao_create_api_key
@@ -37,6 +39,7 @@ from app.models import (
 )
 from app.recipients.errors import InvalidPhoneError
 from app.recipients.phone_numbers import ValidatedPhoneNumber, parse_phone_number
+from app.recipients.search_hash import recipient_search_hash
 from app.serialised_models import SerialisedService
 
 
@@ -118,10 +121,12 @@ def create_notification(
     if to is None:
         to = "447700900123" if template.template_type == "sms" else "someone@example.com"
     number = _parsed_or_none(to) if template.template_type == "sms" else None
+    normalised_to = number.normalised if number else to.lower()
     notification = Notification(
         id=notification_id or uuid.uuid4(),
         to=to,
-        normalised_to=number.normalised if number else to.lower(),
+        normalised_to=normalised_to,
+        recipient_hash=recipient_search_hash(current_app.config["RECIPIENT_SEARCH_KEY"], normalised_to),
         service_id=service.id,
         template_id=template.id,
         template_version=template.version,
@@ -248,6 +253,7 @@ def batch_for(job: Job, row_numbers: list[int]) -> JobNotificationBatch:
         phone_prefixes=["44" for _ in row_numbers],
         rate_multipliers=[1 for _ in row_numbers],
         personalisations=["encrypted" for _ in row_numbers],
+        recipient_search_key=current_app.config["RECIPIENT_SEARCH_KEY"],
     )
 
 

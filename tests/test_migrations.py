@@ -124,3 +124,50 @@ def test_the_idempotency_migration_attributes_and_encrypts_existing_records(
     assert "123456" not in upgraded[0][2]
     assert encryptor().decrypt(upgraded[0][2]) == answer
     assert downgraded == [("attributed", {"content": {"body": "Your code is 123456"}})]
+
+
+def test_the_support_search_migration_hashes_live_recipients_and_records_status_changes(
+    notify_api: Flask, test_services: ServicesUnderTest
+) -> None:
+    from sqlalchemy import text
+
+    from app.extensions import db, migrate
+    from app.recipients.search_hash import recipient_search_hash
+
+    database = f"herald_migrations_{uuid.uuid4().hex[:8]}"
+    assert test_services.server_url is not None
+    with psycopg.connect(test_services.server_url, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{database}"')
+    service_id, notification_id = uuid.uuid4(), uuid.uuid4()
+    try:
+        scratch = Flask("migrations-test")
+        scratch.config.update(notify_api.config)
+        scratch.config["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(
+            database_url_named(test_services.server_url, database)
+        )
+        db.init_app(scratch)
+        migrate.init_app(scratch, db, directory=notify_api.extensions["migrate"].directory)
+        with scratch.app_context():
+            upgrade(revision="0010")
+            with db.engine.begin() as connection:
+                connection.execute(text(_SERVICE), {"id": service_id})
+                connection.execute(text("SET LOCAL session_replication_role = replica"))  # no template needed
+                connection.execute(text(_NOTIFICATION), {"id": notification_id, "service_id": service_id})
+                connection.execute(text("UPDATE notifications SET normalised_to = '447700900123'"))
+                connection.execute(text("SET LOCAL session_replication_role = origin"))
+            upgrade()
+            with db.engine.begin() as connection:
+                connection.execute(text("UPDATE notifications SET notification_status = 'sending'"))
+            with db.engine.begin() as connection:  # a new transaction: no foreign-key recheck of this row
+                connection.execute(text("UPDATE notifications SET billable_units = 1"))  # not a status change
+                recipient_hash = connection.execute(text("SELECT recipient_hash FROM notifications")).scalar_one()
+                events = connection.execute(
+                    text("SELECT notification_id, notification_status FROM notification_status_events")
+                ).all()
+            db.engine.dispose()
+    finally:
+        with psycopg.connect(test_services.server_url, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+    assert recipient_hash == recipient_search_hash(notify_api.config["RECIPIENT_SEARCH_KEY"], "447700900123")
+    assert events == [(notification_id, "sending")]

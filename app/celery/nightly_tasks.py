@@ -17,6 +17,7 @@ from app.statsd_decorators import statsd
 @statsd(namespace="tasks")
 def delete_notifications_older_than_retention() -> int:
     removed = delete_expired.delete_notifications_older_than_retention()
+    delete_expired.delete_status_events_older_than_search_window()
     return removed.moved_to_history + removed.test_notifications_deleted
 
 

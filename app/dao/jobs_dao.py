@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
@@ -13,6 +14,7 @@ from app.dao.row_picking import picked_once
 from app.dao.rows_changed import rows_changed
 from app.extensions import db
 from app.models import Job, JobStatus, KeyType, Notification, Template
+from app.recipients.search_hash import recipient_search_hash
 from app.statsd_decorators import statsd
 
 FINAL_JOB_STATUSES = (
@@ -113,6 +115,7 @@ class JobNotificationBatch:
     phone_prefixes: list[str | None]
     rate_multipliers: list[int | None]
     personalisations: list[str]  # encrypted
+    recipient_search_key: str  # RECIPIENT_SEARCH_KEY: each row's recipient_hash is taken under it
 
     def part(self, start: int, stop: int) -> JobNotificationBatch:
         """The rows from ``start`` up to ``stop`` (positions in this batch) as a batch of their own."""
@@ -135,7 +138,7 @@ _INSERT_JOB_NOTIFICATIONS = text(
     """
     INSERT INTO notifications (
         id, job_row_number, "to", normalised_to, international, phone_prefix, rate_multiplier, personalisation,
-        job_id, service_id, template_id, template_version, api_key_id, key_type, notification_type,
+        recipient_hash, job_id, service_id, template_id, template_version, api_key_id, key_type, notification_type,
         reply_to_text, created_at, notification_status, billable_units
     )
     SELECT batch_row.*, :job_id, :service_id, :template_id, :template_version, :api_key_id, :key_type,
@@ -143,7 +146,7 @@ _INSERT_JOB_NOTIFICATIONS = text(
     FROM unnest(
         CAST(:ids AS uuid[]), CAST(:row_numbers AS integer[]), CAST(:tos AS text[]),
         CAST(:normalised_tos AS text[]), CAST(:internationals AS boolean[]), CAST(:phone_prefixes AS text[]),
-        CAST(:rate_multipliers AS integer[]), CAST(:personalisations AS text[])
+        CAST(:rate_multipliers AS integer[]), CAST(:personalisations AS text[]), CAST(:recipient_hashes AS text[])
     ) AS batch_row
     ON CONFLICT DO NOTHING
     RETURNING id
@@ -158,7 +161,7 @@ def dao_insert_job_notifications(batch: JobNotificationBatch) -> list[uuid.UUID]
     only those get a deliver task: a concurrent or earlier run queued the others. When the database refuses the batch
     (a value it cannot store) the transaction is rolled back, nothing is inserted, and the error propagates."""
     try:
-        inserted = db.session.execute(_INSERT_JOB_NOTIFICATIONS, vars(batch)).scalars().all()
+        inserted = db.session.execute(_INSERT_JOB_NOTIFICATIONS, _insert_parameters(batch)).scalars().all()
         db.session.execute(
             update(Job)
             .where(Job.id == batch.job_id)
@@ -170,6 +173,14 @@ def dao_insert_job_notifications(batch: JobNotificationBatch) -> list[uuid.UUID]
         db.session.rollback()
         raise
     return list(inserted)
+
+
+def _insert_parameters(batch: JobNotificationBatch) -> dict[str, Any]:
+    parameters = vars(batch) | {
+        "recipient_hashes": [recipient_search_hash(batch.recipient_search_key, to) for to in batch.normalised_tos]
+    }
+    del parameters["recipient_search_key"]
+    return parameters
 
 
 @statsd(namespace="dao")

@@ -209,6 +209,7 @@ def _batch(claimed: ClaimedJob, row_numbers: range) -> JobNotificationBatch:
         phone_prefixes=[row.phone_prefix for row in rows],
         rate_multipliers=[row.rate_multiplier for row in rows],
         personalisations=[encrypt_json(dict(zip(columns, row.values, strict=True))) for row in rows],
+        recipient_search_key=current_app.config["RECIPIENT_SEARCH_KEY"],
     )
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask import current_app
+
 from app.clock import utc_now
 from app.dao.idempotency_dao import (
     dao_create_completed_idempotency_record,
@@ -27,6 +29,7 @@ from app.models import Notification
 from app.notification_status import NotificationStatus
 from app.notifications.idempotency import IdempotentRequest, idempotency_scope
 from app.notifications.prepare_notification import PreparedNotification
+from app.recipients.search_hash import recipient_search_hash
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +72,7 @@ def new_notification(prepared: PreparedNotification, *, created_at: datetime) ->
         rate_multiplier=recipient.rate_multiplier,
         reply_to_text=prepared.reply_to_text,
         unsubscribe_link=request.unsubscribe_link,
+        recipient_hash=recipient_search_hash(current_app.config["RECIPIENT_SEARCH_KEY"], recipient.normalised_to),
     )
     notification.personalisation = prepared.personalisation
     return notification

@@ -20,7 +20,11 @@ from flask import current_app
 from app.clock import utc_now
 from app.dao.inbound_sms_dao import dao_delete_inbound_sms_created_before
 from app.dao.jobs_dao import dao_archive_jobs_created_before
-from app.dao.notification_history_dao import dao_delete_test_notifications, dao_move_notifications_to_history
+from app.dao.notification_history_dao import (
+    dao_delete_status_events_changed_before,
+    dao_delete_test_notifications,
+    dao_move_notifications_to_history,
+)
 from app.dao.services_dao import dao_list_service_retention_days
 
 logger = logging.getLogger(__name__)
@@ -53,6 +57,14 @@ def delete_notifications_older_than_retention() -> NotificationsRemoved:
         extra={"notification_count": moved + deleted},
     )
     return NotificationsRemoved(moved_to_history=moved, test_notifications_deleted=deleted)
+
+
+def delete_status_events_older_than_search_window() -> int:
+    """Delete status events older than SUPPORT_SEARCH_HISTORY_DAYS (no search reaches them); return how many."""
+    changed_before = utc_now() - timedelta(days=current_app.config["SUPPORT_SEARCH_HISTORY_DAYS"])
+    deleted = _in_batches(partial(dao_delete_status_events_changed_before, changed_before))
+    logger.info("Deleted %s notification status events past the search window", deleted, extra={"event_count": deleted})
+    return deleted
 
 
 def delete_inbound_sms_older_than_retention() -> int:

@@ -19,8 +19,17 @@ from app.dao.inbound_sms_dao import dao_create_inbound_sms
 from app.dao.jobs_dao import dao_get_job_by_id
 from app.dao.statistics_dao import dao_list_job_statistics, dao_list_service_daily_statistics
 from app.extensions import db
-from app.models import IdempotencyRecord, InboundSms, Job, Notification, NotificationHistory
+from app.models import (
+    IdempotencyRecord,
+    InboundSms,
+    Job,
+    Notification,
+    NotificationHistory,
+    NotificationStatusEvent,
+)
+from app.notification_status import NotificationStatus
 from app.retention.delete_expired import retention_cutoff
+from app.status_changes import ChangeLog, change_status
 from tests.factories import create_notification, create_service, create_template
 
 NOW = datetime(2024, 5, 10, 3, 0, tzinfo=UTC)
@@ -59,10 +68,54 @@ def test_notifications_past_retention_move_to_history(notify_db_session: None, f
     )
 
 
+def events_of(notification_id: object) -> list[str]:
+    return list(
+        db.session.execute(
+            select(NotificationStatusEvent.status).where(NotificationStatusEvent.notification_id == notification_id)
+        ).scalars()
+    )
+
+
+def test_status_events_stay_with_a_notification_moved_to_history(notify_db_session: None, frozen_now: object) -> None:
+    notification_id = create_notification(template=create_template(), created_at=PAST_RETENTION).id
+    change_status(notification_id, NotificationStatus.SENDING, log=ChangeLog("claimed"))
+
+    delete_notifications_older_than_retention()
+
+    assert (count(NotificationHistory), events_of(notification_id)) == (1, ["sending"])
+
+
+def test_a_deleted_test_key_notification_takes_its_status_events(notify_db_session: None, frozen_now: object) -> None:
+    template = create_template()
+    deleted_id = create_notification(template=template, created_at=PAST_RETENTION, key_type="test").id
+    kept_id = create_notification(template=template, created_at=WITHIN_RETENTION, key_type="test").id
+    for notification_id in (deleted_id, kept_id):
+        change_status(notification_id, NotificationStatus.SENDING, log=ChangeLog("claimed"))
+
+    delete_notifications_older_than_retention()
+
+    assert (events_of(deleted_id), events_of(kept_id)) == ([], ["sending"])
+
+
+def test_status_events_older_than_the_search_window_are_deleted(notify_db_session: None) -> None:
+    with freeze_time(NOW - timedelta(days=367)):
+        old_id = create_notification(template=create_template()).id
+        change_status(old_id, NotificationStatus.SENDING, log=ChangeLog("claimed"))
+    with freeze_time(NOW - timedelta(days=365)):
+        recent_id = create_notification(template=create_template()).id
+        change_status(recent_id, NotificationStatus.SENDING, log=ChangeLog("claimed"))
+
+    with freeze_time(NOW):
+        delete_notifications_older_than_retention()
+
+    assert (events_of(old_id), events_of(recent_id)) == ([], ["sending"])
+
+
 def test_history_has_no_columns_for_personal_data() -> None:
     columns = set(NotificationHistory.__table__.columns.keys())
 
     assert columns.isdisjoint({"to", "normalised_to", "personalisation", "reply_to_text", "unsubscribe_link"})
+    assert "recipient_hash" in columns  # a keyed hash, so support can still find a recipient's notifications
 
 
 @pytest.mark.parametrize("status", ["created", "sending", "pending", "temporary-failure"])
