@@ -1,10 +1,11 @@
 """prometheus/statsd_exporter's glob mapping, for the subset ops/statsd_exporter/mapping.yml uses, to turn statsd
 metric names into the Prometheus series names (and labels) the exporter would export.
 
-As the exporter documents it: a glob `*` matches exactly one dot-separated component (never a dot); mappings are
-tried in file order and the first whose glob and `match_metric_type` (counter, gauge, observer) fit wins; `$n` and
-`${n}` in a label take the n-th `*`'s text; counters and gauges keep the mapped name; timers are observers, exported
-as a histogram (`_bucket`, `_sum`, `_count`) or a summary (the name itself, `_sum`, `_count`) by `observer_type`.
+As the exporter documents and implements it (pkg/mapper/fsm): the name is split on dots and a glob `*` matches any
+one component, an empty one too; mappings are tried in file order and the first whose glob and `match_metric_type`
+(counter, gauge, observer) fit wins; `$n` and `${n}` in a label take the n-th `*`'s text; counters and gauges keep
+the mapped name; timers are observers, exported as a histogram (`_bucket`, `_sum`, `_count`) or a summary (the name
+itself, `_sum`, `_count`) by `observer_type`, a summary when neither the mapping nor the defaults set it.
 Anything the file uses beyond that (regex matches, drop actions, partial-component globs) is refused, not guessed.
 """
 
@@ -55,8 +56,6 @@ class MetricMapping:
         captures = []
         for pattern, part in zip(self.components, parts, strict=True):
             if pattern == "*":
-                if not part:
-                    return None
                 captures.append(part)
             elif pattern != part:
                 return None

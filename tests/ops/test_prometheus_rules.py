@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -26,7 +27,7 @@ def test_promtool_finds_the_rules_valid(promtool: str) -> None:
 
 
 @pytest.mark.parametrize("test_file", sorted(RULE_TESTS_DIRECTORY.glob("*.yml")), ids=lambda path: path.name)
-def test_the_alert_unit_tests_pass(promtool: str, test_file: object) -> None:
+def test_the_alert_unit_tests_pass(promtool: str, test_file: Path) -> None:
     result = run_promtool(promtool, "test", "rules", test_file)
 
     assert result.returncode == 0, result.stdout + result.stderr

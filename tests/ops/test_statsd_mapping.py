@@ -15,13 +15,13 @@ def mapper_of(*mappings: dict[str, object], defaults: dict[str, object] | None =
     return StatsdMapper.from_document({"defaults": defaults or {}, "mappings": list(mappings)})
 
 
-def test_a_star_matches_exactly_one_component_and_fills_the_labels() -> None:
+def test_a_star_matches_exactly_one_component_even_an_empty_one_and_fills_the_labels() -> None:
     mapper = mapper_of({"match": "a.*.c", "name": "thing_total", "labels": {"x": "$1", "y": "${1}-seen"}})
 
     assert mapper.map("a.b.c", "c") == [Series("thing_total", (("x", "b"), ("y", "b-seen")))]
     assert mapper.map("a.b.b.c", "c") == []
     assert mapper.map("a.c", "c") == []
-    assert mapper.map("a..c", "c") == []
+    assert mapper.map("a..c", "c") == [Series("thing_total", (("x", ""), ("y", "-seen")))]
 
 
 def test_the_first_mapping_in_file_order_wins() -> None:
