@@ -1,6 +1,10 @@
 """Every change of a notification's status, in one place: the guarded write, its log line, its metrics, and the
 service's delivery-status callback when the new status is final.
 
+Every change made here is counted as `notifications.<notification type>.<status>` (the claim protocol's
+`created <-> sending` moves are not: `tasks.deliver_*` and `clients.*` count those), so technical and temporary
+failures can be alerted on whatever caused them.
+
 The guard is the status machine's (`notification_status.py`), written into the UPDATE's WHERE clause by
 `dao/notification_status_dao.py`, so of two racing writers at most one changes the row, and only that one logs,
 counts and queues the callback. A change that is refused does none of these: the caller decides whether that is
@@ -12,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -85,6 +90,7 @@ def time_out_unanswered_notifications(*, created_before: datetime, limit: int) -
     """Move up to ``limit`` `sending`/`pending` notifications created before ``created_before`` (no receipt came) to
     `temporary-failure` in one statement, queueing each one's callback. Returns how many changed."""
     changed = dao_timeout_sending_notifications(created_before=created_before, limit=limit)
+    _count_by_type(changed, "receipts.{notification_type}.timed-out")
     return _after_batch_change(changed, NotificationStatus.TEMPORARY_FAILURE, "no receipt came in time")
 
 
@@ -103,12 +109,14 @@ def _after_change(notification: Notification, log: ChangeLog, *, metric_prefix: 
         **log.fields,
     }
     logger.log(log.level, log.message, *log.args, extra=fields)
+    statsd = get_statsd_client()
+    statsd.incr(f"notifications.{notification.notification_type}.{notification.status}")
     if metric_prefix is not None:
-        _count(notification, metric_prefix)
+        _count_receipt(notification, metric_prefix)
     enqueue_delivery_status_callback(notification)
 
 
-def _count(notification: Notification, metric_prefix: str) -> None:
+def _count_receipt(notification: Notification, metric_prefix: str) -> None:
     statsd = get_statsd_client()
     statsd.incr(f"{metric_prefix}.{notification.status}")
     if is_final(notification.status) and notification.sent_at is not None:
@@ -125,6 +133,15 @@ def _after_batch_change(changed: Sequence[Notification], status: NotificationSta
             why,
             extra={"notification_count": len(changed), "notification_status": status},
         )
+    _count_by_type(changed, f"notifications.{{notification_type}}.{status}")
     for notification in changed:
         enqueue_delivery_status_callback(notification)
     return len(changed)
+
+
+def _count_by_type(changed: Sequence[Notification], metric_template: str) -> None:
+    """One counter increment per notification type in ``changed``, named by ``metric_template``."""
+    counts = Counter(notification.notification_type for notification in changed)
+    statsd = get_statsd_client()
+    for notification_type, count in sorted(counts.items()):
+        statsd.incr(metric_template.format(notification_type=notification_type), count)

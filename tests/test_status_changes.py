@@ -159,3 +159,59 @@ def test_the_batch_form_changes_many_rows_and_calls_each_service_back(
     statuses = [dao_get_notification_by_id(n.id).status for n in (*waiting, fresh, never_sent)]
     assert statuses == [S.TEMPORARY_FAILURE, S.TEMPORARY_FAILURE, S.SENDING, S.TECHNICAL_FAILURE]
     assert _callbacks(send_task) == sorted(str(n.id) for n in (*waiting, never_sent))
+
+
+def _counters(listener: StatsdListener, *families: str) -> list[str]:
+    names = tuple(f"{STATSD_PREFIX}.{family}." for family in families)
+    return sorted(line for line in listener.receive_all() if line.startswith(names))
+
+
+def test_every_change_is_counted_by_notification_type_and_status(
+    notify_db_session: None,
+    send_task: MagicMock,
+    installed_statsd_client: StatsdClient,
+    statsd_listener: StatsdListener,
+) -> None:
+    notification = _with_callback(status=S.SENDING)
+
+    change_status(notification.id, S.TECHNICAL_FAILURE, log=ChangeLog("gave up"))
+
+    assert _counters(statsd_listener, "notifications") == [f"{STATSD_PREFIX}.notifications.sms.technical-failure:1|c"]
+
+
+def test_a_refused_change_is_not_counted(
+    notify_db_session: None,
+    send_task: MagicMock,
+    installed_statsd_client: StatsdClient,
+    statsd_listener: StatsdListener,
+) -> None:
+    notification = _with_callback(status=S.DELIVERED)
+
+    change_status(notification.id, S.TECHNICAL_FAILURE, log=ChangeLog("gave up"))
+
+    assert _counters(statsd_listener, "notifications") == []
+
+
+def test_batch_changes_are_counted_per_type_and_time_outs_as_receipts_that_never_came(
+    notify_db_session: None,
+    send_task: MagicMock,
+    installed_statsd_client: StatsdClient,
+    statsd_listener: StatsdListener,
+) -> None:
+    email_template = create_template(template_type="email")
+    for _ in range(2):
+        create_notification(template=email_template, status=S.SENDING, created_at=utc_now() - timedelta(days=4))
+    _with_callback(status=S.PENDING, days_old=4)
+    _with_callback(status=S.CREATED, days_old=4)
+    cutoff = utc_now() - timedelta(days=3)
+
+    time_out_unanswered_notifications(created_before=cutoff, limit=10)
+    fail_unsent_notifications(created_before=cutoff, limit=10)
+
+    assert _counters(statsd_listener, "notifications", "receipts") == [
+        f"{STATSD_PREFIX}.notifications.email.temporary-failure:2|c",
+        f"{STATSD_PREFIX}.notifications.sms.technical-failure:1|c",
+        f"{STATSD_PREFIX}.notifications.sms.temporary-failure:1|c",
+        f"{STATSD_PREFIX}.receipts.email.timed-out:2|c",
+        f"{STATSD_PREFIX}.receipts.sms.timed-out:1|c",
+    ]

@@ -12,7 +12,11 @@ from kombu.exceptions import OperationalError as BrokerError
 from app.callbacks.dispatch import send_callback_task
 from app.celery.queues import TaskNames
 from app.clients.statsd_client import get_statsd_client
-from app.dao.pending_callbacks_dao import dao_delete_pending_callbacks, dao_get_pending_callbacks
+from app.dao.pending_callbacks_dao import (
+    dao_count_pending_callbacks,
+    dao_delete_pending_callbacks,
+    dao_get_pending_callbacks,
+)
 from app.extensions import db
 from app.models import PendingCallback
 
@@ -21,7 +25,8 @@ logger = logging.getLogger(__name__)
 
 def queue_pending_callbacks() -> int:
     """Queue every pending callback, oldest first, deleting each row once its task is queued; stops at the first
-    broker refusal (the rest wait for the next run). Returns how many were queued.
+    broker refusal (the rest wait for the next run). Sets the gauge `callbacks.pending-backlog` to how many are still
+    owed afterwards. Returns how many were queued.
 
     A crash between queueing and the commit leaves rows whose tasks were queued: those callbacks are sent twice, as
     a retried callback may be.
@@ -39,6 +44,7 @@ def queue_pending_callbacks() -> int:
     if total:
         logger.warning("Queued %s callbacks the broker had refused", total, extra={"notification_count": total})
         get_statsd_client().incr("callbacks.pending-queued", total)
+    get_statsd_client().gauge("callbacks.pending-backlog", dao_count_pending_callbacks())
     return total
 
 

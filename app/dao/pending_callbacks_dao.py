@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 
 from app.extensions import db
 from app.models import PendingCallback
@@ -26,3 +26,8 @@ def dao_get_pending_callbacks(limit: int) -> Sequence[PendingCallback]:
 def dao_delete_pending_callbacks(ids: Sequence[uuid.UUID]) -> None:
     """Delete the given rows (queued at last); the caller commits."""
     db.session.execute(delete(PendingCallback).where(PendingCallback.id.in_(ids)))
+
+
+def dao_count_pending_callbacks() -> int:
+    """How many callbacks are still owed (the table is empty while the broker takes every callback)."""
+    return db.session.execute(select(func.count()).select_from(PendingCallback)).scalar_one()

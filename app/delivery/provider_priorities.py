@@ -10,6 +10,7 @@ from datetime import timedelta
 import redis
 from flask import current_app
 
+from app.clients.statsd_client import get_statsd_client
 from app.clock import utc_now
 from app.dao.provider_details_dao import dao_reduce_sms_provider_priority, dao_tend_sms_provider_priorities
 from app.redis_store import redis_client
@@ -29,7 +30,8 @@ def error_rate_key(provider: str) -> str:
 
 
 def record_sms_provider_error(provider: str) -> bool:
-    """Count one failed send to ``provider``; in an error burst move weight away from it. True when weight moved.
+    """Count one failed send to ``provider``; in an error burst move weight away from it (counted as
+    `providers.<provider>.priority-reduced`: traffic is failing over). True when weight moved.
 
     The count is a Redis sorted set of error times (a sliding window). Without Redis nothing is counted.
     """
@@ -54,6 +56,7 @@ def record_sms_provider_error(provider: str) -> bool:
             interval_seconds,
             extra={"provider": provider},
         )
+        get_statsd_client().incr(f"providers.{provider}.priority-reduced")
         _forget_errors(provider)
     return moved
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from flask import current_app
 
+from app.clients.statsd_client import get_statsd_client
 from app.clock import utc_now
 from app.dao.jobs_dao import dao_list_stalled_job_ids, dao_start_due_scheduled_jobs
 from app.jobs.queueing import enqueue_process_job
@@ -35,10 +36,12 @@ def run_scheduled_jobs() -> int:
 def resume_stalled_jobs() -> int:
     """Queue process_job again for jobs untouched for JOB_STALLED_AFTER_MINUTES: `in progress` ones resume from their
     last row, `pending` ones (a lost task) start. Running again while the task waits in the queue is harmless: only
-    one run can claim the job. Returns how many were queued."""
+    one run can claim the job. Counts them as `jobs.stalled`. Returns how many were queued."""
     untouched_since = utc_now() - timedelta(minutes=current_app.config["JOB_STALLED_AFTER_MINUTES"])
     job_ids = dao_list_stalled_job_ids(untouched_since=untouched_since, limit=BATCH_SIZE)
     for job_id in job_ids:
         enqueue_process_job(job_id)
         logger.warning("Queued stalled job %s again", job_id, extra={"job_id": str(job_id)})
+    if job_ids:
+        get_statsd_client().incr("jobs.stalled", len(job_ids))
     return len(job_ids)

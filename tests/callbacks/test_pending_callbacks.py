@@ -123,4 +123,21 @@ def test_refused_and_later_queued_callbacks_are_counted(
     assert callback_counters == [
         f"{STATSD_PREFIX}.callbacks.pending:1|c",
         f"{STATSD_PREFIX}.callbacks.pending-queued:1|c",
+        f"{STATSD_PREFIX}.callbacks.pending-backlog:0|g",
     ]
+
+
+def test_the_callbacks_still_owed_after_a_run_are_set_as_a_gauge(
+    notify_db_session: None,
+    send_task: MagicMock,
+    installed_statsd_client: StatsdClient,
+    statsd_listener: StatsdListener,
+) -> None:
+    for _ in range(2):
+        dao_record_pending_callback(DELIVERY_STATUS_TASK, uuid.uuid4())
+    send_task.side_effect = OperationalError("broker still down")
+
+    queue_pending_callbacks()
+
+    gauges = [line for line in statsd_listener.receive_all() if line.endswith("|g")]
+    assert gauges == [f"{STATSD_PREFIX}.callbacks.pending-backlog:2|g"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -20,12 +21,14 @@ from app.celery.service_callback_tasks import (
     send_delivery_status_to_service,
     send_inbound_sms_to_service,
 )
+from app.clients.statsd_client import StatsdClient
 from app.dao.complaints_dao import dao_create_complaint
 from app.dao.inbound_sms_dao import dao_create_inbound_sms
 from app.dao.service_callback_dao import dao_save_service_callback
 from app.extensions import db
 from app.models import Notification
 from tests.callbacks.recording_server import Answer, RecordingServer
+from tests.clients.statsd_listener import STATSD_PREFIX, StatsdListener
 from tests.factories import create_notification, create_service, create_template
 
 BEARER_TOKEN = "service-bearer-token-123"
@@ -299,3 +302,47 @@ def test_the_callback_is_posted_with_no_database_session_open(
         send_delivery_status_to_service(str(notification.id))
 
     assert sessions_open_at_post == [False]
+
+
+def _callback_counters(listener: StatsdListener) -> list[str]:
+    return [line for line in listener.receive_all() if ".callbacks." in line]
+
+
+@pytest.mark.parametrize(
+    ("answer", "outcome"),
+    [(200, "sent"), (410, "rejected"), (503, "retried")],
+    ids=["sent", "refused-for-good", "retried"],
+)
+def test_each_callback_outcome_is_counted_under_its_kind(
+    notify_db_session: None,
+    callback_server: RecordingServer,
+    installed_statsd_client: StatsdClient,
+    statsd_listener: StatsdListener,
+    answer: int,
+    outcome: str,
+) -> None:
+    notification, _ = _delivered_notification_with_callback(callback_server.url)
+    callback_server.script([Answer(answer)])
+
+    with patch.object(send_delivery_status_to_service, "retry", side_effect=Retry()), contextlib.suppress(Retry):
+        send_delivery_status_to_service(str(notification.id))
+
+    assert _callback_counters(statsd_listener) == [f"{STATSD_PREFIX}.callbacks.delivery-status.{outcome}:1|c"]
+
+
+def test_a_callback_given_up_after_its_last_retry_is_counted_as_failed(
+    notify_db_session: None,
+    callback_server: RecordingServer,
+    installed_statsd_client: StatsdClient,
+    statsd_listener: StatsdListener,
+) -> None:
+    notification, _ = _delivered_notification_with_callback(callback_server.url)
+    callback_server.script([Answer(503)])
+    send_delivery_status_to_service.push_request(retries=5)
+
+    try:
+        send_delivery_status_to_service.run(str(notification.id))
+    finally:
+        send_delivery_status_to_service.pop_request()
+
+    assert _callback_counters(statsd_listener) == [f"{STATSD_PREFIX}.callbacks.delivery-status.failed:1|c"]

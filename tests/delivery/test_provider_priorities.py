@@ -9,12 +9,14 @@ import pytest
 from flask import Flask
 from freezegun import freeze_time
 
+from app.clients.statsd_client import StatsdClient
 from app.dao.provider_details_dao import dao_get_provider_details_by_identifier, dao_update_provider_details
 from app.delivery.provider_priorities import (
     error_rate_key,
     record_sms_provider_error,
     tend_sms_providers_to_resting_points,
 )
+from tests.clients.statsd_listener import STATSD_PREFIX, StatsdListener
 
 # A day ahead of the wall clock, so rows the migrations stamp with the real now() count as already unchanged.
 NOW = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
@@ -91,3 +93,17 @@ def test_tending_moves_weights_back_toward_their_resting_points(notify_db_sessio
         changed = tend_sms_providers_to_resting_points()
 
     assert (sorted(changed), _priorities()) == (["firetext", "mmg"], {"mmg": 31, "firetext": 69})
+
+
+@freeze_time(NOW)
+def test_weight_moved_away_in_a_burst_is_counted_as_a_failover(
+    notify_db_session: None,
+    small_threshold: None,
+    installed_statsd_client: StatsdClient,
+    statsd_listener: StatsdListener,
+) -> None:
+    for _ in range(5):
+        record_sms_provider_error("mmg")
+
+    counters = [line for line in statsd_listener.receive_all() if ".providers." in line]
+    assert counters == [f"{STATSD_PREFIX}.providers.mmg.priority-reduced:1|c"]

@@ -8,10 +8,12 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from app.celery.job_tasks import resume_stalled_jobs, run_scheduled_jobs
+from app.clients.statsd_client import StatsdClient
 from app.clock import utc_now
 from app.dao.jobs_dao import dao_get_job_by_id
 from app.extensions import db
 from app.models import Job
+from tests.clients.statsd_listener import STATSD_PREFIX, StatsdListener
 from tests.factories import create_template
 from tests.jobs.conftest import queued_tasks
 
@@ -79,3 +81,26 @@ def test_finished_and_scheduled_jobs_are_not_stalled(make_job: Callable[..., Job
 
     with freeze_time(utc_now() + timedelta(minutes=30)):
         assert resume_stalled_jobs() == 0
+
+
+def test_stalled_jobs_queued_again_are_counted(
+    make_job: Callable[..., Job], installed_statsd_client: StatsdClient, statsd_listener: StatsdListener
+) -> None:
+    for _ in range(2):
+        make_job(template=create_template())
+
+    with freeze_time(utc_now() + timedelta(minutes=11)):
+        resume_stalled_jobs()
+
+    counters = [line for line in statsd_listener.receive_all() if ".jobs." in line]
+    assert counters == [f"{STATSD_PREFIX}.jobs.stalled:2|c"]
+
+
+def test_a_run_that_finds_no_stalled_job_counts_nothing(
+    make_job: Callable[..., Job], installed_statsd_client: StatsdClient, statsd_listener: StatsdListener
+) -> None:
+    make_job(template=create_template())
+
+    resume_stalled_jobs()
+
+    assert [line for line in statsd_listener.receive_all() if ".jobs." in line] == []
