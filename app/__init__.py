@@ -67,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
     from app.admin.statistics.rest import admin_statistics
     from app.admin.templates.rest import admin_templates
     from app.delivery.rest import admin_deliver
+    from app.documents.rest import documents_blueprint
     from app.inbound_sms.rest import receipts_inbound_sms
     from app.receipts.ses_rest import receipts_ses
     from app.receipts.sms_rest import receipts_sms
@@ -96,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
         v2_templates,
         v2_inbound_sms,
         v2_openapi,
+        documents_blueprint,
     ):
         app.register_blueprint(blueprint)
 

@@ -50,6 +50,8 @@ class TaskNames(StrEnum):
     DELETE_INBOUND_SMS_OLDER_THAN_RETENTION = "delete_inbound_sms_older_than_retention"
     ARCHIVE_JOBS_OLDER_THAN_RETENTION = "archive_jobs_older_than_retention"
     DELETE_EXPIRED_IDEMPOTENCY_KEYS = "delete_expired_idempotency_keys"
+    # Files sent by email past their retention (beat, hourly); no args
+    DELETE_EXPIRED_DOCUMENTS = "delete_expired_documents"
 
 
 def all_queues() -> list[str]:
