@@ -38,9 +38,10 @@ def record_wrong_attempt(client: redis.Redis | None, document_id: uuid.UUID, win
     if client is None:
         return
     try:
+        # The window starts with the first wrong answer: SET NX starts it, INCR counts (EXPIRE NX needs Redis 7).
         pipeline = client.pipeline()
+        pipeline.set(_key(document_id), 0, ex=window_seconds, nx=True)
         pipeline.incr(_key(document_id))
-        pipeline.expire(_key(document_id), window_seconds, nx=True)
         pipeline.execute()
     except redis.RedisError:
         _warn_failing_open(document_id)

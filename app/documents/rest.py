@@ -98,6 +98,12 @@ def download_document(service_id: str, document_id: str) -> Response:
     return _file(document, link)
 
 
+@documents_blueprint.route("/<path:unmatched>", methods=["GET", "POST"])
+def show_unmatched_link(unmatched: str) -> Response:
+    """Anything else under /d/ (a mangled link, a path with more parts) gets the page, not the API's JSON."""
+    raise _BadLinkError()
+
+
 def _file(document: download.FoundDocument, link: _Link) -> Response:
     content = download.read_document(document, link.key, document_store())
     logger.info(

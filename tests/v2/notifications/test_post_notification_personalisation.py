@@ -42,9 +42,7 @@ def send_email(client: FlaskClient, sender: Sender, **personalisation: Any) -> A
     return post_send(client, sender.api_key, "email", email_body(sender, personalisation=values))
 
 
-def test_a_file_is_refused_until_the_service_has_a_contact_link(
-    client: FlaskClient, sender: Sender
-) -> None:
+def test_a_file_is_refused_until_the_service_has_a_contact_link(client: FlaskClient, sender: Sender) -> None:
     prepared_upload = {"file": PDF, "filename": "letter.pdf", "confirm_email_before_download": None}
 
     response = send_email(client, sender, body=prepared_upload)
