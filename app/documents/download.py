@@ -21,9 +21,8 @@ from app.dao.services_dao import dao_get_service_by_id
 from app.documents import confirmation_attempts, sealing
 from app.documents.sealing import BadDocumentKeyError, DocumentKey
 from app.documents.storage import DocumentMissingError, DocumentStore
+from app.extensions import db
 from app.recipients.email_addresses import MAX_ADDRESS_LENGTH, normalise_email_address
-
-__all__ = ["BadDocumentKeyError"]
 
 
 class DocumentNotFoundError(Exception):
@@ -114,6 +113,7 @@ def check_email_address(document: FoundDocument, key: DocumentKey, typed_address
 def read_document(document: FoundDocument, key: DocumentKey, store: DocumentStore) -> bytes:
     """The file's bytes. Raises DocumentExpiredError when its content is gone (removed by the expiry task between
     the lookup and now) and BadDocumentKeyError when the stored bytes do not open."""
+    db.session.remove()  # no database connection is held while the store (S3) answers
     try:
         sealed = store.get(document.service_id, document.id)
     except DocumentMissingError as error:

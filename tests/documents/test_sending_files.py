@@ -18,6 +18,8 @@ from sqlalchemy import select
 from app.documents.sealing import CONTENT, FILENAME, DocumentKey, is_recipient, unseal
 from app.extensions import db
 from app.models import Document, Notification
+from app.templating.email_html import render_html_blocks
+from app.templating.email_markdown import parse_markdown
 from tests.auth_helpers import service_auth_header
 from tests.documents.sending import (
     PDF_BYTES,
@@ -220,3 +222,16 @@ def test_the_file_is_never_in_the_stored_notification(client: FlaskClient, file_
 
     stored = db.session.execute(select(Notification)).scalar_one()
     assert encoded not in str(stored.personalisation)
+
+
+def test_the_html_email_links_the_whole_download_link(
+    notify_api: Flask, client: FlaskClient, file_sender: FileSender, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(notify_api.config, "DOCUMENT_DOWNLOAD_BASE_URL", "https://documents.herald.example")
+    body = send_file(client, file_sender).get_json()["content"]["body"]
+
+    html = render_html_blocks(parse_markdown(body))
+
+    link = link_in(body)
+    assert link.url.startswith("https://documents.herald.example/d/")
+    assert f'href="{link.url}">{link.url}</a>' in html
