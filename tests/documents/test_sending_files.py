@@ -16,6 +16,7 @@ from freezegun import freeze_time
 from sqlalchemy import select
 
 from app.documents.sealing import CONTENT, FILENAME, DocumentKey, is_recipient, unseal
+from app.documents.storage import LocalDocumentStore
 from app.extensions import db
 from app.models import Document, Notification
 from app.templating.email_html import render_html_blocks
@@ -235,3 +236,34 @@ def test_the_html_email_links_the_whole_download_link(
     link = link_in(body)
     assert link.url.startswith("https://documents.herald.example/d/")
     assert f'href="{link.url}">{link.url}</a>' in html
+
+
+class FailingStore(LocalDocumentStore):
+    """Stores the first document, then fails: a second file in the same send cannot be stored."""
+
+    def __init__(self, directory: Path) -> None:
+        super().__init__(directory)
+        self.directory = directory
+
+    def put(self, service_id: uuid.UUID, document_id: uuid.UUID, sealed: bytes) -> None:
+        if stored_files(self.directory):
+            raise OSError("store full")
+        super().put(service_id, document_id, sealed)
+
+
+def test_a_store_failing_part_way_leaves_no_document_and_no_notification(
+    client: FlaskClient, file_sender: FileSender, documents_directory: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = FailingStore(documents_directory)
+    monkeypatch.setattr("app.notifications.send_notification.document_store", lambda: store)
+    personalisation = {"name": "Jo", "body": file_value(), "second": file_value()}
+
+    response = post_send(
+        client,
+        file_sender.sender.api_key,
+        "email",
+        email_body(file_sender.sender, personalisation=personalisation),
+    )
+
+    assert response.status_code == 500
+    assert (stored_notification_count(), stored_document_count(), stored_files(documents_directory)) == (0, 0, [])
