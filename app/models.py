@@ -624,7 +624,7 @@ class Document(Model):
         UUID(as_uuid=True), ForeignKey("services.id", ondelete="CASCADE"), nullable=False
     )
     notification_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
-    encrypted_filename: Mapped[bytes | None] = mapped_column(LargeBinary)
+    encrypted_filename: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
     mimetype: Mapped[str] = mapped_column(String(255), nullable=False)
     size_bytes: Mapped[int] = mapped_column(Integer, nullable=False)
     recipient_proof: Mapped[bytes | None] = mapped_column(LargeBinary)

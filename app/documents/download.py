@@ -74,7 +74,7 @@ def find_document(service_id: uuid.UUID, document_id: uuid.UUID, key: DocumentKe
         _count("not-found")
         raise DocumentNotFoundError(str(document_id)) from error
     try:
-        filename = sealing.unseal(key, document.id, sealing.FILENAME, document.encrypted_filename or b"")
+        filename = sealing.unseal(key, document.id, sealing.FILENAME, document.encrypted_filename)
     except BadDocumentKeyError:
         _count("bad-key")
         raise

@@ -28,7 +28,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("notification_id", postgresql.UUID(as_uuid=True), nullable=False),
-        sa.Column("encrypted_filename", sa.LargeBinary(), nullable=True),
+        sa.Column("encrypted_filename", sa.LargeBinary(), nullable=False),
         sa.Column("mimetype", sa.String(length=255), nullable=False),
         sa.Column("size_bytes", sa.Integer(), nullable=False),
         sa.Column("recipient_proof", sa.LargeBinary(), nullable=True),

@@ -69,7 +69,7 @@ def test_the_document_is_stored_with_notifys_defaults_and_no_key(
     assert document.expires_at == NOW + timedelta(weeks=26)
     assert document.recipient_proof is not None
     assert is_recipient(key, "someone@example.com", document.recipient_proof)
-    assert unseal(key, document.id, FILENAME, document.encrypted_filename or b"") == b"file.pdf"
+    assert unseal(key, document.id, FILENAME, document.encrypted_filename) == b"file.pdf"
     assert key.secret not in b"".join(path.read_bytes() for path in stored_files(documents_directory))
 
 
