@@ -168,7 +168,8 @@ def _confirmation_page(
         token,
         max_age=3600,
         path="/d/",
-        secure=request.is_secure,
+        # Behind a proxy that ends TLS the request itself looks like http: the links' scheme says what users see.
+        secure=request.is_secure or current_app.config["DOCUMENT_DOWNLOAD_BASE_URL"].startswith("https://"),
         httponly=True,
         samesite="Strict",
     )

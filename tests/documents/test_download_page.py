@@ -125,6 +125,17 @@ def test_a_file_with_confirmation_asks_for_the_email_address_first(
     assert "form-action 'self'" in page.headers["Content-Security-Policy"]
 
 
+def test_the_form_s_cookie_is_secure_when_links_are_https(
+    notify_api: Flask, client: FlaskClient, file_sender: FileSender, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(notify_api.config, "DOCUMENT_DOWNLOAD_BASE_URL", "https://documents.herald.example")
+    link = sent_link(client, file_sender)
+
+    page = client.get(link.path)
+
+    assert "Secure" in page.headers["Set-Cookie"]
+
+
 def test_the_recipient_s_address_in_any_case_and_spacing_releases_the_file(
     client: FlaskClient,
     file_sender: FileSender,
