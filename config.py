@@ -152,6 +152,18 @@ def _base_settings() -> dict[str, Any]:
     # Where a service's settings are managed; named in the refusal of a file sent by email (Notify's own by default).
     s["ADMIN_BASE_URL"] = _env("ADMIN_BASE_URL", "https://www.notifications.service.gov.uk")
 
+    # Files sent by email: where their links point (Herald's own download page), where their sealed content is kept
+    # (an S3 bucket when DOCUMENTS_BUCKET is set, else a local directory), and how many wrong email addresses a
+    # document's page takes within DOCUMENT_CONFIRM_ATTEMPT_WINDOW_SECONDS before it refuses for the rest of it.
+    s["DOCUMENT_DOWNLOAD_BASE_URL"] = _env("DOCUMENT_DOWNLOAD_BASE_URL", s["API_HOST_NAME"])
+    s["DOCUMENTS_BUCKET"] = _env("DOCUMENTS_BUCKET")
+    s["DOCUMENTS_S3_ENDPOINT_URL"] = _env("DOCUMENTS_S3_ENDPOINT_URL")
+    s["DOCUMENTS_DIRECTORY"] = _env(
+        "DOCUMENTS_DIRECTORY", os.path.join(os.path.dirname(os.path.abspath(__file__)), ".data", "documents")
+    )
+    s["DOCUMENT_CONFIRM_MAX_ATTEMPTS"] = _env_int("DOCUMENT_CONFIRM_MAX_ATTEMPTS", 10)
+    s["DOCUMENT_CONFIRM_ATTEMPT_WINDOW_SECONDS"] = _env_int("DOCUMENT_CONFIRM_ATTEMPT_WINDOW_SECONDS", 3600)
+
     # Authentication
     s["ADMIN_CLIENT_ID"] = _env("ADMIN_CLIENT_ID", "herald-admin")
     s["ADMIN_CLIENT_SECRET"] = _env("ADMIN_CLIENT_SECRET", _DEV["ADMIN_CLIENT_SECRET"])

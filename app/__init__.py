@@ -69,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     from app.admin.support_search.rest import admin_support_search
     from app.admin.templates.rest import admin_templates
     from app.delivery.rest import admin_deliver
+    from app.documents.rest import documents_blueprint
     from app.inbound_sms.rest import receipts_inbound_sms
     from app.receipts.ses_rest import receipts_ses
     from app.receipts.sms_rest import receipts_sms
@@ -100,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
         v2_templates,
         v2_inbound_sms,
         v2_openapi,
+        documents_blueprint,
     ):
         app.register_blueprint(blueprint)
 

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Identity,
     Index,
     Integer,
+    LargeBinary,
     Numeric,
     String,
     Text,
@@ -132,6 +133,9 @@ class Service(Model):
     custom_email_sender_name: Mapped[str | None] = mapped_column(String(255))
     prefix_sms: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     data_retention_days: Mapped[int] = mapped_column(Integer, nullable=False, default=7)
+    # Where a recipient of a file sent by email can get help (a URL, email address or phone number); a service
+    # without one cannot send files by email.
+    contact_link: Mapped[str | None] = mapped_column(String(255))
     created_by: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = _created_at()
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -154,6 +158,7 @@ class ServiceHistory(Model):
     custom_email_sender_name: Mapped[str | None] = mapped_column(String(255))
     prefix_sms: Mapped[bool] = mapped_column(Boolean, nullable=False)
     data_retention_days: Mapped[int] = mapped_column(Integer, nullable=False)
+    contact_link: Mapped[str | None] = mapped_column(String(255))
     created_by: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -743,4 +748,27 @@ class FactBilling(Model):
     rate: Mapped[Decimal] = mapped_column(Numeric(12, 4), primary_key=True)
     notifications_sent: Mapped[int] = mapped_column(Integer, nullable=False)
     billable_units: Mapped[int] = mapped_column(BigInteger, nullable=False)
+
+
+class Document(Model):
+    """A file sent by email: what Herald must know to serve it, never its content or key.
+
+    The content lives encrypted in the document store under (service_id, id) with a key only the email's link
+    carries. ``encrypted_filename`` is sealed with that key too, and ``recipient_proof`` is an HMAC of the
+    recipient's normalised address under it, so these rows alone reveal neither the file nor whom it was for.
+    """
+
+    __tablename__ = "documents"
+    __table_args__ = (Index("ix_documents_expires_at", "expires_at"),)
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    service_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("services.id", ondelete="CASCADE"), nullable=False
+    )
+    notification_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
+    encrypted_filename: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    mimetype: Mapped[str] = mapped_column(String(255), nullable=False)
+    size_bytes: Mapped[int] = mapped_column(Integer, nullable=False)
+    recipient_proof: Mapped[bytes | None] = mapped_column(LargeBinary)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     created_at: Mapped[datetime] = _created_at()

@@ -35,6 +35,7 @@ class SerialisedService:
     prefix_sms: bool
     permissions: frozenset[str]
     guest_list: frozenset[str]
+    contact_link: str | None = None
 
     def has_permission(self, permission: str) -> bool:
         return permission in self.permissions

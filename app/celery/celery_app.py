@@ -111,6 +111,11 @@ def beat_schedule(safety_net_interval_seconds: float = 15.0) -> dict[str, dict[s
             "schedule": crontab(hour="0", minute="15"),
             "options": periodic,
         },
+        "delete-expired-documents": {
+            "task": TaskNames.DELETE_EXPIRED_DOCUMENTS.value,
+            "schedule": crontab(minute="25"),
+            "options": periodic,
+        },
         "archive-jobs-older-than-retention": {
             "task": TaskNames.ARCHIVE_JOBS_OLDER_THAN_RETENTION.value,
             "schedule": crontab(hour="4", minute="0"),

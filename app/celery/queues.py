@@ -52,6 +52,8 @@ class TaskNames(StrEnum):
     DELETE_EXPIRED_IDEMPOTENCY_KEYS = "delete_expired_idempotency_keys"
     # Billing (beat, nightly); no args
     CREATE_NIGHTLY_BILLING = "create_nightly_billing"
+    # Files sent by email past their retention (beat, hourly); no args
+    DELETE_EXPIRED_DOCUMENTS = "delete_expired_documents"
 
 
 def all_queues() -> list[str]:

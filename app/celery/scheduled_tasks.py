@@ -1,13 +1,17 @@
-"""Periodic tasks (beat): the delivery safety nets, the SMS provider weights and the callbacks the broker refused.
-Each calls one domain function."""
+"""Periodic tasks (beat): the delivery safety nets, the SMS provider weights, the callbacks the broker refused and
+the files sent by email past their retention. Each calls one domain function."""
 
 from __future__ import annotations
 
 from celery import shared_task
+from flask import current_app
 
 from app.callbacks import pending
 from app.celery.queues import TaskNames
+from app.clock import utc_now
 from app.delivery import provider_priorities, safety_nets
+from app.documents import expiry
+from app.documents.storage import document_store
 from app.statsd_decorators import statsd
 
 
@@ -39,3 +43,11 @@ def tend_providers_back_to_middle() -> list[str]:
 @statsd(namespace="tasks")
 def queue_pending_callbacks() -> int:
     return pending.queue_pending_callbacks()
+
+
+@shared_task(name=TaskNames.DELETE_EXPIRED_DOCUMENTS)
+@statsd(namespace="tasks")
+def delete_expired_documents() -> int:
+    return expiry.delete_expired_documents(
+        document_store(), now=utc_now(), batch_size=current_app.config["RETENTION_BATCH_SIZE"]
+    )

@@ -33,6 +33,7 @@ SERVICE_SETTINGS = (
     "custom_email_sender_name",
     "prefix_sms",
     "data_retention_days",
+    "contact_link",
 )
 
 
@@ -191,6 +192,7 @@ def dao_get_serialised_service(service_id: uuid.UUID | str) -> SerialisedService
         email_sender_local_part=service.email_sender_local_part,
         custom_email_sender_name=service.custom_email_sender_name,
         prefix_sms=service.prefix_sms,
+        contact_link=service.contact_link,
         permissions=frozenset(dao_list_service_permissions(service.id)),
         guest_list=guest_list,
     )

@@ -2,8 +2,8 @@
 
 A value is text, a number, true or false (written as GOV.UK Notify writes them: `5`, `1.5`, `True`), null (the
 same as absent), a list of those (a bullet list in an email, `a, b and c` in a text message), or for an email a
-file to send (`file_uploads.py`). Any other object, and a list holding objects or lists, is refused: it is never
-written into a message as Python's text for it.
+file to send (`file_uploads.py`), replaced by its download link before anything fills a template. Any other
+object, and a list holding objects or lists, is refused: it is never written into a message as Python's text for it.
 
 The text of all keys and values together is at most PERSONALISATION_CHARACTER_LIMIT characters (twice the longest
 email body, so values a message can use are refused only by the message limits), so sanitising costs at most that
@@ -20,9 +20,10 @@ from app.errors import BadRequestError
 from app.models import NotificationType
 from app.notifications.file_uploads import (
     FILE_ONLY_BY_EMAIL,
-    check_file_value,
+    ParsedFile,
     check_service_can_send_files,
     is_file_value,
+    parse_file_value,
 )
 from app.templating.email import EMAIL_BODY_BYTE_LIMIT
 
@@ -37,22 +38,24 @@ def check_personalisation(
     notification_type: str,
     *,
     service_id: uuid.UUID,
+    contact_link: str | None,
     admin_base_url: str,
-) -> None:
-    """Raise BadRequestError when a value has a type that cannot be written into a message, or is a file (Notify's
-    messages: a file breaking a rule, `Can only send a file by email`, and for a valid file `Send files by email has
-    not been set up - …`). Costs time in proportion to the personalisation; reads no text in it."""
-    file_values = [value for value in personalisation.values() if is_file_value(value)]
+) -> dict[str, ParsedFile]:
+    """Raise BadRequestError when a value has a type that cannot be written into a message, or is a file that breaks
+    a rule (Notify's messages: a file breaking a rule, `Can only send a file by email`, and for a service without a
+    contact link `Send files by email has not been set up - …`). Return the files by their personalisation key.
+    Costs time in proportion to the personalisation; reads no text in it."""
+    file_keys = [key for key, value in personalisation.items() if is_file_value(value)]
     for key, value in personalisation.items():
         if not is_file_value(value):
             _check_value_type(key, value)
-    if not file_values:
-        return
+    if not file_keys:
+        return {}
     if notification_type != NotificationType.EMAIL:
         raise BadRequestError(FILE_ONLY_BY_EMAIL)
-    for value in file_values:
-        check_file_value(value)
-    check_service_can_send_files(service_id, admin_base_url)
+    files = {key: parse_file_value(personalisation[key]) for key in file_keys}
+    check_service_can_send_files(service_id, contact_link, admin_base_url)
+    return files
 
 
 def check_personalisation_size(personalisation: Mapping[str, Any]) -> None:

@@ -8,9 +8,11 @@ limit), then the length. The result holds everything the notification row and th
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from app.clock import utc_now
+from app.documents.uploads import PendingDocument, plan_documents
 from app.limits.admission import SendAllowance
 from app.models import NotificationType
 from app.notifications import validators
@@ -71,6 +73,7 @@ class PreparedNotification:
     body: str
     subject: str | None
     reply_to_text: str | None
+    documents: tuple[PendingDocument, ...] = ()  # files sent by email, stored with the notification
 
     @property
     def is_smoke_test(self) -> bool:
@@ -99,18 +102,35 @@ def prepare_notification(
     *,
     default_sms_sender: str,
     admin_base_url: str,
+    document_download_base_url: str = "",
 ) -> PreparedNotification:
     """Run the checks of steps 4 to 8. Raises BadRequestError, InvalidPhoneError, InvalidEmailError or
     TooManyRequestsError (international daily limit, reserved on ``allowance``).
 
     The personalisation's types (and any file in it) are checked first; its filled size (`render_bounds.py`) and
-    its total size before anything sanitises or fills it.
+    its total size before anything sanitises or fills it. Each file is sealed and replaced by its download link
+    (with the document's key) before the template is filled; nothing is stored here.
     """
     notification_type = request.notification_type
     validators.check_service_can_send(caller.service, notification_type)
-    check_personalisation(
-        request.personalisation, notification_type, service_id=caller.service.id, admin_base_url=admin_base_url
+    files = check_personalisation(
+        request.personalisation,
+        notification_type,
+        service_id=caller.service.id,
+        contact_link=caller.service.contact_link,
+        admin_base_url=admin_base_url,
     )
+    documents: tuple[PendingDocument, ...] = ()
+    if files:
+        linked, documents = plan_documents(
+            request.personalisation,
+            files,
+            service_id=caller.service.id,
+            normalised_recipient=request.validated_recipient.normalised,
+            base_url=document_download_base_url,
+            now=utc_now(),
+        )
+        request = replace(request, personalisation=linked)
     template = _checked_template(caller.service.id, request)
     content = _render(template, request, caller.service)
     reply_to_text = reply_to_text_for(
@@ -129,6 +149,7 @@ def prepare_notification(
         body=content.body,
         subject=content.subject,
         reply_to_text=reply_to_text,
+        documents=documents,
     )
 
 

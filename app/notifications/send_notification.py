@@ -16,6 +16,8 @@ from flask import current_app
 
 from app.clients.statsd_client import get_statsd_client
 from app.clock import utc_now
+from app.documents.storage import document_store
+from app.documents.uploads import stored_documents
 from app.errors import ConflictError
 from app.limits.admission import SendAllowance, admit_send
 from app.notifications.idempotency import (
@@ -86,6 +88,7 @@ def prepare_send(
         allowance,
         default_sms_sender=current_app.config["FROM_NUMBER"],
         admin_base_url=current_app.config["ADMIN_BASE_URL"],
+        document_download_base_url=current_app.config["DOCUMENT_DOWNLOAD_BASE_URL"],
     )
 
 
@@ -129,7 +132,8 @@ def _store(prepared: PreparedNotification, claim: IdempotencyClaim | None, allow
     if prepared.is_smoke_test:
         record_unstored_notification(prepared, claim)
         return
-    persist_and_enqueue_notification(prepared, claim)
+    with stored_documents(prepared.documents, prepared.id, document_store()):
+        persist_and_enqueue_notification(prepared, claim)
     allowance.keep()
 
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
+from app.extensions import db
+from app.models import ServiceHistory
 from tests.auth_helpers import admin_auth_header, create_jwt_token
 
 
@@ -192,3 +196,42 @@ def test_unknown_service_is_404_in_the_admin_envelope(client: FlaskClient) -> No
     status, body = _admin(client, "GET", "/service/7a0b8e02-8f6e-4b0e-9d50-0d7b2e4f1111")
 
     assert (status, body) == (404, {"result": "error", "message": "No result found"})
+
+
+def test_a_contact_link_for_files_sent_by_email_is_set_and_kept_in_the_service_history(client: FlaskClient) -> None:
+    service = _create_service(client)
+
+    status, body = _admin(client, "POST", f"/service/{service['id']}", {"contact_link": "https://help.example/files"})
+
+    assert (status, body["data"]["contact_link"], body["data"]["version"]) == (200, "https://help.example/files", 2)
+    history = db.session.execute(select(ServiceHistory.version, ServiceHistory.contact_link)).all()
+    assert sorted(history) == [(1, None), (2, "https://help.example/files")]
+
+
+@pytest.mark.parametrize(
+    "contact_link",
+    ["https://help.example/files", "http://help.example", "help@example.gov.uk", "+44 20 7946 0000", None],
+    ids=["https", "http", "email", "phone", "cleared"],
+)
+def test_a_contact_link_may_be_a_web_address_an_email_address_or_a_phone_number(
+    client: FlaskClient, contact_link: str | None
+) -> None:
+    service = _create_service(client)
+
+    status, body = _admin(client, "POST", f"/service/{service['id']}", {"contact_link": contact_link})
+
+    assert (status, body["data"]["contact_link"]) == (200, contact_link)
+
+
+@pytest.mark.parametrize(
+    "contact_link",
+    ["javascript:alert(1)", "help", "", "https://a.example/" + "x" * 300, "https://a.example/\nx", "ftp://a.example"],
+    ids=["javascript", "a-word", "empty", "too-long", "newline", "ftp"],
+)
+def test_any_other_contact_link_is_refused(client: FlaskClient, contact_link: str) -> None:
+    service = _create_service(client)
+
+    status, body = _admin(client, "POST", f"/service/{service['id']}", {"contact_link": contact_link})
+
+    assert status == 400
+    assert "contact_link" in str(body["message"])

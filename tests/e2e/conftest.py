@@ -31,6 +31,8 @@ def live_herald_url(notify_api: Flask, tmp_path_factory: pytest.TempPathFactory)
             "REDIS_URL": notify_api.config["REDIS_URL"],
             "HOST": "127.0.0.1",
             "API_HOST_NAME": url,
+            # Files sent by email are kept in the session's own directory, not the developer's .data/documents.
+            "DOCUMENTS_DIRECTORY": str(tmp_path_factory.mktemp("live-herald-documents")),
             "GUNICORN_WORKERS": "1",
             "GUNICORN_THREADS": "4",
             "PYTHONUNBUFFERED": "1",

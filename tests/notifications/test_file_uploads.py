@@ -8,7 +8,13 @@ import uuid
 import pytest
 
 from app.errors import BadRequestError
-from app.notifications.file_uploads import MAX_ENCODED_LENGTH, check_file_value, check_service_can_send_files
+from app.notifications.file_uploads import (
+    DEFAULT_RETENTION_WEEKS,
+    MAX_ENCODED_LENGTH,
+    MIMETYPES,
+    check_service_can_send_files,
+    parse_file_value,
+)
 
 
 def encoded(content: bytes) -> str:
@@ -30,7 +36,9 @@ def encoded(content: bytes) -> str:
     ids=["pdf", "csv", "zip", "extension-case", "one-week", "78-weeks", "exactly-2MB", "mime-line-breaks"],
 )
 def test_a_file_keeping_the_rules_passes(value):
-    check_file_value(value)
+    parsed = parse_file_value(value)
+
+    assert parsed.content == base64.b64decode("".join(value["file"].split()))
 
 
 @pytest.mark.parametrize(
@@ -54,7 +62,7 @@ def test_a_file_keeping_the_rules_passes(value):
 )
 def test_a_file_breaking_a_rule_is_refused(value, message):
     with pytest.raises(BadRequestError) as raised:
-        check_file_value(value)
+        parse_file_value(value)
 
     assert message in raised.value.message
 
@@ -63,9 +71,49 @@ def test_the_not_set_up_refusal_names_the_service_settings_page():
     service_id = uuid.uuid4()
 
     with pytest.raises(BadRequestError) as raised:
-        check_service_can_send_files(service_id, "https://admin.example")
+        check_service_can_send_files(service_id, None, "https://admin.example")
 
     assert raised.value.message == (
         "Send files by email has not been set up - add contact details for your service at "
         f"https://admin.example/services/{service_id}/service-settings/send-files-by-email"
     )
+
+
+def test_a_service_with_a_contact_link_can_send_files():
+    check_service_can_send_files(uuid.uuid4(), "https://help.example/files", "https://admin.example")
+
+
+def test_options_the_official_clients_leave_unset_take_notifys_defaults():
+    value = {"file": encoded(b"%PDF-1.7"), "filename": None, "confirm_email_before_download": None}
+
+    parsed = parse_file_value({**value, "retention_period": None})
+
+    assert (parsed.is_email_confirmation_required, parsed.retention_weeks) == (True, DEFAULT_RETENTION_WEEKS)
+    assert (parsed.extension, parsed.mimetype, parsed.download_name) == ("pdf", "application/pdf", "file.pdf")
+
+
+@pytest.mark.parametrize(
+    ("value", "mimetype", "download_name"),
+    [
+        ({"file": encoded(b"a,b\n"), "is_csv": True}, "text/csv", "file.csv"),
+        ({"file": encoded(b"a,b\n"), "is_csv": False}, "text/plain", "file.txt"),
+        ({"file": encoded(b"\x89PNG\r\n\x1a\nrest")}, "image/png", "file.png"),
+        ({"file": encoded(b"x"), "filename": "Rates 2026.XLSX"}, MIMETYPES["xlsx"], "Rates 2026.XLSX"),
+        ({"file": encoded(b"%PDF-1.7"), "filename": "notes.txt", "is_csv": True}, "text/plain", "notes.txt"),
+    ],
+    ids=["is-csv", "not-csv", "png-by-content", "by-extension", "filename-wins-over-is-csv"],
+)
+def test_the_download_type_comes_from_the_filename_else_is_csv_else_the_content(value, mimetype, download_name):
+    parsed = parse_file_value(value)
+
+    assert (parsed.mimetype, parsed.download_name) == (mimetype, download_name)
+
+
+@pytest.mark.parametrize("flag", ["confirm_email_before_download", "is_csv"])
+@pytest.mark.parametrize("given", ["true", 0, [], {}], ids=["text", "zero", "list", "object"])
+def test_a_flag_that_is_not_a_boolean_is_refused(flag, given):
+    with pytest.raises(BadRequestError) as raised:
+        parse_file_value({"file": encoded(b"x"), flag: given})
+
+    assert raised.value.message.startswith(f"Unsupported value for {flag}: '")
+    assert raised.value.message.endswith("'. Use a boolean true or false value.")

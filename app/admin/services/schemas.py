@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from marshmallow import Schema, ValidationError, fields, validate
 
 from app.callbacks.destination_policy import MAX_URL_LENGTH
@@ -11,6 +13,23 @@ from app.models import CallbackType, ServicePermissionType
 PERMISSIONS = [permission.value for permission in ServicePermissionType]
 LARGEST_INTEGER = 2**31 - 1  # a PostgreSQL integer column
 LARGEST_BIG_INTEGER = 2**63 - 1  # a PostgreSQL bigint column
+
+
+# A contact link is a web address, an email address or a phone number (as GOV.UK Notify's settings page accepts).
+_CONTACT_URL = re.compile(r"https?://[^\s<>\"'\x00-\x1f\x7f]{1,240}\Z")
+_CONTACT_PHONE_NUMBER = re.compile(r"\+?[0-9][0-9 ()-]{4,30}\Z")
+
+
+def _check_contact_link(contact_link: str | None) -> None:
+    from app.recipients.email_addresses import validate_email_address
+    from app.recipients.errors import InvalidEmailError
+
+    if contact_link is None or _CONTACT_URL.match(contact_link) or _CONTACT_PHONE_NUMBER.match(contact_link):
+        return
+    try:
+        validate_email_address(contact_link)
+    except InvalidEmailError as error:
+        raise ValidationError("Contact link must be a web address, an email address or a phone number") from error
 
 
 class _ServiceSettingsSchema(Schema):
@@ -26,6 +45,7 @@ class _ServiceSettingsSchema(Schema):
     prefix_sms = fields.Boolean()
     data_retention_days = fields.Integer(validate=validate.Range(min=1, max=90))
     permissions = fields.List(fields.String(validate=validate.OneOf(PERMISSIONS)))
+    contact_link = fields.String(allow_none=True, validate=[validate.Length(min=1, max=255), _check_contact_link])
 
 
 class CreateServiceSchema(_ServiceSettingsSchema):

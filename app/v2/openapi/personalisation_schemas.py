@@ -56,6 +56,7 @@ FILE_UPLOAD: dict[str, Any] = {
             ]
         },
         "confirm_email_before_download": {"type": ["boolean", "null"]},
+        "is_csv": {"type": ["boolean", "null"]},
         "retention_period": {"anyOf": [{"type": "string", "pattern": _retention_weeks_pattern()}, {"type": "null"}]},
     },
     "required": ["file"],

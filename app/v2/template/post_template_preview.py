@@ -1,7 +1,8 @@
 """POST /v2/template/<id>/preview: the latest version of a template filled with the given personalisation.
 
 The personalisation and the filled size are checked as for a send before anything is rendered, so a preview costs
-at most what the largest message costs.
+at most what the largest message costs. A file to send by email is checked as for a send and shown as a note where
+its link would be.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from app.v2.request_validation import validate_request
 from app.v2.template import v2_template
 from app.v2.template.schemas import GET_TEMPLATE_REQUEST, POST_TEMPLATE_PREVIEW_REQUEST
 from app.v2.template.serialise_template import template_texts
+
+FILE_LINK_IN_PREVIEW = "(a link to download the file)"
 
 
 def request_body() -> Any:
@@ -60,12 +63,15 @@ def post_template_preview(template_id: str) -> Response:
     body = validate_request(request_body(), POST_TEMPLATE_PREVIEW_REQUEST)
     personalisation = body.get("personalisation") or {}
     template = dao_get_template_by_id(g.service_id, template_id)
-    check_personalisation(
+    files = check_personalisation(
         personalisation,
         template.template_type,
         service_id=template.service_id,
+        contact_link=g.authenticated_service.contact_link,
         admin_base_url=current_app.config["ADMIN_BASE_URL"],
     )
+    # A preview stores nothing, so a file shows as where its link would be.
+    personalisation = {**personalisation, **dict.fromkeys(files, FILE_LINK_IN_PREVIEW)}
     check_personalisation_is_complete(template, personalisation)
     problem = size_problem_before_rendering(template.template_type, template.content, template.subject, personalisation)
     if problem is not None:

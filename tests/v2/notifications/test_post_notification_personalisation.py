@@ -1,6 +1,6 @@
 """Personalisation values through POST /v2/notifications/*: objects are never written into a message, files are
-checked by GOV.UK Notify's send-a-file rules and then refused (Herald cannot send files yet), sizes are bounded
-before anything is filled."""
+checked by GOV.UK Notify's send-a-file rules (and refused for a service without a contact link; sending one is in
+test_post_notification_files.py), sizes are bounded before anything is filled."""
 
 from __future__ import annotations
 
@@ -42,9 +42,7 @@ def send_email(client: FlaskClient, sender: Sender, **personalisation: Any) -> A
     return post_send(client, sender.api_key, "email", email_body(sender, personalisation=values))
 
 
-def test_a_file_as_the_official_clients_prepare_it_is_refused_until_files_can_be_sent(
-    client: FlaskClient, sender: Sender
-) -> None:
+def test_a_file_is_refused_until_the_service_has_a_contact_link(client: FlaskClient, sender: Sender) -> None:
     prepared_upload = {"file": PDF, "filename": "letter.pdf", "confirm_email_before_download": None}
 
     response = send_email(client, sender, body=prepared_upload)
