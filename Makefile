@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help run test test-fast lint typecheck e2e bench clean
+.PHONY: help run test test-fast lint typecheck e2e client-suites bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -26,6 +26,10 @@ test-fast: $(STAMP) ## The suite without the whole-stack (e2e) and reliability t
 
 e2e: $(STAMP) ## Only the whole-stack tests: a real API, Celery worker and simulator
 	$(BIN)/pytest -n 2 -q tests/e2e
+
+# The service they need is seeded by `make run` (.data/functional-test-service.json); see tests/e2e/client_suites/.
+client-suites: $(STAMP) ## The official Python and Node clients' own integration tests, against a running `make run`
+	$(BIN)/python -m tests.e2e.client_suites.run_suites
 
 lint: $(STAMP) ## ruff's checks and its format check
 	$(BIN)/ruff check .

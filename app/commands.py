@@ -24,6 +24,7 @@ from app.dao.services_dao import (
 )
 from app.dao.templates_dao import dao_create_template
 from app.extensions import db
+from app.functional_test_service import seed_functional_test_service_command
 from app.models import ApiKey, KeyType, Service, Template
 
 DEMO_SERVICE_NAME = "Herald demo"
@@ -150,6 +151,7 @@ def register_cli_commands(app: Flask) -> None:
         create_api_key_command,
         create_template_command,
         seed_demo_command,
+        seed_functional_test_service_command,
         *BILLING_COMMANDS,
     ):
         app.cli.add_command(command)

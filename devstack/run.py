@@ -61,9 +61,10 @@ def main() -> int:
 
 
 def prepare_database(environment: dict[str, str]) -> None:
-    """Bring the schema up to date and seed the demo service (its credentials go to .data/demo.json)."""
+    """Bring the schema up to date and seed the demo service (its credentials go to .data/demo.json) and the
+    service the official clients' own integration tests use (.data/functional-test-service.json)."""
     flask = [str(BIN / "flask"), "--app", "application"]
-    for command in ("db", "upgrade"), ("seed-demo",):
+    for command in ("db", "upgrade"), ("seed-demo",), ("seed-functional-test-service",):
         subprocess.run([*flask, *command], env=environment, cwd=ROOT, check=True)
 
 

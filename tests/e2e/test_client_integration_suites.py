@@ -1,0 +1,51 @@
+"""GOV.UK Notify's official clients run their OWN integration tests, unchanged, against the whole of Herald (API
+under gunicorn, a Celery worker, the provider simulator) and a service set up as Notify's functional-test service
+(`seed-functional-test-service`): notifications-python-client's `integration_test/` and notifications-node-client's
+`spec/integration/test.js`, vendored under tests/e2e/client_suites/ (see its README)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+
+from app.functional_test_service import seed_functional_test_service
+from tests.e2e.client_suites.run_suites import SuiteRun, node_is_available, run_node_suite, run_python_suite
+from tests.e2e.stack import HeraldStack, herald_on_its_own_broker
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def stack(notify_api: Flask, tmp_path_factory: pytest.TempPathFactory) -> Iterator[HeraldStack]:
+    with herald_on_its_own_broker(
+        database_url=notify_api.config["DATABASE_URL"],
+        log_dir=tmp_path_factory.mktemp("client-suites"),
+        extra_env={"DOCUMENTS_DIRECTORY": str(tmp_path_factory.mktemp("client-suites-documents"))},
+    ) as herald:
+        yield herald
+
+
+@pytest.fixture
+def functional_test_environment(stack: HeraldStack, notify_db_session: None) -> dict[str, str]:
+    return {**seed_functional_test_service(), "NOTIFY_API_URL": stack.api_url}
+
+
+def assert_passed(run: SuiteRun, stack: HeraldStack) -> None:
+    logs = stack.logs()[-20000:]
+    assert run.passed, f"{run.name} failed (exit {run.returncode}):\n{run.output}\n--- Herald's logs ---\n{logs}"
+
+
+def test_the_python_clients_integration_test_passes(
+    functional_test_environment: dict[str, str], stack: HeraldStack
+) -> None:
+    assert_passed(run_python_suite(functional_test_environment), stack)
+
+
+def test_the_node_clients_integration_test_passes(
+    functional_test_environment: dict[str, str], stack: HeraldStack
+) -> None:
+    if not node_is_available():
+        pytest.skip("node and npm are not installed here: the Node client's suite cannot run")
+    assert_passed(run_node_suite(functional_test_environment), stack)
