@@ -33,6 +33,7 @@ SERVICE_SETTINGS = (
     "custom_email_sender_name",
     "prefix_sms",
     "data_retention_days",
+    "bulk_share_weight",
 )
 
 

@@ -55,6 +55,7 @@ def serialise_service(service: Service) -> dict[str, Any]:
         "custom_email_sender_name": service.custom_email_sender_name,
         "prefix_sms": service.prefix_sms,
         "data_retention_days": service.data_retention_days,
+        "bulk_share_weight": service.bulk_share_weight,
         "permissions": sorted(dao_list_service_permissions(service.id)),
         "sms_senders": [serialise_sms_sender(sender) for sender in dao_list_sms_senders(service.id)],
         "email_reply_to": [serialise_email_reply_to(reply) for reply in dao_list_email_reply_tos(service.id)],
