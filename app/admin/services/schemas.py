@@ -26,7 +26,7 @@ class _ServiceSettingsSchema(Schema):
     prefix_sms = fields.Boolean()
     data_retention_days = fields.Integer(validate=validate.Range(min=1, max=90))
     # Bounded again by BULK_SHARE_WEIGHT_MAX in management.check_bulk_share_weight.
-    bulk_share_weight = fields.Integer(validate=validate.Range(min=1, max=LARGEST_INTEGER))
+    bulk_share_weight = fields.Integer(strict=True, validate=validate.Range(min=1, max=LARGEST_INTEGER))
     permissions = fields.List(fields.String(validate=validate.OneOf(PERMISSIONS)))
 
 
