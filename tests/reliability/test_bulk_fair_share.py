@@ -65,7 +65,7 @@ def start_process_job(publisher: Celery, job_id: uuid.UUID) -> None:
     publisher.send_task("process_job", args=[str(job_id)], queue="jobs")
 
 
-def start_worker(environment: dict[str, str], log_path: Path, **settings: str) -> ChildProcess:
+def start_feeding_worker(environment: dict[str, str], log_path: Path, **settings: str) -> ChildProcess:
     worker = ChildProcess(worker_spec(concurrency=8), {**environment, **FEEDER_SETTINGS, **settings}, log_path)
     worker.start().wait_until_ready()
     return worker
@@ -81,7 +81,7 @@ def test_a_small_job_started_while_a_big_one_drains_finishes_long_before_it_and_
     big = a_job(BIG_JOB_ROWS)
     small = a_job(SMALL_JOB_ROWS, first_number=500_000)
     db.session.remove()
-    worker = start_worker(worker_environment, tmp_path / "worker.log")
+    worker = start_feeding_worker(worker_environment, tmp_path / "worker.log")
     try:
         started_at = time.monotonic()
         start_process_job(publisher, big)
@@ -126,7 +126,7 @@ def test_a_worker_killed_mid_job_feeder_and_all_loses_no_row_and_sends_none_twic
 ) -> None:
     job = a_job(400)
     db.session.remove()
-    doomed = start_worker(worker_environment, tmp_path / "doomed.log")
+    doomed = start_feeding_worker(worker_environment, tmp_path / "doomed.log")
     try:
         start_process_job(publisher, job)
         wait_until(lambda: len(provider_stub.accepted_references()) >= 150, timeout_seconds=60)
@@ -139,7 +139,7 @@ def test_a_worker_killed_mid_job_feeder_and_all_loses_no_row_and_sends_none_twic
     for provider in ("mmg", "firetext"):
         provider_stub.set_mode(provider, ACCEPT)
     provider_stub.release_held_requests()
-    survivor = start_worker(worker_environment, tmp_path / "survivor.log")
+    survivor = start_feeding_worker(worker_environment, tmp_path / "survivor.log")
     start_beat(**FEEDER_SETTINGS)
     try:
         ids = job_notification_ids(job)
