@@ -236,6 +236,16 @@ def _base_settings() -> dict[str, Any]:
     # An `in progress` job whose processor has not finished a batch for this long is resumed by another worker.
     s["JOB_STALLED_AFTER_MINUTES"] = _env_float("JOB_STALLED_AFTER_MINUTES", 10)
     s["RETENTION_BATCH_SIZE"] = _env_int("RETENTION_BATCH_SIZE", 10_000)  # notifications moved per statement
+    # The bulk-lane feeder (app/jobs/bulk_feeder.py) keeps each bulk queue at about this many waiting messages: enough
+    # for the bulk workers never to run dry between two feeds, few enough that a new job's rows wait behind little.
+    s["BULK_FEED_QUEUE_DEPTH"] = _env_int_between("BULK_FEED_QUEUE_DEPTH", 300, 10, 100_000)
+    # How often the feeder looks at the queues while rows wait, and how long one feeder task runs before it queues
+    # its successor (beat starts one this often too, should every successor be lost).
+    s["BULK_FEED_INTERVAL_SECONDS"] = _env_float("BULK_FEED_INTERVAL_SECONDS", 0.25)
+    s["BULK_FEED_RUN_SECONDS"] = _env_float("BULK_FEED_RUN_SECONDS", 10.0)
+    # The largest `bulk_share_weight` a service may be given: its jobs get up to this many rows of the bulk lane for
+    # each row of a service at the default weight of 1.
+    s["BULK_SHARE_WEIGHT_MAX"] = _env_int_between("BULK_SHARE_WEIGHT_MAX", 100, 1, 10_000)
 
     # Support search (admin API): recipients are found by an HMAC-SHA256 of their normalised form under this key, so
     # history (which keeps no recipient) stays searchable without holding one. Changing it makes older rows unfindable.

@@ -102,6 +102,12 @@ class JobStatus(StrEnum):
     ERROR = "error"
 
 
+# `next_attempt_at` of a `created` job row the bulk-lane feeder has not handed to its queue yet: no safety net finds
+# it overdue. A SQL literal, never a bound parameter, so the planner can match the partial index on it; finite,
+# because psycopg cannot load 'infinity' into a datetime. See migration 0013.
+AWAITING_FEED_SQL = "TIMESTAMPTZ '9999-12-31 00:00:00+00'"
+
+
 def _values(enum: type[StrEnum]) -> str:
     return ", ".join(f"'{member.value}'" for member in enum)
 
@@ -120,6 +126,7 @@ def _created_at() -> Mapped[datetime]:
 
 class Service(Model):
     __tablename__ = "services"
+    __table_args__ = (CheckConstraint("bulk_share_weight >= 1", name="ck_services_bulk_share_weight"),)
 
     id: Mapped[uuid.UUID] = _uuid_pk()
     name: Mapped[str] = mapped_column(String(255), nullable=False, unique=True)
@@ -136,6 +143,8 @@ class Service(Model):
     # Where a recipient of a file sent by email can get help (a URL, email address or phone number); a service
     # without one cannot send files by email.
     contact_link: Mapped[str | None] = mapped_column(String(255))
+    # Its share of the bulk lane against other services' jobs (app/jobs/bulk_feeder.py); see migration 0013.
+    bulk_share_weight: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
     created_by: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = _created_at()
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -159,6 +168,7 @@ class ServiceHistory(Model):
     prefix_sms: Mapped[bool] = mapped_column(Boolean, nullable=False)
     data_retention_days: Mapped[int] = mapped_column(Integer, nullable=False)
     contact_link: Mapped[str | None] = mapped_column(String(255))
+    bulk_share_weight: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
     created_by: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -421,6 +431,8 @@ class Job(Model):
     scheduled_for: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     processing_started: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     processing_finished: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the bulk-lane feeder last handed rows of this job to its queue; see migration 0013.
+    rows_fed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     archived: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     created_by: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = _created_at()
@@ -487,6 +499,12 @@ class Notification(_NotificationColumns, Model):
             "ix_notifications_created_due_at",
             text("coalesce(next_attempt_at, created_at)"),
             postgresql_where=text("notification_status = 'created'"),
+        ),
+        Index(
+            "ix_notifications_awaiting_feed",
+            "job_id",
+            "job_row_number",
+            postgresql_where=text(f"notification_status = 'created' AND next_attempt_at = {AWAITING_FEED_SQL}"),
         ),
     )
 

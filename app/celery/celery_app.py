@@ -50,9 +50,12 @@ def _broker_transport_options(config: dict[str, Any]) -> dict[str, Any]:
     return options
 
 
-def beat_schedule(safety_net_interval_seconds: float = 15.0) -> dict[str, dict[str, Any]]:
+def beat_schedule(
+    safety_net_interval_seconds: float = 15.0, bulk_feed_run_seconds: float = 10.0
+) -> dict[str, dict[str, Any]]:
     """The periodic tasks: delivery safety nets (every ``safety_net_interval_seconds``), SMS provider weights,
-    refused callbacks, jobs, the nightly retention clear-out and billing facts."""
+    refused callbacks, jobs and their bulk-lane feeder (a run every ``bulk_feed_run_seconds``, should the runs that
+    queue each other be lost), the nightly retention clear-out and billing facts."""
     periodic = {"queue": QueueNames.PERIODIC.value}
     return {
         "requeue-created-notifications": {
@@ -83,6 +86,11 @@ def beat_schedule(safety_net_interval_seconds: float = 15.0) -> dict[str, dict[s
         "run-scheduled-jobs": {
             "task": TaskNames.RUN_SCHEDULED_JOBS.value,
             "schedule": 60.0,
+            "options": periodic,
+        },
+        "feed-bulk-lanes": {
+            "task": TaskNames.FEED_BULK_LANES.value,
+            "schedule": bulk_feed_run_seconds,
             "options": periodic,
         },
         "resume-stalled-jobs": {
@@ -150,7 +158,7 @@ def celery_settings(config: dict[str, Any]) -> dict[str, Any]:
         # Task modules a worker imports at start-up (the API enqueues by name and needs none of them).
         "imports": TASK_MODULES,
         "broker_pool_limit": 10,
-        "beat_schedule": beat_schedule(config["DELIVERY_SAFETY_NET_INTERVAL_SECONDS"]),
+        "beat_schedule": beat_schedule(config["DELIVERY_SAFETY_NET_INTERVAL_SECONDS"], config["BULK_FEED_RUN_SECONDS"]),
         # Let tasks running when the broker connection drops finish: the thread pool cannot cancel them anyway, and
         # asking it to broke the reconnect (seen with Celery 5.7 on Redis). Their unacknowledged messages come back
         # after the visibility timeout and find their work already claimed and done.

@@ -45,6 +45,8 @@ class TaskNames(StrEnum):
     # Jobs (beat); no args
     RUN_SCHEDULED_JOBS = "run_scheduled_jobs"
     RESUME_STALLED_JOBS = "resume_stalled_jobs"
+    # Jobs (kicked by process_job, queued again by itself while rows wait, and by beat as a safety net); no args
+    FEED_BULK_LANES = "feed_bulk_lanes"
     # Retention (beat, nightly); no args
     DELETE_NOTIFICATIONS_OLDER_THAN_RETENTION = "delete_notifications_older_than_retention"
     DELETE_INBOUND_SMS_OLDER_THAN_RETENTION = "delete_inbound_sms_older_than_retention"

@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.dao.row_picking import picked_once
 from app.dao.rows_changed import rows_changed
 from app.extensions import db
-from app.models import Job, JobStatus, KeyType, Notification, Template
+from app.models import AWAITING_FEED_SQL, Job, JobStatus, KeyType, Notification, Template
 from app.recipients.search_hash import recipient_search_hash
 from app.statsd_decorators import statsd
 
@@ -135,14 +135,14 @@ class JobNotificationBatch:
 # One statement per batch with one array parameter per column that varies: the statement text stays the same size
 # whatever the batch size (a multi-row VALUES list makes the driver parse tens of thousands of placeholders).
 _INSERT_JOB_NOTIFICATIONS = text(
-    """
+    f"""
     INSERT INTO notifications (
         id, job_row_number, "to", normalised_to, international, phone_prefix, rate_multiplier, personalisation,
         recipient_hash, job_id, service_id, template_id, template_version, api_key_id, key_type, notification_type,
-        reply_to_text, created_at, notification_status, billable_units
+        reply_to_text, created_at, notification_status, billable_units, next_attempt_at
     )
     SELECT batch_row.*, :job_id, :service_id, :template_id, :template_version, :api_key_id, :key_type,
-        :notification_type, :reply_to_text, :created_at, 'created', 0
+        :notification_type, :reply_to_text, :created_at, 'created', 0, {AWAITING_FEED_SQL}
     FROM unnest(
         CAST(:ids AS uuid[]), CAST(:row_numbers AS integer[]), CAST(:tos AS text[]),
         CAST(:normalised_tos AS text[]), CAST(:internationals AS boolean[]), CAST(:phone_prefixes AS text[]),
@@ -156,9 +156,9 @@ _INSERT_JOB_NOTIFICATIONS = text(
 
 @statsd(namespace="dao")
 def dao_insert_job_notifications(batch: JobNotificationBatch) -> list[uuid.UUID]:
-    """Insert a batch of a job's notifications (status `created`), skipping rows already there (unique
-    `(job_id, job_row_number)`), and note the job's progress time; commits. Returns the ids this call inserted, so
-    only those get a deliver task: a concurrent or earlier run queued the others. When the database refuses the batch
+    """Insert a batch of a job's notifications (status `created`, waiting for the bulk-lane feeder), skipping rows
+    already there (unique `(job_id, job_row_number)`), and note the job's progress time; commits. Returns the ids
+    this call inserted. When the database refuses the batch
     (a value it cannot store) the transaction is rolled back, nothing is inserted, and the error propagates."""
     try:
         inserted = db.session.execute(_INSERT_JOB_NOTIFICATIONS, _insert_parameters(batch)).scalars().all()

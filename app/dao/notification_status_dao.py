@@ -14,12 +14,12 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, exists, literal_column, select, update
 
 from app.clock import utc_now
 from app.dao.row_picking import picked_once
 from app.extensions import db
-from app.models import Notification
+from app.models import AWAITING_FEED_SQL, Job, Notification
 from app.notification_status import (
     RECEIPT_UPDATABLE_STATUSES,
     NotificationStatus,
@@ -115,23 +115,38 @@ def dao_timeout_sending_notifications(*, created_before: datetime, limit: int) -
 @statsd(namespace="dao")
 def dao_fail_unsent_notifications(*, created_before: datetime, limit: int) -> Sequence[Notification]:
     """Move up to ``limit`` notifications still `created` from before ``created_before`` to `technical-failure`:
-    every attempt to hand them over failed (or crashed its worker). Commits; returns the rows changed."""
+    every attempt to hand them over failed (or crashed its worker). A job's row counts from its job's last hand-over
+    to the bulk lane, not its creation, and one still waiting for the feeder is left alone: waiting its turn behind
+    other jobs is not a failure. Commits; returns the rows changed."""
     return _update_stale_statuses(
         NotificationStatus.TECHNICAL_FAILURE,
         only_from=(NotificationStatus.CREATED,),
         created_before=created_before,
         limit=limit,
+        also=_handed_over_before(created_before),
     )
 
 
+def _handed_over_before(handed_over_before: datetime) -> ColumnElement[bool]:
+    """Not waiting for the bulk-lane feeder, and not of a job whose rows it handed over since ``handed_over_before``."""
+    job_fed_since = exists().where(Job.id == Notification.job_id, Job.rows_fed_at >= handed_over_before)
+    return Notification.next_attempt_at.is_distinct_from(literal_column(AWAITING_FEED_SQL)) & ~job_fed_since
+
+
 def _update_stale_statuses(
-    status: NotificationStatus, *, only_from: Sequence[NotificationStatus], created_before: datetime, limit: int
+    status: NotificationStatus,
+    *,
+    only_from: Sequence[NotificationStatus],
+    created_before: datetime,
+    limit: int,
+    also: ColumnElement[bool] | None = None,
 ) -> Sequence[Notification]:
     """Move up to ``limit`` of the oldest notifications in ``only_from`` created before ``created_before`` to
-    ``status`` in one statement; rows another transaction holds are skipped. Commits; returns the rows changed."""
+    ``status`` in one statement (those matching ``also`` too, when given); rows another transaction holds are
+    skipped. Commits; returns the rows changed."""
     stale = (
         select(Notification.id)
-        .where(Notification.status.in_(only_from), Notification.created_at < created_before)
+        .where(Notification.status.in_(only_from), Notification.created_at < created_before, *_given(also))
         .order_by(Notification.created_at)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -146,3 +161,7 @@ def _update_stale_statuses(
     rows = db.session.execute(statement).scalars().all()
     db.session.commit()
     return rows
+
+
+def _given(condition: ColumnElement[bool] | None) -> list[ColumnElement[bool]]:
+    return [] if condition is None else [condition]

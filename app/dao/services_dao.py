@@ -34,6 +34,7 @@ SERVICE_SETTINGS = (
     "prefix_sms",
     "data_retention_days",
     "contact_link",
+    "bulk_share_weight",
 )
 
 

@@ -7,9 +7,10 @@ all or nothing (else `sending limits exceeded`, nothing sent).
 
 Each batch is one `INSERT ... ON CONFLICT DO NOTHING` of pre-generated ids, committed with the job's progress time;
 the unique `(job_id, job_row_number)` makes inserting a row twice impossible, so two runs racing, or a run resuming
-after a crash, never duplicate a notification. Only rows a batch really inserted are queued for delivery; a row
-inserted by a run that died before queueing it is queued by the delivery safety net (it is still `created`).
-A resumed run starts after the last row inserted, when all rows before it are there.
+after a crash, never duplicate a notification. The rows are not queued here: they wait for the bulk-lane feeder
+(app/jobs/bulk_feeder.py), which hands them to the bulk lane in row order and in fair shares with other services'
+jobs; each batch starts a feeder run (it does nothing if one is running). A resumed run starts
+after the last row inserted, when all rows before it are there.
 
 A row the database cannot store (a DataError or IntegrityError, say a value longer than its column in a job
 validated before today's bounds) never holds up the rows after it: the refused batch is split in halves, each
@@ -29,7 +30,6 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy.exc import DataError, IntegrityError
 
-from app.celery import task_queue
 from app.clock import utc_now
 from app.dao.jobs_dao import (
     JobNotificationBatch,
@@ -45,8 +45,8 @@ from app.dao.services_dao import (
     dao_get_serialised_service,
 )
 from app.dao.templates_dao import dao_get_template_history_by_id_and_version
-from app.delivery.queueing import deliver_queue, deliver_task_name
 from app.encryption import encryptor
+from app.jobs.bulk_feeder import enqueue_feed_bulk_lanes
 from app.jobs.contents import decode_job_contents
 from app.jobs.daily_allowance import job_limit_shares, reserve_daily_allowance
 from app.jobs.row_validation import PreparedRows
@@ -77,7 +77,7 @@ class ClaimedJob:
 
 @dataclass(frozen=True)
 class JobRun:
-    """What one run did: rows it inserted and queued (others were there already), and whether the job is finished;
+    """What one run did: rows it inserted for the feeder (others were there already), and whether the job is finished;
     rows it could not store, recorded as failed."""
 
     inserted_count: int
@@ -93,7 +93,7 @@ def process_job(job_id: str) -> JobRun | None:
     inserted_count = failed_count = 0
     for batch in _batches(claimed, start_row=dao_get_job_resume_row(claimed.id)):
         inserted = _insert_isolating_unstorable_rows(batch)
-        _enqueue_deliver_tasks(claimed, inserted.sendable_ids)
+        enqueue_feed_bulk_lanes()
         inserted_count += len(inserted.sendable_ids)
         failed_count += inserted.failed_count
     is_finished = dao_finish_job(claimed.id, now=utc_now())
@@ -260,12 +260,3 @@ def _record_unstorable_row(row: JobNotificationBatch, refusal: str) -> _Inserted
             notification_id, NotificationStatus.TECHNICAL_FAILURE, only_from=[NotificationStatus.CREATED], log=log
         )
     return _InsertedRows([], failed_count=len(inserted_ids))
-
-
-def _enqueue_deliver_tasks(claimed: ClaimedJob, notification_ids: list[uuid.UUID]) -> None:
-    """Queue deliver_sms / deliver_email for each notification, in one broker round trip where the transport can."""
-    task_queue.queue_tasks(
-        deliver_task_name(claimed.notification_type),
-        arg_lists=[[str(notification_id)] for notification_id in notification_ids],
-        queue=deliver_queue(claimed.notification_type, claimed.key_type),
-    )

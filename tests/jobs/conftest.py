@@ -10,9 +10,10 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from flask import current_app
+from flask import Flask, current_app
 
 from app.dao.services_dao import dao_get_serialised_service
+from app.jobs.bulk_feeder import feed_bulk_lanes
 from app.jobs.create_job import JobRequest, JobSender, create_job
 from app.models import Job, Template
 
@@ -27,6 +28,25 @@ def queued_tasks(queue: str) -> list[tuple[str, list[Any]]]:
 def phone_rows(count: int, *, header: Sequence[str] = ("phone number", "name")) -> list[list[str]]:
     """A header and ``count`` rows of distinct valid UK mobile numbers."""
     return [list(header)] + [[f"0740{1_000_000 + index:07d}", f"Person {index}"] for index in range(count)]
+
+
+def delivery_tasks(queue: str) -> list[tuple[str, list[Any]]]:
+    """The deliver tasks waiting on ``queue`` (not the feeder's or process_job's)."""
+    return [task for task in queued_tasks(queue) if task[0].startswith("deliver_")]
+
+
+@pytest.fixture
+def feed_every_waiting_row(notify_api: Flask, monkeypatch: pytest.MonkeyPatch) -> Callable[[], int]:
+    """Run the bulk-lane feeder, with room for everything, until no row waits; returns how many rows it handed over."""
+    monkeypatch.setitem(notify_api.config, "BULK_FEED_QUEUE_DEPTH", 100_000)
+
+    def feed() -> int:
+        total = 0
+        while (fed := feed_bulk_lanes()) is not None:
+            total += fed
+        return total
+
+    return feed
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from unittest.mock import patch
 
@@ -20,7 +20,9 @@ from app.extensions import db
 from app.jobs.process_job import JobRun, process_job
 from app.models import Job, Notification
 from tests.factories import create_email_reply_to, create_service, create_sms_sender, create_template
-from tests.jobs.conftest import phone_rows, queued_tasks
+from tests.jobs.conftest import delivery_tasks, phone_rows, queued_tasks
+
+AWAITING_FEED_AT = datetime(9999, 12, 31, tzinfo=UTC)
 
 
 def job_notifications(job: Job) -> list[Notification]:
@@ -81,33 +83,52 @@ def test_the_job_finishes_with_its_processing_times(make_job: Callable[..., Job]
     assert job.processing_finished is not None
 
 
-def test_each_notification_is_queued_for_delivery(make_job: Callable[..., Job]) -> None:
+def test_the_rows_wait_for_the_bulk_lane_feeder_which_is_started(make_job: Callable[..., Job]) -> None:
     job = make_job(template=create_template())
 
     process_job(str(job.id))
 
+    assert {notification.next_attempt_at for notification in job_notifications(job)} == {AWAITING_FEED_AT}
+    assert queued_tasks("jobs")[-1] == ("feed_bulk_lanes", [])
+    assert delivery_tasks("bulk-sms") == delivery_tasks("send-sms") == []
+
+
+def test_each_notification_is_fed_to_the_bulk_sms_lane(
+    make_job: Callable[..., Job], feed_every_waiting_row: Callable[[], int]
+) -> None:
+    job = make_job(template=create_template())
+    process_job(str(job.id))
+
+    feed_every_waiting_row()
+
     expected = [("deliver_sms", [str(notification.id)]) for notification in job_notifications(job)]
-    assert sorted(queued_tasks("send-sms")) == sorted(expected)
+    assert delivery_tasks("bulk-sms") == expected
 
 
-def test_email_notifications_are_queued_for_email_delivery(make_job: Callable[..., Job]) -> None:
+def test_email_notifications_are_fed_to_the_bulk_email_lane(
+    make_job: Callable[..., Job], feed_every_waiting_row: Callable[[], int]
+) -> None:
     template = create_template(template_type="email")
     job = make_job(template=template, rows=[["email address", "name", "ref"], ["jo@example.com", "Jo", "A1"]])
-
     process_job(str(job.id))
+
+    feed_every_waiting_row()
 
     (notification,) = job_notifications(job)
     assert (notification.to, notification.personalisation) == ("jo@example.com", {"name": "Jo", "ref": "A1"})
-    assert queued_tasks("send-email") == [("deliver_email", [str(notification.id)])]
+    assert delivery_tasks("bulk-email") == [("deliver_email", [str(notification.id)])]
 
 
-def test_a_test_key_job_is_queued_for_research_mode(make_job: Callable[..., Job]) -> None:
+def test_a_test_key_job_is_fed_to_research_mode(
+    make_job: Callable[..., Job], feed_every_waiting_row: Callable[[], int]
+) -> None:
     job = make_job(template=create_template(), key_type="test")
-
     process_job(str(job.id))
 
-    assert len(queued_tasks("research-mode")) == 3
-    assert queued_tasks("send-sms") == []
+    feed_every_waiting_row()
+
+    assert len(delivery_tasks("research-mode")) == 3
+    assert delivery_tasks("bulk-sms") == []
 
 
 def test_the_chosen_sms_sender_is_the_reply_to_text(make_job: Callable[..., Job]) -> None:
@@ -140,7 +161,6 @@ def test_a_second_run_does_nothing(make_job: Callable[..., Job]) -> None:
 
     assert second_run is None
     assert notification_count(job) == 3
-    assert len(queued_tasks("send-sms")) == 3
 
 
 @pytest.mark.parametrize("status", ["cancelled", "finished", "sending limits exceeded", "error"])
@@ -215,6 +235,7 @@ def test_a_10000_row_job_processed_twice_at_once_has_exactly_10000_notifications
     make_job: Callable[..., Job],
     batches_of: Callable[[int], None],
     monkeypatch: pytest.MonkeyPatch,
+    feed_every_waiting_row: Callable[[], int],
 ) -> None:
     # A negative stall window makes every job in progress look stalled, so the second run takes the job over while
     # the first is still inserting: both really insert the same rows at the same time.
@@ -239,13 +260,14 @@ def test_a_10000_row_job_processed_twice_at_once_has_exactly_10000_notifications
     assert len(runs) == 2
     assert all(runs)
     assert sum(run.inserted_count for run in runs if run) == 10_000
-    queued_ids = [args[0] for _, args in queued_tasks("send-sms")]
+    assert feed_every_waiting_row() == 10_000
+    queued_ids = [args[0] for _, args in delivery_tasks("bulk-sms")]
     assert len(queued_ids) == len(set(queued_ids)) == 10_000
     assert fresh_job(job).job_status == "finished"
 
 
 def test_a_job_killed_halfway_resumes_from_its_last_row_without_duplicates(
-    make_job: Callable[..., Job], batches_of: Callable[[int], None]
+    make_job: Callable[..., Job], batches_of: Callable[[int], None], feed_every_waiting_row: Callable[[], int]
 ) -> None:
     batches_of(1000)
     job = make_job(template=create_template(), rows=phone_rows(10_000))
@@ -280,7 +302,8 @@ def test_a_job_killed_halfway_resumes_from_its_last_row_without_duplicates(
     assert resumed is not None
     assert resumed.inserted_count == 7000
     assert notification_count(job) == 10_000
-    queued_ids = [args[0] for _, args in queued_tasks("send-sms")]
+    assert feed_every_waiting_row() == 10_000
+    queued_ids = [args[0] for _, args in delivery_tasks("bulk-sms")]
     assert len(queued_ids) == len(set(queued_ids)) == 10_000
     assert fresh_job(job).job_status == "finished"
 

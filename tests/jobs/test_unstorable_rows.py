@@ -21,7 +21,7 @@ from app.jobs.contents import decode_job_contents, encode_job_contents
 from app.jobs.process_job import JobRun, process_job
 from app.models import Job, Notification
 from tests.factories import batch_for, create_template
-from tests.jobs.conftest import phone_rows, queued_tasks
+from tests.jobs.conftest import delivery_tasks, phone_rows
 
 # What an old job could hold: stored before cells were bounded, a valid number padded with ignorable characters.
 PADDED_RECIPIENT = "07700900999" + "\u200b" * 400
@@ -53,17 +53,20 @@ def job_with_an_unstorable_row(make_job: Callable[..., Job], notify_api: Flask, 
     return with_row_replaced(job, 5, to=PADDED_RECIPIENT, name=SECRET_NAME)
 
 
-def test_the_rows_around_an_unstorable_row_are_all_stored_and_queued(job_with_an_unstorable_row: Job) -> None:
+def test_the_rows_around_an_unstorable_row_are_all_stored_and_queued(
+    job_with_an_unstorable_row: Job, feed_every_waiting_row: Callable[[], int]
+) -> None:
     job = job_with_an_unstorable_row
 
     run = process_job(str(job.id))
+    feed_every_waiting_row()
 
     assert run == JobRun(inserted_count=9, is_finished=True, failed_count=1)
     notifications = job_notifications(job)
     assert [n.job_row_number for n in notifications] == list(range(10))
     sendable = [n for n in notifications if n.job_row_number != 5]
     assert {n.status for n in sendable} == {"created"}
-    queued_ids = [args[0] for _, args in queued_tasks("send-sms")]
+    queued_ids = [args[0] for _, args in delivery_tasks("bulk-sms")]
     assert sorted(queued_ids) == sorted(str(n.id) for n in sendable)
     assert dao_get_job_by_id(job.id).job_status == "finished"
 

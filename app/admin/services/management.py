@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
 
 from app.dao.services_dao import dao_create_service, dao_replace_guest_list, dao_update_service
@@ -36,8 +37,15 @@ def _check_local_part_is_unique(local_part: str, *, except_service_id: uuid.UUID
         raise InvalidRequest({"email_sender_local_part": [f"Duplicate email sender '{local_part}'"]}, 400)
 
 
+def check_bulk_share_weight(weight: int, *, largest: int) -> None:
+    if weight > largest:
+        raise InvalidRequest({"bulk_share_weight": [f"Must be at most {largest}"]}, 400)
+
+
 def create_service(*, name: str, permissions: Iterable[str] | None = None, **settings: Any) -> Service:
     check_service_name_is_unique(name)
+    if "bulk_share_weight" in settings:
+        check_bulk_share_weight(settings["bulk_share_weight"], largest=current_app.config["BULK_SHARE_WEIGHT_MAX"])
     local_part = settings.pop("email_sender_local_part", None) or _local_part_from_name(name)
     _check_local_part_is_unique(local_part)
     return dao_create_service(
@@ -55,6 +63,8 @@ def update_service(service: Service, **settings: Any) -> Service:
         check_service_name_is_unique(settings["name"], except_service_id=service.id)
     if "email_sender_local_part" in settings:
         _check_local_part_is_unique(settings["email_sender_local_part"], except_service_id=service.id)
+    if "bulk_share_weight" in settings:
+        check_bulk_share_weight(settings["bulk_share_weight"], largest=current_app.config["BULK_SHARE_WEIGHT_MAX"])
     permissions = settings.pop("permissions", None)
     if permissions is not None:
         dao_set_service_permissions(service.id, permissions)

@@ -44,6 +44,8 @@ class _ServiceSettingsSchema(Schema):
     custom_email_sender_name = fields.String(allow_none=True, validate=validate.Length(max=255))
     prefix_sms = fields.Boolean()
     data_retention_days = fields.Integer(validate=validate.Range(min=1, max=90))
+    # Bounded again by BULK_SHARE_WEIGHT_MAX in management.check_bulk_share_weight.
+    bulk_share_weight = fields.Integer(strict=True, validate=validate.Range(min=1, max=LARGEST_INTEGER))
     permissions = fields.List(fields.String(validate=validate.OneOf(PERMISSIONS)))
     contact_link = fields.String(allow_none=True, validate=[validate.Length(min=1, max=255), _check_contact_link])
 

@@ -56,6 +56,7 @@ def serialise_service(service: Service) -> dict[str, Any]:
         "prefix_sms": service.prefix_sms,
         "data_retention_days": service.data_retention_days,
         "contact_link": service.contact_link,
+        "bulk_share_weight": service.bulk_share_weight,
         "permissions": sorted(dao_list_service_permissions(service.id)),
         "sms_senders": [serialise_sms_sender(sender) for sender in dao_list_sms_senders(service.id)],
         "email_reply_to": [serialise_email_reply_to(reply) for reply in dao_list_email_reply_tos(service.id)],
