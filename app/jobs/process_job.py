@@ -45,6 +45,7 @@ from app.dao.services_dao import (
     dao_get_serialised_service,
 )
 from app.dao.templates_dao import dao_get_template_history_by_id_and_version
+from app.delivery.lanes import Lane
 from app.delivery.queueing import deliver_queue, deliver_task_name
 from app.encryption import encryptor
 from app.jobs.contents import decode_job_contents
@@ -262,9 +263,10 @@ def _record_unstorable_row(row: JobNotificationBatch, refusal: str) -> _Inserted
 
 
 def _enqueue_deliver_tasks(claimed: ClaimedJob, notification_ids: list[uuid.UUID]) -> None:
-    """Queue deliver_sms / deliver_email for each notification, in one broker round trip where the transport can."""
+    """Queue deliver_sms / deliver_email for each notification on the bulk lane, in one broker round trip where the
+    transport can."""
     task_queue.queue_tasks(
         deliver_task_name(claimed.notification_type),
         arg_lists=[[str(notification_id)] for notification_id in notification_ids],
-        queue=deliver_queue(claimed.notification_type, claimed.key_type),
+        queue=deliver_queue(claimed.notification_type, claimed.key_type, Lane.BULK),
     )

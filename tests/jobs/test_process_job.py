@@ -87,7 +87,7 @@ def test_each_notification_is_queued_for_delivery(make_job: Callable[..., Job]) 
     process_job(str(job.id))
 
     expected = [("deliver_sms", [str(notification.id)]) for notification in job_notifications(job)]
-    assert sorted(queued_tasks("send-sms")) == sorted(expected)
+    assert sorted(queued_tasks("bulk-sms")) == sorted(expected)
 
 
 def test_email_notifications_are_queued_for_email_delivery(make_job: Callable[..., Job]) -> None:
@@ -98,7 +98,7 @@ def test_email_notifications_are_queued_for_email_delivery(make_job: Callable[..
 
     (notification,) = job_notifications(job)
     assert (notification.to, notification.personalisation) == ("jo@example.com", {"name": "Jo", "ref": "A1"})
-    assert queued_tasks("send-email") == [("deliver_email", [str(notification.id)])]
+    assert queued_tasks("bulk-email") == [("deliver_email", [str(notification.id)])]
 
 
 def test_a_test_key_job_is_queued_for_research_mode(make_job: Callable[..., Job]) -> None:
@@ -107,7 +107,7 @@ def test_a_test_key_job_is_queued_for_research_mode(make_job: Callable[..., Job]
     process_job(str(job.id))
 
     assert len(queued_tasks("research-mode")) == 3
-    assert queued_tasks("send-sms") == []
+    assert queued_tasks("bulk-sms") == []
 
 
 def test_the_chosen_sms_sender_is_the_reply_to_text(make_job: Callable[..., Job]) -> None:
@@ -140,7 +140,7 @@ def test_a_second_run_does_nothing(make_job: Callable[..., Job]) -> None:
 
     assert second_run is None
     assert notification_count(job) == 3
-    assert len(queued_tasks("send-sms")) == 3
+    assert len(queued_tasks("bulk-sms")) == 3
 
 
 @pytest.mark.parametrize("status", ["cancelled", "finished", "sending limits exceeded", "error"])
@@ -239,7 +239,7 @@ def test_a_10000_row_job_processed_twice_at_once_has_exactly_10000_notifications
     assert len(runs) == 2
     assert all(runs)
     assert sum(run.inserted_count for run in runs if run) == 10_000
-    queued_ids = [args[0] for _, args in queued_tasks("send-sms")]
+    queued_ids = [args[0] for _, args in queued_tasks("bulk-sms")]
     assert len(queued_ids) == len(set(queued_ids)) == 10_000
     assert fresh_job(job).job_status == "finished"
 
@@ -280,7 +280,7 @@ def test_a_job_killed_halfway_resumes_from_its_last_row_without_duplicates(
     assert resumed is not None
     assert resumed.inserted_count == 7000
     assert notification_count(job) == 10_000
-    queued_ids = [args[0] for _, args in queued_tasks("send-sms")]
+    queued_ids = [args[0] for _, args in queued_tasks("bulk-sms")]
     assert len(queued_ids) == len(set(queued_ids)) == 10_000
     assert fresh_job(job).job_status == "finished"
 

@@ -63,7 +63,7 @@ def test_the_rows_around_an_unstorable_row_are_all_stored_and_queued(job_with_an
     assert [n.job_row_number for n in notifications] == list(range(10))
     sendable = [n for n in notifications if n.job_row_number != 5]
     assert {n.status for n in sendable} == {"created"}
-    queued_ids = [args[0] for _, args in queued_tasks("send-sms")]
+    queued_ids = [args[0] for _, args in queued_tasks("bulk-sms")]
     assert sorted(queued_ids) == sorted(str(n.id) for n in sendable)
     assert dao_get_job_by_id(job.id).job_status == "finished"
 
