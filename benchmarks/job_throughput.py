@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 BENCH_DATABASE = "herald_bench_jobs"
-DELIVER_QUEUE = "send-sms"
+DELIVER_QUEUE = "bulk-sms"
 
 
 def main() -> None:
