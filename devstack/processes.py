@@ -12,6 +12,7 @@ from app.celery.queues import QueueNames
 
 BIN = Path(sys.executable).parent
 CELERY = [str(BIN / "celery"), "-A", "run_celery"]
+NICE = "nice"
 # Celery logs "<hostname> ready." once it consumes; beat logs "beat: Starting..." once it schedules.
 WORKER_READY_PATTERN = r" ready\."
 BEAT_READY_PATTERN = r"beat: Starting"
@@ -65,6 +66,9 @@ class WorkerSettings:
     normal_prefetch_multiplier: int = 2
     priority_concurrency: int = 4
     priority_prefetch_multiplier: int = 1
+    # The bulk workers' scheduling niceness: when the cores are all busy (a job draining at full speed), the kernel
+    # runs the API and the priority and normal workers first, so a lane's wait is not spent waiting for a core.
+    bulk_niceness: int = 10
     callback_concurrency: int = 16
     queues: Sequence[str] | None = None
 
@@ -89,6 +93,7 @@ class WorkerSettings:
             priority_prefetch_multiplier=number(
                 "CELERY_PRIORITY_PREFETCH_MULTIPLIER", default.priority_prefetch_multiplier
             ),
+            bulk_niceness=number("CELERY_BULK_NICENESS", default.bulk_niceness),
             callback_concurrency=number("CELERY_CALLBACK_CONCURRENCY", default.callback_concurrency),
             queues=queues.split(",") if queues else None,
         )
@@ -126,9 +131,12 @@ def worker(
     pool: str = "threads",
     options: Sequence[str] = (),
     environment: Mapping[str, str] | None = None,
+    niceness: int = 0,
 ) -> ProcessSpec:
-    """A Celery worker, its own node (``name``@host) on ``queues``, with extra command-line ``options``."""
-    command = [*CELERY, "worker", "--loglevel", "INFO", "--hostname", f"{name}@%h", "--pool", pool]
+    """A Celery worker, its own node (``name``@host) on ``queues``, with extra command-line ``options``, run at
+    ``niceness`` (`nice` execs the worker: its pid is the worker's)."""
+    command = [NICE, "-n", str(niceness)] if niceness else []
+    command += [*CELERY, "worker", "--loglevel", "INFO", "--hostname", f"{name}@%h", "--pool", pool]
     command += ["--concurrency", str(concurrency), "--queues", ",".join(queues), *options]
     return ProcessSpec(
         name=name, command=command, environment=dict(environment or {}), ready_log_pattern=WORKER_READY_PATTERN
@@ -144,7 +152,9 @@ def workers(settings: WorkerSettings, *, options: Sequence[str] = ()) -> list[Pr
     threads, so a slow tenant can hold up only other callbacks, never a delivery or a receipt.
     """
 
-    def celery_worker(name: str, queues: Sequence[str], concurrency: int, prefetch_multiplier: int) -> ProcessSpec:
+    def celery_worker(
+        name: str, queues: Sequence[str], concurrency: int, prefetch_multiplier: int, niceness: int = 0
+    ) -> ProcessSpec:
         return worker(
             name,
             queues=queues,
@@ -152,6 +162,7 @@ def workers(settings: WorkerSettings, *, options: Sequence[str] = ()) -> list[Pr
             pool=settings.pool,
             options=options,
             environment={"CELERY_PREFETCH_MULTIPLIER": str(prefetch_multiplier)},
+            niceness=niceness,
         )
 
     if settings.queues is not None:
@@ -175,6 +186,7 @@ def workers(settings: WorkerSettings, *, options: Sequence[str] = ()) -> list[Pr
                 BULK_QUEUES,
                 settings.concurrency,
                 settings.prefetch_multiplier,
+                settings.bulk_niceness,
             )
             for number in range(1, settings.processes + 1)
         ]

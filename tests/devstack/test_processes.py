@@ -40,6 +40,11 @@ def test_workers_are_one_kind_per_lane_and_one_callbacks_worker() -> None:
         "callback-worker": "16",
     }
     assert {_option(spec.command, "--hostname") for spec in specs} == {f"{name}@%h" for name in queues}
+    # Bulk workers yield the cores to the API and the other lanes when all are busy.
+    assert {spec.name: spec.command[:3] for spec in specs if spec.command[0] == "nice"} == {
+        "bulk-worker": ["nice", "-n", "10"],
+        "bulk-worker-2": ["nice", "-n", "10"],
+    }
 
 
 def test_every_queue_has_exactly_one_kind_of_worker() -> None:
@@ -59,6 +64,7 @@ def test_lane_workers_take_their_celery_variables() -> None:
             "CELERY_PRIORITY_CONCURRENCY": "2",
             "CELERY_PRIORITY_PREFETCH_MULTIPLIER": "2",
             "CELERY_WORKERS": "1",
+            "CELERY_BULK_NICENESS": "0",
         }
     )
 
@@ -74,6 +80,7 @@ def test_lane_workers_take_their_celery_variables() -> None:
         ("bulk-worker", "16", "8"),
         ("callback-worker", "16", "8"),
     ]
+    assert [spec.command[0] for spec in specs] == [processes.CELERY[0]] * 5
 
 
 def test_worker_settings_take_each_celery_variable_over_its_default() -> None:
