@@ -51,7 +51,8 @@ class WorkerSettings:
     """How many Celery workers of each lane run and how, and the callbacks worker's threads.
 
     ``processes``, ``pool``, ``concurrency`` and ``prefetch_multiplier`` are the bulk workers' (they do most of the
-    sending: a job's rows and every retry); the normal worker takes API sends, receipts and the periodic tasks; the
+    sending: a job's rows and every retry); the normal workers take API sends, receipts and the periodic tasks (two
+    processes, as all the delivery workers were before the lanes, so API sends keep up to two cores); the
     priority worker only sends from priority templates, one message prefetched per thread so nothing it holds waits
     for a busy thread. The defaults are what `make bench` measured on 2 cores (benchmarks/RESULTS.md). ``queues``,
     when given, replaces the lanes with ``processes`` identical workers on those queues (for experiments).
@@ -61,7 +62,7 @@ class WorkerSettings:
     pool: str = "threads"
     concurrency: int = 16
     prefetch_multiplier: int = 8
-    normal_processes: int = 1
+    normal_processes: int = 2
     normal_concurrency: int = 16
     normal_prefetch_multiplier: int = 2
     priority_concurrency: int = 4

@@ -21,6 +21,7 @@ def test_workers_are_one_kind_per_lane_and_one_callbacks_worker() -> None:
     assert queues == {
         "priority-worker": ["priority-sms", "priority-email"],
         "worker": ["send-sms", "send-email", "research-mode", "receipts", "periodic"],
+        "worker-2": ["send-sms", "send-email", "research-mode", "receipts", "periodic"],
         "bulk-worker": ["bulk-sms", "bulk-email", "retry", "jobs"],
         "bulk-worker-2": ["bulk-sms", "bulk-email", "retry", "jobs"],
         "callback-worker": [QueueNames.CALLBACKS],
@@ -28,6 +29,7 @@ def test_workers_are_one_kind_per_lane_and_one_callbacks_worker() -> None:
     assert prefetch == {
         "priority-worker": "1",
         "worker": "2",
+        "worker-2": "2",
         "bulk-worker": "8",
         "bulk-worker-2": "8",
         "callback-worker": "8",
@@ -35,6 +37,7 @@ def test_workers_are_one_kind_per_lane_and_one_callbacks_worker() -> None:
     assert threads == {
         "priority-worker": "4",
         "worker": "16",
+        "worker-2": "16",
         "bulk-worker": "16",
         "bulk-worker-2": "16",
         "callback-worker": "16",
