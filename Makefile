@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help run test test-fast lint typecheck e2e client-suites bench clean
+.PHONY: help run test test-fast lint typecheck e2e client-suites bench bench-mixed clean
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -41,6 +41,9 @@ typecheck: $(STAMP) ## mypy, strict on app/, config.py and devstack/
 # One table: API accept rate against a no-work baseline, end to end through the simulator, receipts, limit checks.
 bench: $(STAMP) ## The benchmarks (benchmarks/RESULTS.md)
 	$(BIN)/python benchmarks/bench.py
+
+bench-mixed: $(STAMP) ## Only the mixed-load phase: a 20,000-row job with priority and other services' sends (lanes)
+	$(BIN)/python benchmarks/bench.py --only mixed
 
 clean: ## Remove the test suite's embedded databases
 	rm -rf .data/test-redis .data/test-postgres

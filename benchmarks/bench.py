@@ -9,6 +9,8 @@
    (the path of a receipt the endpoint could not apply at once; the end-to-end run covers receipts applied in the
    request).
 4. The limit checks (rate limit + daily limit, one Redis round trip) timed in-process at 0 and 1 M rows.
+5. Mixed load (benchmarks/mixed_load.py): a 20,000-row job draining while priority texts, another service's API
+   texts and its small job go through their lanes; `--only mixed` runs this phase alone.
 
 Runs against its own embedded PostgreSQL and Redis under .data/bench (a fresh `herald_bench` database each run), so
 it never touches a running `make run`. Logs of the child processes go to .data/bench/logs.
@@ -34,6 +36,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import mixed_load  # noqa: E402
 from benchmarks.cpu_meter import CpuMeter, CpuReading  # noqa: E402
 from benchmarks.stack import BenchStack  # noqa: E402
 from devstack.embedded import EmbeddedServices, ensure_services  # noqa: E402
@@ -106,7 +109,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--worker-pool", default=workers.pool)
     parser.add_argument("--worker-concurrency", type=int, default=workers.concurrency)
     parser.add_argument("--prefetch", type=int, default=workers.prefetch_multiplier)
-    parser.add_argument("--only", help="comma-separated phases: accept,e2e,receipts,limits")
+    parser.add_argument("--mixed-rows", type=int, default=mixed_load.MixedLoad.rows, help="rows of A's big job")
+    parser.add_argument("--mixed-seconds", type=float, default=mixed_load.MixedLoad.seconds)
+    parser.add_argument("--only", help="comma-separated phases: accept,e2e,mixed,receipts,limits")
     parser.add_argument("--json", help="also write the measurements to this file")
     parser.add_argument("--profile", action="store_true", help="py-spy the API during the accept run (.data/bench)")
     return parser.parse_args()
@@ -146,7 +151,7 @@ def run(arguments: argparse.Namespace, stack: BenchStack) -> dict[str, Any]:
 
     from app import create_app
 
-    phases = set((arguments.only or "accept,e2e,receipts,limits").split(","))
+    phases = set((arguments.only or "accept,e2e,mixed,receipts,limits").split(","))
     app = create_app({"LOG_JSON": False, "LOG_LEVEL": "WARNING"})
     rows: dict[str, Any] = {"load_before": os.getloadavg()[0]}
     with app.app_context():
@@ -171,6 +176,10 @@ def run(arguments: argparse.Namespace, stack: BenchStack) -> dict[str, Any]:
             if arguments.e2e_light_rate:
                 rows["e2e_light"] = measure_end_to_end(stack, seeded, arguments, arguments.e2e_light_rate, 10)
             rows["e2e"] = measure_end_to_end(stack, seeded, arguments, arguments.e2e_rate, arguments.e2e_seconds)
+        if "mixed" in phases:
+            load = mixed_load.MixedLoad(rows=arguments.mixed_rows, seconds=arguments.mixed_seconds)
+            a, b = mixed_load.seed_sender("Mixed load A"), mixed_load.seed_sender("Mixed load B")
+            rows["mixed"] = mixed_load.measure_mixed_load(stack.api_url, a, b, load, _progress)
         if "receipts" in phases:
             _progress("receipts")
             rows["receipts"] = measure_receipts(stack, seeded, arguments)
@@ -185,14 +194,31 @@ def run(arguments: argparse.Namespace, stack: BenchStack) -> dict[str, Any]:
 
 def _start_workers(stack: BenchStack, arguments: argparse.Namespace) -> None:
     """The workers `make run` starts (CELERY_* settings), with the command line's choices."""
-    settings = replace(
+    stack.start_workers(_worker_settings(arguments))
+
+
+def _worker_settings(arguments: argparse.Namespace) -> WorkerSettings:
+    return replace(
         WorkerSettings.from_environ(os.environ),
         processes=arguments.worker_processes,
         pool=arguments.worker_pool,
         concurrency=arguments.worker_concurrency,
         prefetch_multiplier=arguments.prefetch,
     )
-    stack.start_workers(settings)
+
+
+def _worker_layout(arguments: argparse.Namespace) -> str:
+    settings = _worker_settings(arguments)
+    pool = f"--pool {settings.pool}"
+    bulk = f"{settings.concurrency} threads, prefetch {settings.prefetch_multiplier}"
+    if settings.queues is not None:
+        return f"{settings.processes} on {','.join(settings.queues)} ({pool}, {bulk}); a callbacks worker"
+    return (
+        f"{pool}; priority 1 × {settings.priority_concurrency} threads, prefetch"
+        f" {settings.priority_prefetch_multiplier}; normal {settings.normal_processes} ×"
+        f" {settings.normal_concurrency} threads, prefetch {settings.normal_prefetch_multiplier}; bulk"
+        f" {settings.processes} × {bulk}; a callbacks worker"
+    )
 
 
 def _seed() -> Seeded:
@@ -542,9 +568,7 @@ def _table(rows: dict[str, Any], arguments: argparse.Namespace, seconds: float) 
     lines = [
         f"Herald benchmark — commit {_git_commit()}, {os.cpu_count()} CPUs, Python {platform.python_version()},"
         f" load {rows['load_before']:.2f} → {rows['load_after']:.2f}, {seconds:.0f} s",
-        f"API: gunicorn_config.py ({_gunicorn_settings()}); {arguments.worker_processes} Celery worker(s):"
-        f" --pool {arguments.worker_pool} --concurrency"
-        f" {arguments.worker_concurrency}, prefetch multiplier {arguments.prefetch}; a callbacks worker",
+        f"API: gunicorn_config.py ({_gunicorn_settings()}); Celery workers: {_worker_layout(arguments)}",
         "",
         f"| {'measure':<86} | {'value':>12} | {'p50 ms':>8} | {'p95 ms':>8} | {'p99 ms':>8} | {'target':<22} |",
         f"|{'-' * 88}|{'-' * 14}:|{'-' * 9}:|{'-' * 9}:|{'-' * 9}:|{'-' * 24}|",
@@ -602,6 +626,8 @@ def _table(rows: dict[str, Any], arguments: argparse.Namespace, seconds: float) 
             f"3. Receipts applied/s by the task ({receipts['applied']:,} of {receipts['queued']:,} queued)",
             f"{receipts['rate']:,.0f}",
         )
+    if "mixed" in rows:
+        mixed_load.table_rows(rows["mixed"], row)
     if "limits_0" in rows:
         for key, label in (
             ("limits_0", "0 rows"),

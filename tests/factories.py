@@ -66,6 +66,7 @@ def create_template(
     content: str | None = None,
     subject: str | None = None,
     name: str | None = None,
+    process_type: str = "normal",
 ) -> Template:
     service = service or create_service()
     if content is None:
@@ -78,6 +79,7 @@ def create_template(
         template_type=template_type,
         content=content,
         subject=subject,
+        process_type=process_type,
     )
 
 

@@ -2,7 +2,8 @@
 
 SMS retries at once on the first failure (on another provider), then every 5 minutes; email every 5 minutes;
 48 retries in all, then `technical-failure`. A send the provider may have taken waits at least
-AMBIGUOUS_SEND_RECEIPT_WAIT_SECONDS for its receipt before the retry. Retries go to the `retry` queue. A
+AMBIGUOUS_SEND_RECEIPT_WAIT_SECONDS for its receipt before the retry. Retries go to the `retry` queue, a priority
+send's to its own priority queue (lanes.retry_queue). A
 notification not committed yet (NoResultFound) is retried 5 times, soon. A database that could not be reached (a
 restart, a dropped connection) is retried within seconds on a fresh session (database_errors.py), never counted as
 the provider's failure.
@@ -23,6 +24,7 @@ from app.celery.queues import QueueNames, TaskNames
 from app.clock import utc_now
 from app.dao.notification_sending_dao import dao_update_notification_next_attempt_at
 from app.delivery.errors import DeliveryRetryableError, NotificationTechnicalFailureException
+from app.delivery.lanes import retry_queue
 from app.delivery.send_to_providers import send_email_to_provider, send_sms_to_provider
 from app.extensions import db
 from app.notification_status import NotificationStatus
@@ -105,7 +107,7 @@ def _deliver(
         db.session.remove()
         if is_database_unavailable(error):
             # A restart or a dropped connection says nothing about the provider: try again in seconds, same provider.
-            raise retry_after_database_error(task, error, queue=QueueNames.RETRY) from error
+            raise retry_after_database_error(task, error, queue=_retry_queue(task)) from error
         # Unexpected (a bug): retried on the provider schedule, so it ends in technical-failure.
         logger.exception("Sending notification %s failed unexpectedly", notification_id, extra=fields)
         next_failed_provider = None
@@ -117,8 +119,13 @@ def _deliver(
     dao_update_notification_next_attempt_at(notification_id, next_attempt_at=utc_now() + timedelta(seconds=countdown))
     logger.info("Notification %s will be retried in %s s", notification_id, countdown, extra=fields)
     raise task.retry(
-        countdown=countdown, queue=QueueNames.RETRY, kwargs=_retry_kwargs(task, failed_provider=next_failed_provider)
+        countdown=countdown, queue=_retry_queue(task), kwargs=_retry_kwargs(task, failed_provider=next_failed_provider)
     )
+
+
+def _retry_queue(task: Task) -> QueueNames:
+    delivery_info = task.request.delivery_info or {}
+    return retry_queue(delivery_info.get("routing_key"))
 
 
 def _retry_kwargs(task: Task, *, failed_provider: str | None) -> dict[str, Any]:
@@ -141,7 +148,7 @@ def _retry_missing_notification(task: Task, notification_id: str) -> None:
         )
         return
     logger.warning("Notification %s not found yet; will retry", notification_id, extra=fields)
-    raise task.retry(countdown=NOT_FOUND_RETRY_COUNTDOWNS_SECONDS[task.request.retries], queue=QueueNames.RETRY)
+    raise task.retry(countdown=NOT_FOUND_RETRY_COUNTDOWNS_SECONDS[task.request.retries], queue=_retry_queue(task))
 
 
 def _fail_after_last_retry(notification_id: str, description: str, fields: dict[str, Any]) -> NoReturn:

@@ -1,4 +1,5 @@
-"""How long each task waited on its queue: `tasks.<task name>.queue-time` (ms), from enqueue (or eta) to start.
+"""How long each task waited on its queue, from enqueue (or eta) to start, in ms: `tasks.<task name>.queue-time` and
+`queues.<queue name>.queue-time` (the queue it was delivered from: a delivery lane's wait shows on its queue).
 
 The producer stamps every message with the time it was published (a message header, as Celery carries no send
 time of its own); the worker reads it back when the task starts. A message with an eta or countdown (a retry 5
@@ -38,8 +39,13 @@ def record_queue_time(task: Task | None = None, **_: Any) -> None:
     if not client.is_enabled or task is None:
         return
     due_at = message_due_at(task.request)
-    if due_at is not None:
-        client.timing(f"tasks.{task.name}.queue-time", max(0.0, time.time() - due_at) * 1000)
+    if due_at is None:
+        return
+    waited_ms = max(0.0, time.time() - due_at) * 1000
+    client.timing(f"tasks.{task.name}.queue-time", waited_ms)
+    queue = (task.request.delivery_info or {}).get("routing_key")
+    if queue:
+        client.timing(f"queues.{queue}.queue-time", waited_ms)
 
 
 def message_due_at(request: Any) -> float | None:

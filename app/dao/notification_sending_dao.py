@@ -14,25 +14,58 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select, tuple_, update
+from sqlalchemy import ColumnElement, ScalarSelect, func, or_, select, tuple_, update
 
 from app.clock import utc_now
 from app.dao.notification_status_dao import may_become
 from app.dao.row_picking import picked_once
 from app.dao.rows_changed import rows_changed
 from app.extensions import db
-from app.models import Notification
+from app.models import Notification, TemplateHistory
 from app.notification_status import NotificationStatus
 from app.statsd_decorators import statsd
 
 
 @dataclass(frozen=True)
 class NotificationToQueue:
-    """Enough to put a notification's deliver task back on the right queue."""
+    """Enough to put a notification's deliver task back on its lane's queue (app/delivery/lanes.py decides the
+    lane from the job and the process type of the template version it was made with)."""
 
     id: uuid.UUID
     notification_type: str
     key_type: str
+    job_id: uuid.UUID | None
+    process_type: str
+
+
+@dataclass(frozen=True)
+class QueueKey:
+    """What picks a notification's deliver queue: its type, key type, whether a job made it, its template's process
+    type."""
+
+    notification_type: str
+    key_type: str
+    is_from_job: bool
+    process_type: str
+
+
+def _process_type() -> ScalarSelect[str]:
+    """The process type of the template version the notification was made with (its primary key: one row)."""
+    return (
+        select(TemplateHistory.process_type)
+        .where(TemplateHistory.id == Notification.template_id, TemplateHistory.version == Notification.template_version)
+        .scalar_subquery()
+    )
+
+
+def _to_queue_columns() -> tuple[Any, ...]:
+    return (
+        Notification.id,
+        Notification.notification_type,
+        Notification.key_type,
+        Notification.job_id,
+        _process_type(),
+    )
 
 
 def _unrecorded_claim() -> ColumnElement[bool]:
@@ -184,14 +217,15 @@ def _due_at() -> ColumnElement[datetime]:
 
 @statsd(namespace="dao")
 def dao_requeue_overdue_created_notifications(
-    *, due_before: datetime, lanes: Sequence[tuple[str, str]], limit: int
+    *, due_before: datetime, queue_keys: Sequence[QueueKey], limit: int
 ) -> list[NotificationToQueue]:
-    """Pick up to ``limit`` `created` notifications due before ``due_before`` in ``lanes`` ((type, key type) pairs),
-    oldest first, and make them due now: the next safety-net run leaves them to the task about to be queued.
+    """Pick up to ``limit`` `created` notifications due before ``due_before`` whose QueueKey is one of
+    ``queue_keys``, oldest first, and make them due now: the next safety-net run leaves them to the task about to be
+    queued.
 
     Commits; returns what to queue.
     """
-    if not lanes:
+    if not queue_keys:
         return []
     now = utc_now()
     overdue = (
@@ -199,7 +233,12 @@ def dao_requeue_overdue_created_notifications(
         .where(
             Notification.status == NotificationStatus.CREATED,
             _due_at() < due_before,
-            tuple_(Notification.notification_type, Notification.key_type).in_(list(lanes)),
+            tuple_(
+                Notification.notification_type,
+                Notification.key_type,
+                Notification.job_id.is_not(None),
+                _process_type(),
+            ).in_([(k.notification_type, k.key_type, k.is_from_job, k.process_type) for k in queue_keys]),
         )
         .order_by(_due_at())
         .limit(limit)
@@ -209,7 +248,7 @@ def dao_requeue_overdue_created_notifications(
         update(Notification)
         .where(Notification.id.in_(picked_once(overdue)), Notification.status == NotificationStatus.CREATED)
         .values(next_attempt_at=now)
-        .returning(Notification.id, Notification.notification_type, Notification.key_type)
+        .returning(*_to_queue_columns())
         .execution_options(synchronize_session=False)
     )
     rows = db.session.execute(statement).all()
@@ -240,7 +279,7 @@ def dao_release_stale_sending_claims(*, claimed_before: datetime, limit: int) ->
             Notification.sent_at.is_(None),
         )
         .values(status=NotificationStatus.CREATED, sending_claimed_at=None, updated_at=now, next_attempt_at=now)
-        .returning(Notification.id, Notification.notification_type, Notification.key_type)
+        .returning(*_to_queue_columns())
         .execution_options(synchronize_session=False)
     )
     rows = db.session.execute(statement).all()

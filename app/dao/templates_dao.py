@@ -11,9 +11,9 @@ from sqlalchemy import select
 from app.clock import utc_now
 from app.dao.history import dao_create_history_row
 from app.extensions import db
-from app.models import Template, TemplateHistory
+from app.models import Template, TemplateHistory, TemplateProcessType
 
-TEMPLATE_SETTINGS = ("name", "content", "subject", "archived", "hidden")
+TEMPLATE_SETTINGS = ("name", "content", "subject", "archived", "hidden", "process_type")
 
 
 def dao_create_template(
@@ -25,6 +25,7 @@ def dao_create_template(
     subject: str | None = None,
     created_by: str | None = None,
     template_id: uuid.UUID | None = None,
+    process_type: str = TemplateProcessType.NORMAL,
 ) -> Template:
     template = Template(
         id=template_id or uuid.uuid4(),
@@ -38,6 +39,7 @@ def dao_create_template(
         version=1,
         archived=False,
         hidden=False,
+        process_type=process_type,
     )
     db.session.add(template)
     db.session.flush()

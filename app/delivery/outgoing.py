@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from app.delivery.errors import UnrenderableNotificationError
+from app.delivery.lanes import Lane, notification_lane
 from app.delivery.send_context import TemplateVersion, template_version_for_sending
 from app.models import KeyType, Notification, NotificationType
 from app.notifications.senders import choose_reply_to_text
@@ -30,6 +31,7 @@ class OutgoingSms:
     notification_id: uuid.UUID
     service_id: uuid.UUID
     created_at: datetime
+    lane: Lane
     is_research_mode: bool
     is_international: bool
     has_delivery_receipts: bool
@@ -44,6 +46,7 @@ class OutgoingEmail:
     notification_id: uuid.UUID
     service_id: uuid.UUID
     created_at: datetime
+    lane: Lane
     is_research_mode: bool
     to: str = field(repr=False)
     from_address: str = field(repr=False)
@@ -73,6 +76,7 @@ def build_outgoing_sms(notification: Notification, service: SerialisedService, *
         notification_id=notification.id,
         service_id=notification.service_id,
         created_at=notification.created_at,
+        lane=_lane(notification, template),
         is_research_mode=notification.key_type == KeyType.TEST,
         is_international=recipient.is_international,
         has_delivery_receipts=recipient.has_delivery_receipts,
@@ -94,6 +98,7 @@ def build_outgoing_email(notification: Notification, service: SerialisedService,
         notification_id=notification.id,
         service_id=notification.service_id,
         created_at=notification.created_at,
+        lane=_lane(notification, template),
         is_research_mode=notification.key_type == KeyType.TEST,
         to=notification.to,
         from_address=email_from_address(
@@ -106,6 +111,10 @@ def build_outgoing_email(notification: Notification, service: SerialisedService,
         html=rendered.html,
         headers=unsubscribe_headers(notification.unsubscribe_link),
     )
+
+
+def _lane(notification: Notification, template: TemplateVersion) -> Lane:
+    return notification_lane(is_from_job=notification.job_id is not None, process_type=template.process_type)
 
 
 def _check_renderable(template: TemplateVersion, notification_type: str, personalisation: Any) -> None:

@@ -1,5 +1,5 @@
-"""Put a notification's deliver task on the right queue (test keys on research-mode, others by notification type),
-and tell which of those queues have nothing waiting."""
+"""Put a notification's deliver task on its lane's queue (test keys on research-mode; see lanes.py), and tell which
+of those queues have nothing waiting."""
 
 from __future__ import annotations
 
@@ -7,17 +7,16 @@ import uuid
 
 from app.celery import task_queue
 from app.celery.queues import QueueNames, TaskNames
-from app.models import KeyType, NotificationType
+from app.delivery.lanes import LANE_QUEUES, Lane, lane_queue
+from app.models import NotificationType
 
 
 def deliver_task_name(notification_type: str) -> TaskNames:
     return TaskNames.DELIVER_EMAIL if notification_type == NotificationType.EMAIL else TaskNames.DELIVER_SMS
 
 
-def deliver_queue(notification_type: str, key_type: str) -> QueueNames:
-    if key_type == KeyType.TEST:
-        return QueueNames.RESEARCH_MODE
-    return QueueNames.SEND_EMAIL if notification_type == NotificationType.EMAIL else QueueNames.SEND_SMS
+def deliver_queue(notification_type: str, key_type: str, lane: Lane = Lane.NORMAL) -> QueueNames:
+    return lane_queue(lane, notification_type, key_type)
 
 
 def enqueue_deliver_task(
@@ -25,22 +24,23 @@ def enqueue_deliver_task(
     notification_type: str,
     key_type: str,
     *,
+    lane: Lane = Lane.NORMAL,
     queue: QueueNames | None = None,
     failed_provider: str | None = None,
     countdown_seconds: int = 0,
 ) -> None:
-    """Send `deliver_sms` / `deliver_email` for one notification (by name: no task module is imported), to run no
-    sooner than ``countdown_seconds`` from now. Broker errors propagate."""
+    """Send `deliver_sms` / `deliver_email` for one notification (by name: no task module is imported) to ``queue``,
+    else its ``lane``'s queue, to run no sooner than ``countdown_seconds`` from now. Broker errors propagate."""
     task_queue.queue_task(
         deliver_task_name(notification_type),
         args=[str(notification_id)],
-        queue=queue or deliver_queue(notification_type, key_type),
+        queue=queue or deliver_queue(notification_type, key_type, lane),
         kwargs={"failed_provider": failed_provider} if failed_provider else None,
         countdown_seconds=countdown_seconds,
     )
 
 
-DELIVER_QUEUES = (QueueNames.SEND_SMS, QueueNames.SEND_EMAIL, QueueNames.RESEARCH_MODE)
+DELIVER_QUEUES = (*sorted(LANE_QUEUES), QueueNames.RESEARCH_MODE)
 
 
 def list_idle_deliver_queues() -> set[str]:

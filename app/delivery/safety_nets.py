@@ -9,18 +9,23 @@ from datetime import timedelta
 from flask import current_app
 
 from app.clock import utc_now
-from app.dao.notification_sending_dao import NotificationToQueue, dao_requeue_overdue_created_notifications
+from app.dao.notification_sending_dao import (
+    NotificationToQueue,
+    QueueKey,
+    dao_requeue_overdue_created_notifications,
+)
 from app.delivery.claims import release_stale_claims
+from app.delivery.lanes import notification_lane
 from app.delivery.queueing import deliver_queue, enqueue_deliver_task, list_idle_deliver_queues
-from app.models import KeyType, NotificationType
+from app.models import KeyType, NotificationType, TemplateProcessType
 from app.status_changes import fail_unsent_notifications, time_out_unanswered_notifications
 
 logger = logging.getLogger(__name__)
 
 
 def requeue_created_notifications() -> int:
-    """Queue again every `created` notification overdue by REQUEUE_CREATED_AFTER_SECONDS, unless its lane's queue
-    has messages waiting.
+    """Queue again every `created` notification overdue by REQUEUE_CREATED_AFTER_SECONDS on its own lane's queue,
+    unless that queue has messages waiting.
 
     Due means past its `next_attempt_at` (a retry countdown, or a wait for a receipt), else past its creation. An
     overdue one lost its task: a killed worker's prefetched message (which Redis hands back only after the
@@ -30,21 +35,31 @@ def requeue_created_notifications() -> int:
     Returns how many were queued.
     """
     due_before = utc_now() - timedelta(seconds=current_app.config["REQUEUE_CREATED_AFTER_SECONDS"])
-    lanes = _lanes_of(list_idle_deliver_queues())
+    queue_keys = _queue_keys_of(list_idle_deliver_queues())
     return _requeue_in_batches(
-        lambda limit: dao_requeue_overdue_created_notifications(due_before=due_before, lanes=lanes, limit=limit),
+        lambda limit: dao_requeue_overdue_created_notifications(
+            due_before=due_before, queue_keys=queue_keys, limit=limit
+        ),
         description="overdue created",
     )
 
 
-def _lanes_of(queues: set[str]) -> list[tuple[str, str]]:
-    """The (notification type, key type) pairs whose deliver tasks go to one of ``queues``."""
+def _queue_keys_of(queues: set[str]) -> list[QueueKey]:
+    """Every QueueKey whose deliver tasks go to one of ``queues`` (each lane judged by its own queue)."""
     return [
-        (notification_type.value, key_type.value)
+        QueueKey(notification_type.value, key_type.value, is_from_job, process_type.value)
         for notification_type in NotificationType
         for key_type in KeyType
-        if deliver_queue(notification_type, key_type) in queues
+        for is_from_job in (False, True)
+        for process_type in TemplateProcessType
+        if _queue_of(notification_type, key_type, is_from_job=is_from_job, process_type=process_type) in queues
     ]
+
+
+def _queue_of(notification_type: str, key_type: str, *, is_from_job: bool, process_type: str) -> str:
+    return deliver_queue(
+        notification_type, key_type, notification_lane(is_from_job=is_from_job, process_type=process_type)
+    )
 
 
 def requeue_stale_sending_claims() -> int:
@@ -99,7 +114,10 @@ def _requeue_in_batches(pick: Callable[[int], Sequence[NotificationToQueue]], *,
     while True:
         batch = pick(batch_size)
         for notification in batch:
-            enqueue_deliver_task(notification.id, notification.notification_type, notification.key_type)
+            lane = notification_lane(
+                is_from_job=notification.job_id is not None, process_type=notification.process_type
+            )
+            enqueue_deliver_task(notification.id, notification.notification_type, notification.key_type, lane=lane)
         total += len(batch)
         if len(batch) < batch_size:
             break

@@ -33,6 +33,7 @@ TEMPLATE_VERSIONS_KEPT = 4096
 class TemplateVersion:
     content: str
     subject: str | None
+    process_type: str
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ def provider_options(notification_type: str) -> tuple[ProviderOption, ...]:
 @lru_cache(maxsize=TEMPLATE_VERSIONS_KEPT)
 def _template_version(template_id: uuid.UUID, version: int) -> TemplateVersion:
     template = dao_get_template_history_by_id_and_version(template_id, version)
-    return TemplateVersion(content=template.content, subject=template.subject)
+    return TemplateVersion(content=template.content, subject=template.subject, process_type=template.process_type)
 
 
 def _load_providers(notification_type: str) -> tuple[ProviderOption, ...]:

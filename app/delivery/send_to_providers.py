@@ -44,6 +44,7 @@ from app.delivery.errors import (
     NotificationTechnicalFailureException,
     UnrenderableNotificationError,
 )
+from app.delivery.lanes import Lane
 from app.delivery.outgoing import OutgoingEmail, OutgoingSms, build_outgoing_email, build_outgoing_sms
 from app.delivery.provider_clients import provider_clients
 from app.delivery.provider_priorities import record_sms_provider_error
@@ -86,6 +87,7 @@ def send_sms_to_provider(notification_id: uuid.UUID | str, *, excluded_provider:
         claim,
         (lambda: None) if sms.is_research_mode else (lambda: _send_sms(provider, sms)),
         notification_type=NotificationType.SMS,
+        lane=sms.lane,
         service_id=sms.service_id,
         created_at=sms.created_at,
         is_final_once_accepted=sms.is_international and not sms.has_delivery_receipts,
@@ -118,6 +120,7 @@ def send_email_to_provider(notification_id: uuid.UUID | str, *, excluded_provide
         claim,
         (lambda: simulated_reference) if email.is_research_mode else (lambda: _send_email(provider, email)),
         notification_type=NotificationType.EMAIL,
+        lane=email.lane,
         service_id=email.service_id,
         created_at=email.created_at,
         is_final_once_accepted=False,
@@ -163,6 +166,7 @@ def _hand_over(
     send: Callable[[], str | None],
     *,
     notification_type: str,
+    lane: Lane,
     service_id: uuid.UUID,
     created_at: datetime,
     is_final_once_accepted: bool,
@@ -187,7 +191,9 @@ def _hand_over(
     except ProviderPermanentError as error:
         return _fail_for_good(claim, S.TECHNICAL_FAILURE, f"the provider refused it: {error}", logging.ERROR)
     recorded = record_provider_answer(claim, reference=reference)
-    get_statsd_client().timing_with_dates(f"{notification_type}.total-time", recorded.sent_at, created_at)
+    statsd_client = get_statsd_client()
+    statsd_client.timing_with_dates(f"{notification_type}.total-time", recorded.sent_at, created_at)
+    statsd_client.timing_with_dates(f"lanes.{lane}.{notification_type}.created-to-sent", recorded.sent_at, created_at)
     logger.info(
         "Notification %s handed to %s",
         claim.notification_id,

@@ -34,9 +34,9 @@ from app.dao.bulk_feed_dao import (
     dao_hold_bulk_feeder_lock,
     dao_list_jobs_awaiting_feed,
 )
+from app.delivery.lanes import Lane
 from app.delivery.queueing import deliver_queue, deliver_task_name
 from app.jobs.fair_shares import Claim, fair_shares
-from app.models import KeyType, NotificationType
 
 logger = logging.getLogger(__name__)
 
@@ -45,9 +45,7 @@ _NEVER = datetime.min.replace(tzinfo=UTC)
 
 def bulk_queue(notification_type: str, key_type: str) -> QueueNames:
     """The queue a job row's deliver task goes to: its channel's bulk lane; research-mode for a test key's job."""
-    if key_type == KeyType.TEST:
-        return deliver_queue(notification_type, key_type)
-    return QueueNames.BULK_EMAIL if notification_type == NotificationType.EMAIL else QueueNames.BULK_SMS
+    return deliver_queue(notification_type, key_type, Lane.BULK)
 
 
 def enqueue_feed_bulk_lanes() -> None:

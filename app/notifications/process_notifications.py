@@ -24,6 +24,7 @@ from app.dao.idempotency_dao import (
     dao_update_idempotency_record_notification_id,
 )
 from app.dao.notifications_dao import dao_create_notification_autocommit, dao_delete_notification_by_id
+from app.delivery.lanes import Lane, notification_lane
 from app.delivery.queueing import enqueue_deliver_task
 from app.models import Notification
 from app.notification_status import NotificationStatus
@@ -100,9 +101,11 @@ def persist_notification(prepared: PreparedNotification, claim: IdempotencyClaim
         raise IdempotencyKeyTakenError(claim)
 
 
-def enqueue_notification(notification_id: uuid.UUID, notification_type: str, key_type: str) -> None:
-    """Queue deliver_sms / deliver_email: on send-sms / send-email, or research-mode for test keys."""
-    enqueue_deliver_task(notification_id, notification_type, key_type)
+def enqueue_notification(
+    notification_id: uuid.UUID, notification_type: str, key_type: str, lane: Lane = Lane.NORMAL
+) -> None:
+    """Queue deliver_sms / deliver_email on ``lane``'s queue (research-mode for test keys)."""
+    enqueue_deliver_task(notification_id, notification_type, key_type, lane=lane)
 
 
 def persist_and_enqueue_notification(prepared: PreparedNotification, claim: IdempotencyClaim | None = None) -> None:
@@ -111,7 +114,8 @@ def persist_and_enqueue_notification(prepared: PreparedNotification, claim: Idem
     service_id = prepared.caller.service.id
     scope = None if claim is None else idempotency_scope(service_id, prepared.caller.key_type, claim.request)
     try:
-        enqueue_notification(prepared.id, prepared.request.notification_type, prepared.caller.key_type)
+        lane = notification_lane(is_from_job=False, process_type=prepared.template.process_type)
+        enqueue_notification(prepared.id, prepared.request.notification_type, prepared.caller.key_type, lane)
     except Exception:
         dao_delete_notification_by_id(prepared.id)
         if scope is not None:

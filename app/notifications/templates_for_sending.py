@@ -28,6 +28,7 @@ class SendableTemplate:
     content: str
     subject: str | None
     archived: bool
+    process_type: str
 
     @property
     def texts(self) -> tuple[str, ...]:
@@ -54,6 +55,7 @@ def _load(service_id: uuid.UUID, template_id: uuid.UUID) -> SendableTemplate:
         content=template.content,
         subject=template.subject,
         archived=template.archived,
+        process_type=template.process_type,
     )
 
 

@@ -160,6 +160,62 @@ def test_template_update_creates_a_new_version_and_keeps_the_old_one(client: Fla
     assert (old["version"], old["content"]) == (1, "Version one")
 
 
+def test_a_template_is_normal_unless_made_priority_and_its_history_keeps_each_process_type(
+    client: FlaskClient,
+) -> None:
+    service = _create_service(client)
+    path = f"/service/{service['id']}/template"
+    created = _admin(client, "POST", path, {"name": "Code", "template_type": "sms", "content": "Your code is ((code))"})
+    template_path = f"{path}/{created[1]['data']['id']}"
+
+    status, updated = _admin(client, "POST", template_path, {"process_type": "priority"})
+    read = _admin(client, "GET", template_path)[1]["data"]
+    versions = _admin(client, "GET", f"{template_path}/versions")[1]["data"]
+    first = _admin(client, "GET", f"{template_path}/version/1")[1]["data"]
+
+    assert (created[0], created[1]["data"]["process_type"]) == (201, "normal")
+    assert (status, updated["data"]["process_type"], updated["data"]["version"]) == (200, "priority", 2)
+    assert read["process_type"] == "priority"
+    assert [(version["version"], version["process_type"]) for version in versions] == [(2, "priority"), (1, "normal")]
+    assert first["process_type"] == "normal"
+
+
+def test_a_template_is_created_priority_when_asked(client: FlaskClient) -> None:
+    service = _create_service(client)
+
+    status, body = _admin(
+        client,
+        "POST",
+        f"/service/{service['id']}/template",
+        {
+            "name": "Code",
+            "template_type": "email",
+            "subject": "Code",
+            "content": "((code))",
+            "process_type": "priority",
+        },
+    )
+
+    assert (status, body["data"]["process_type"]) == (201, "priority")
+
+
+def test_an_unknown_process_type_is_refused_and_changes_nothing(client: FlaskClient) -> None:
+    service = _create_service(client)
+    path = f"/service/{service['id']}/template"
+    created = _admin(client, "POST", path, {"name": "Code", "template_type": "sms", "content": "Hi"})[1]["data"]
+
+    refused_create = _admin(
+        client, "POST", path, {"name": "B", "template_type": "sms", "content": "Hi", "process_type": "urgent"}
+    )
+    refused_update = _admin(client, "POST", f"{path}/{created['id']}", {"process_type": ["priority"]})
+    read = _admin(client, "GET", f"{path}/{created['id']}")[1]["data"]
+
+    expected = {"process_type": ["Must be one of: normal, priority."]}
+    assert (refused_create[0], refused_create[1]["message"]) == (400, expected)
+    assert (refused_update[0], refused_update[1]["message"]) == (400, {"process_type": ["Not a valid string."]})
+    assert (read["process_type"], read["version"]) == ("normal", 1)
+
+
 def test_email_template_needs_a_subject(client: FlaskClient) -> None:
     service = _create_service(client)
 

@@ -20,7 +20,7 @@ from app.celery.celery_app import celery_settings
 from app.celery.provider_tasks import RETRY_COUNTDOWN_SECONDS, deliver_email, deliver_sms
 from app.celery.queues import TaskNames
 from app.clock import utc_now
-from app.dao.notification_sending_dao import dao_requeue_overdue_created_notifications
+from app.dao.notification_sending_dao import QueueKey, dao_requeue_overdue_created_notifications
 from app.dao.notifications_dao import dao_get_notification_by_id, dao_get_notification_status_by_id
 from app.delivery.errors import DeliveryRetryableError, NotificationTechnicalFailureException
 from app.notification_status import NotificationStatus
@@ -29,6 +29,7 @@ from tests.celery.database_faults import leave_session_broken, terminate_session
 from tests.factories import create_notification, create_template
 
 S = NotificationStatus
+ALL_SMS = [QueueKey("sms", "normal", is_from_job, "normal") for is_from_job in (False, True)]
 NOTIFICATION_ID = "7d1b6b8e-4a8c-4d29-9f0e-2f3c1a9b5e10"
 
 
@@ -93,6 +94,25 @@ def test_sms_retries_at_once_the_first_time_then_every_five_minutes(
         _run_as_retry(deliver_sms, retries, NOTIFICATION_ID)
 
     sms_retry.assert_called_once_with(countdown=countdown, queue="retry", kwargs={"failed_provider": "mmg"})
+
+
+@pytest.mark.parametrize(
+    ("delivered_from", "retried_on"),
+    [("priority-sms", "priority-sms"), ("send-sms", "retry"), ("bulk-sms", "retry"), ("retry", "retry")],
+)
+def test_a_priority_send_retries_on_its_own_queue_and_every_other_on_the_retry_queue(
+    send_sms: MagicMock, sms_retry: MagicMock, delivered_from: str, retried_on: str
+) -> None:
+    _provider_fails(send_sms)
+
+    deliver_sms.push_request(retries=1, args=[NOTIFICATION_ID], delivery_info={"routing_key": delivered_from})
+    try:
+        with pytest.raises(Retry):
+            deliver_sms.run(NOTIFICATION_ID)
+    finally:
+        deliver_sms.pop_request()
+
+    sms_retry.assert_called_once_with(countdown=300, queue=retried_on, kwargs={"failed_provider": "mmg"})
 
 
 @pytest.mark.parametrize(("retries", "countdown"), [(0, 300), (1, 300), (47, 300)], ids=lambda value: str(value))
@@ -264,7 +284,7 @@ def test_a_notification_waiting_for_its_retry_is_left_to_it_by_the_safety_net(
         _run_as_retry(deliver_sms, 1, str(notification_id))
 
     picked = dao_requeue_overdue_created_notifications(
-        due_before=utc_now() + timedelta(seconds=RETRY_COUNTDOWN_SECONDS - 10), lanes=[("sms", "normal")], limit=10
+        due_before=utc_now() + timedelta(seconds=RETRY_COUNTDOWN_SECONDS - 10), queue_keys=ALL_SMS, limit=10
     )
 
     assert picked == []

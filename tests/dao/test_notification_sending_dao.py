@@ -9,6 +9,7 @@ from freezegun import freeze_time
 
 from app.dao.notification_sending_dao import (
     NotificationToQueue,
+    QueueKey,
     dao_reclaim_stale_sending_notification,
     dao_record_notification_sent,
     dao_release_sending_claim,
@@ -18,6 +19,7 @@ from app.dao.notification_sending_dao import (
 )
 from app.dao.notification_status_dao import dao_timeout_sending_notifications, dao_update_notification_status_by_id
 from app.dao.notifications_dao import dao_get_notification_by_id
+from app.dao.templates_dao import dao_update_template
 from app.models import KeyType, Notification
 from app.notification_status import NotificationStatus
 from tests.factories import create_notification, create_template
@@ -127,11 +129,17 @@ def test_recording_an_answer_keeps_a_status_a_fast_receipt_already_set(notify_db
     assert (_reload(notification).status, _reload(notification).reference) == (S.DELIVERED, "ref-1")
 
 
-ALL_LANES = [(notification_type, key_type) for notification_type in ("sms", "email") for key_type in KEY_TYPES]
+ALL_KEYS = [
+    QueueKey(notification_type, key_type, is_from_job, process_type)
+    for notification_type in ("sms", "email")
+    for key_type in KEY_TYPES
+    for is_from_job in (False, True)
+    for process_type in ("normal", "priority")
+]
 
 
-def _requeue_overdue(*, due_before: datetime, lanes: list[tuple[str, str]] = ALL_LANES, limit: int = 100) -> list:
-    return dao_requeue_overdue_created_notifications(due_before=due_before, lanes=lanes, limit=limit)
+def _requeue_overdue(*, due_before: datetime, queue_keys: list[QueueKey] = ALL_KEYS, limit: int = 100) -> list:
+    return dao_requeue_overdue_created_notifications(due_before=due_before, queue_keys=queue_keys, limit=limit)
 
 
 def test_created_notifications_overdue_are_picked_for_requeue(notify_db_session: None) -> None:
@@ -142,7 +150,7 @@ def test_created_notifications_overdue_are_picked_for_requeue(notify_db_session:
 
     picked = _requeue_overdue(due_before=NOW - timedelta(minutes=1))
 
-    assert picked == [NotificationToQueue(old.id, "email", "normal")]
+    assert picked == [NotificationToQueue(old.id, "email", "normal", None, "normal")]
 
 
 def test_a_notification_picked_for_requeue_is_due_again_only_after_the_grace(notify_db_session: None) -> None:
@@ -163,10 +171,26 @@ def test_only_notifications_in_the_given_lanes_are_picked(notify_db_session: Non
         template=create_template(template_type="email"), status=S.CREATED, created_at=NOW - timedelta(minutes=30)
     )
 
-    picked = _requeue_overdue(due_before=NOW, lanes=[("sms", "normal"), ("sms", "team")])
-    picked_without_lanes = _requeue_overdue(due_before=NOW, lanes=[])
+    picked = _requeue_overdue(
+        due_before=NOW,
+        queue_keys=[QueueKey("sms", "normal", False, "normal"), QueueKey("sms", "team", False, "normal")],
+    )
+    picked_without_lanes = _requeue_overdue(due_before=NOW, queue_keys=[])
 
     assert ([notification.id for notification in picked], picked_without_lanes) == ([sms.id], [])
+
+
+def test_a_notification_is_picked_by_its_template_versions_process_type_and_its_job(notify_db_session: None) -> None:
+    template = create_template(process_type="priority")
+    priority = create_notification(template=template, status=S.CREATED, created_at=NOW - timedelta(minutes=30))
+    dao_update_template(template, process_type="normal")  # a later version: the notification keeps its own
+    normal = create_notification(template=template, status=S.CREATED, created_at=NOW - timedelta(minutes=29))
+
+    picked_priority = _requeue_overdue(due_before=NOW, queue_keys=[QueueKey("sms", "normal", False, "priority")])
+    picked_normal = _requeue_overdue(due_before=NOW, queue_keys=[QueueKey("sms", "normal", False, "normal")])
+
+    assert picked_priority == [NotificationToQueue(priority.id, "sms", "normal", None, "priority")]
+    assert picked_normal == [NotificationToQueue(normal.id, "sms", "normal", None, "normal")]
 
 
 def test_requeue_picks_at_most_the_batch_size_oldest_first(notify_db_session: None) -> None:

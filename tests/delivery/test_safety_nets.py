@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from unittest.mock import MagicMock, call
@@ -130,6 +131,65 @@ def test_overdue_notifications_behind_a_backlog_on_their_queue_are_left_to_it(
     queued = requeue_created_notifications()
 
     assert (queued, _deliver_calls(send_task)) == (1, [("deliver_email", str(email.id), "send-email")])
+
+
+@pytest.fixture
+def waiting_bulk_sms_message(notify_api: Flask) -> Iterator[None]:
+    """One message waiting on the real broker's bulk-sms queue (a job's backlog), removed afterwards."""
+    celery = notify_api.extensions["celery"]
+    queue = celery.amqp.queues["bulk-sms"]
+    with celery.connection_for_write() as connection:
+        Producer(connection).publish(
+            {"waiting": True}, exchange=queue.exchange, routing_key="bulk-sms", declare=[queue]
+        )
+    yield
+    with celery.connection_for_write() as connection:
+        queue.bind(connection.default_channel).purge()
+
+
+def test_overdue_notifications_are_queued_again_on_their_own_lane(
+    notify_db_session: None, send_task: MagicMock
+) -> None:
+    long_ago = utc_now() - timedelta(minutes=30)
+    priority = create_notification(template=create_template(process_type="priority"), created_at=long_ago)
+    normal = create_notification(created_at=long_ago)
+    bulk = create_notification(created_at=long_ago, job_id=uuid.uuid4(), job_row_number=0)
+    bulk_email = create_notification(
+        template=create_template(template_type="email", process_type="priority"),
+        created_at=long_ago,
+        job_id=uuid.uuid4(),
+        job_row_number=0,
+    )
+
+    queued = requeue_created_notifications()
+
+    assert (queued, _deliver_calls(send_task)) == (
+        4,
+        sorted(
+            [
+                ("deliver_sms", str(priority.id), "priority-sms"),
+                ("deliver_sms", str(normal.id), "send-sms"),
+                ("deliver_sms", str(bulk.id), "bulk-sms"),
+                ("deliver_email", str(bulk_email.id), "bulk-email"),
+            ]
+        ),
+    )
+
+
+def test_a_bulk_backlog_holds_back_only_the_bulk_lanes_overdue_notifications(
+    notify_db_session: None, send_task: MagicMock, waiting_bulk_sms_message: None
+) -> None:
+    long_ago = utc_now() - timedelta(minutes=30)
+    priority = create_notification(template=create_template(process_type="priority"), created_at=long_ago)
+    normal = create_notification(created_at=long_ago)
+    create_notification(created_at=long_ago, job_id=uuid.uuid4(), job_row_number=0)
+
+    queued = requeue_created_notifications()
+
+    assert (queued, _deliver_calls(send_task)) == (
+        2,
+        sorted([("deliver_sms", str(priority.id), "priority-sms"), ("deliver_sms", str(normal.id), "send-sms")]),
+    )
 
 
 def test_every_batch_is_queued(notify_db_session: None, send_task: MagicMock, batch_of_two: None) -> None:

@@ -15,6 +15,7 @@ from flask import Flask
 from freezegun import freeze_time
 
 from app.clients.registry import ProviderClients
+from app.clients.statsd_client import StatsdClient
 from app.clock import utc_now
 from app.dao.notification_status_dao import dao_update_notification_status_by_id
 from app.dao.notifications_dao import dao_get_notification_by_id
@@ -27,6 +28,7 @@ from app.extensions import db
 from app.models import Notification
 from app.notification_status import NotificationStatus
 from app.receipts.sms_receipts import process_mmg_receipt
+from tests.clients.statsd_listener import STATSD_PREFIX, StatsdListener
 from tests.factories import create_notification, create_template
 
 S = NotificationStatus
@@ -389,3 +391,36 @@ def test_a_send_that_never_left_fails_over_at_once(
 
     assert (raised.value.retry_after_seconds, left_behind) == (0, (None, None))
     assert (status, _reload(notification_id).sent_by) == (S.SENDING, "firetext")
+
+
+@pytest.mark.parametrize(
+    ("process_type", "job_id", "lane"),
+    [("priority", None, "priority"), ("normal", None, "normal"), ("priority", uuid.uuid4(), "bulk")],
+    ids=["priority-template", "normal-template", "job-row"],
+)
+def test_a_handed_over_sms_times_created_to_sent_on_its_lane(
+    notify_db_session: None,
+    providers: responses.RequestsMock,
+    installed_statsd_client: StatsdClient,
+    statsd_listener: StatsdListener,
+    process_type: str,
+    job_id: uuid.UUID | None,
+    lane: str,
+) -> None:
+    _only("mmg")
+    notification = create_notification(
+        template=create_template(process_type=process_type),
+        created_at=utc_now() - timedelta(seconds=2),
+        job_id=job_id,
+        job_row_number=0 if job_id else None,
+    )
+
+    send_sms_to_provider(notification.id)
+
+    timings = {
+        name.removeprefix(f"{STATSD_PREFIX}."): float(value.split("|")[0])
+        for name, value in (datagram.split(":", 1) for datagram in statsd_listener.receive_all())
+        if ".created-to-sent" in name
+    }
+    assert list(timings) == [f"lanes.{lane}.sms.created-to-sent"]
+    assert 2000 <= timings[f"lanes.{lane}.sms.created-to-sent"] < 10_000

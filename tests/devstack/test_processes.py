@@ -12,21 +12,78 @@ def _option(command: list[str] | tuple[str, ...], name: str) -> str:
     return arguments[arguments.index(name) + 1]
 
 
-def test_workers_are_two_delivery_workers_off_the_callbacks_queue_and_one_callbacks_worker() -> None:
+def test_workers_are_one_kind_per_lane_and_one_callbacks_worker() -> None:
     specs = processes.workers(WorkerSettings())
 
     queues = {spec.name: _option(spec.command, "--queues").split(",") for spec in specs}
+    prefetch = {spec.name: spec.environment["CELERY_PREFETCH_MULTIPLIER"] for spec in specs}
+    threads = {spec.name: _option(spec.command, "--concurrency") for spec in specs}
     assert queues == {
-        "worker": [queue for queue in all_queues() if queue != QueueNames.CALLBACKS],
-        "worker-2": [queue for queue in all_queues() if queue != QueueNames.CALLBACKS],
+        "priority-worker": ["priority-sms", "priority-email"],
+        "worker": ["send-sms", "send-email", "research-mode", "receipts", "periodic"],
+        "worker-2": ["send-sms", "send-email", "research-mode", "receipts", "periodic"],
+        "bulk-worker": ["bulk-sms", "bulk-email", "retry", "jobs"],
+        "bulk-worker-2": ["bulk-sms", "bulk-email", "retry", "jobs"],
         "callback-worker": [QueueNames.CALLBACKS],
     }
-    assert {spec.environment["CELERY_PREFETCH_MULTIPLIER"] for spec in specs} == {"8"}
-    assert {_option(spec.command, "--hostname") for spec in specs} == {
-        "worker@%h",
-        "worker-2@%h",
-        "callback-worker@%h",
+    assert prefetch == {
+        "priority-worker": "1",
+        "worker": "2",
+        "worker-2": "2",
+        "bulk-worker": "8",
+        "bulk-worker-2": "8",
+        "callback-worker": "8",
     }
+    assert threads == {
+        "priority-worker": "4",
+        "worker": "16",
+        "worker-2": "16",
+        "bulk-worker": "16",
+        "bulk-worker-2": "16",
+        "callback-worker": "16",
+    }
+    assert {_option(spec.command, "--hostname") for spec in specs} == {f"{name}@%h" for name in queues}
+    # Bulk workers yield the cores to the API and the other lanes when all are busy.
+    assert {spec.name: spec.command[:3] for spec in specs if spec.command[0] == "nice"} == {
+        "bulk-worker": ["nice", "-n", "10"],
+        "bulk-worker-2": ["nice", "-n", "10"],
+    }
+
+
+def test_every_queue_has_exactly_one_kind_of_worker() -> None:
+    kinds = [processes.PRIORITY_QUEUES, processes.NORMAL_QUEUES, processes.BULK_QUEUES, (QueueNames.CALLBACKS,)]
+
+    consumed = [queue for kind in kinds for queue in kind]
+
+    assert sorted(consumed) == sorted(all_queues())
+
+
+def test_lane_workers_take_their_celery_variables() -> None:
+    settings = WorkerSettings.from_environ(
+        {
+            "CELERY_NORMAL_WORKERS": "2",
+            "CELERY_NORMAL_CONCURRENCY": "6",
+            "CELERY_NORMAL_PREFETCH_MULTIPLIER": "3",
+            "CELERY_PRIORITY_CONCURRENCY": "2",
+            "CELERY_PRIORITY_PREFETCH_MULTIPLIER": "2",
+            "CELERY_WORKERS": "1",
+            "CELERY_BULK_NICENESS": "0",
+        }
+    )
+
+    specs = processes.workers(settings)
+
+    assert [
+        (spec.name, _option(spec.command, "--concurrency"), spec.environment["CELERY_PREFETCH_MULTIPLIER"])
+        for spec in specs
+    ] == [
+        ("priority-worker", "2", "2"),
+        ("worker", "6", "3"),
+        ("worker-2", "6", "3"),
+        ("bulk-worker", "16", "8"),
+        ("callback-worker", "16", "8"),
+    ]
+    assert [spec.command[0] for spec in specs] == [processes.CELERY[0]] * 5
 
 
 def test_worker_settings_take_each_celery_variable_over_its_default() -> None:
@@ -46,7 +103,7 @@ def test_worker_settings_take_each_celery_variable_over_its_default() -> None:
     assert [spec.name for spec in specs] == ["worker", "worker-2", "worker-3", "callback-worker"]
     assert {(_option(spec.command, "--pool"), spec.environment["CELERY_PREFETCH_MULTIPLIER"]) for spec in specs} == {
         ("prefork", "1")
-    }
+    }  # the queues given replace the lanes
     assert [_option(spec.command, "--concurrency") for spec in specs] == ["4", "4", "4", "2"]
     assert _option(specs[0].command, "--queues") == "send-sms,retry"
 

@@ -177,6 +177,8 @@ EXPECTED_EVERY_RUN = {
     ("tasks.deliver_email", "c"),
     ("tasks.deliver_email", "ms"),
     ("tasks.deliver_email.queue-time", "ms"),
+    ("queues.send-sms.queue-time", "ms"),
+    ("queues.send-email.queue-time", "ms"),
     # Receipts: applied in the request (a receipt is queued for a task only when it cannot be applied yet)
     ("POST.receipts_ses.receive_ses_sns_message.200", "c"),
     ("POST.receipts_ses.receive_ses_sns_message.200", "ms"),
@@ -188,6 +190,8 @@ EXPECTED_EVERY_RUN = {
     # Providers: created -> handed over, and SES's own call
     ("sms.total-time", "ms"),
     ("email.total-time", "ms"),
+    ("lanes.normal.sms.created-to-sent", "ms"),
+    ("lanes.normal.email.created-to-sent", "ms"),
     ("clients.ses.success", "c"),
     ("clients.ses.request-time", "ms"),
     ("callback.ses.delivered", "c"),

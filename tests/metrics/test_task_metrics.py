@@ -93,3 +93,22 @@ def test_nothing_is_sent_while_statsd_is_disabled(memory_celery: Celery, statsd_
     record_queue_time(task=starting_task(headers))
 
     assert statsd_listener.receive_all(quiet_seconds=0.3) == []
+
+
+def test_a_starting_task_also_times_the_wait_on_the_queue_it_was_delivered_from(
+    memory_celery: Celery, installed_statsd_client: StatsdClient, statsd_listener: StatsdListener
+):
+    headers = published_headers(memory_celery)
+    headers[ENQUEUED_AT_HEADER] -= 1.5
+    task = SimpleNamespace(
+        name=headers["task"], request=Context(headers, delivery_info={"routing_key": "priority-sms"})
+    )
+
+    record_queue_time(task=task)
+
+    by_name = {
+        datagram.split(":")[0].removeprefix(f"{STATSD_PREFIX}."): float(datagram.split(":")[1].split("|")[0])
+        for datagram in statsd_listener.receive_all()
+    }
+    assert sorted(by_name) == ["queues.priority-sms.queue-time", "tasks.deliver_sms.queue-time"]
+    assert 1500 <= by_name["queues.priority-sms.queue-time"] < 2500

@@ -101,6 +101,22 @@ def test_delivery_is_queued_by_type_and_test_keys_go_to_research_mode(
     assert queued_tasks(queue) == [(task, [str(prepared.id)])]
 
 
+@pytest.mark.parametrize(
+    ("template_type", "key_type", "queue"),
+    [("sms", "normal", "priority-sms"), ("email", "team", "priority-email"), ("sms", "test", "research-mode")],
+    ids=["sms-live", "email-team", "sms-test-key"],
+)
+def test_a_send_from_a_priority_template_is_queued_on_the_priority_lane(
+    make_prepared: MakePrepared, template_type: str, key_type: str, queue: str
+) -> None:
+    prepared = make_prepared(template_type=template_type, key_type=key_type)
+    prepared = replace(prepared, template=replace(prepared.template, process_type="priority"))
+
+    persist_and_enqueue_notification(prepared)
+
+    assert queued_tasks(queue) == [(f"deliver_{template_type}", [str(prepared.id)])]
+
+
 def test_a_notification_is_stored_before_its_task_is_queued(
     make_prepared: MakePrepared, notify_api: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -27,6 +27,7 @@ SMS_TEMPLATE = SendableTemplate(
     content="Hello ((name)), ((code))",
     subject=None,
     archived=False,
+    process_type="normal",
 )
 EMAIL_TEMPLATE = replace(SMS_TEMPLATE, template_type="email", subject="About ((topic))", content="Dear ((name))")
 

@@ -96,8 +96,9 @@ def test_deliver_tasks_travel_over_rabbitmq(
     notification_ids = [str(create_notification(template=template).id) for _ in range(3)]
     worker = start_worker(CELERY_BROKER_URL=rabbitmq_publisher.conf.broker_url)
 
-    for notification_id in notification_ids:
-        rabbitmq_publisher.send_task("deliver_sms", args=[notification_id], queue="send-sms")
+    # One on each lane's queue: priority, normal and bulk.
+    for notification_id, queue in zip(notification_ids, ("priority-sms", "send-sms", "bulk-sms"), strict=True):
+        rabbitmq_publisher.send_task("deliver_sms", args=[notification_id], queue=queue)
     wait_until(
         lambda: sorted(provider_stub.accepted_references()) == sorted(notification_ids),
         describe=lambda: worker.log()[-3000:],

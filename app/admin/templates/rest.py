@@ -22,7 +22,7 @@ from app.dao.templates_dao import (
 )
 from app.envelopes import Envelope, HeraldBlueprint
 from app.errors import InvalidRequest
-from app.models import Template, TemplateHistory, TemplateType
+from app.models import Template, TemplateHistory, TemplateProcessType, TemplateType
 from app.templating.render_bounds import template_content_problem
 
 admin_templates = HeraldBlueprint(
@@ -31,6 +31,7 @@ admin_templates = HeraldBlueprint(
 admin_templates.before_request(requires_admin_auth)
 
 SENDABLE_TYPES = [TemplateType.SMS.value, TemplateType.EMAIL.value]
+PROCESS_TYPES = [process_type.value for process_type in TemplateProcessType]
 
 
 class CreateTemplateSchema(Schema):
@@ -39,6 +40,8 @@ class CreateTemplateSchema(Schema):
     content = fields.String(required=True, validate=validate.Length(min=1))
     subject = fields.String(allow_none=True)
     created_by = fields.String(allow_none=True)
+    # Which lane its API sends take (a job's rows are always bulk); see app/delivery/lanes.py.
+    process_type = fields.String(validate=validate.OneOf(PROCESS_TYPES))
 
     @validates_schema
     def check_subject(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -54,6 +57,7 @@ class UpdateTemplateSchema(Schema):
     subject = fields.String(allow_none=True)
     archived = fields.Boolean()
     hidden = fields.Boolean()
+    process_type = fields.String(validate=validate.OneOf(PROCESS_TYPES))
     updated_by = fields.String(allow_none=True)
 
 
@@ -67,6 +71,7 @@ def serialise_template(template: Template | TemplateHistory) -> dict[str, Any]:
         "subject": template.subject,
         "version": template.version,
         "archived": template.archived,
+        "process_type": template.process_type,
         "created_by": template.created_by,
         "created_at": template.created_at.isoformat(),
         "updated_at": template.updated_at.isoformat() if template.updated_at else None,

@@ -111,6 +111,18 @@ def test_an_sms_is_queued_for_delivery_on_the_real_broker(client: FlaskClient, s
     assert queued_tasks("send-sms") == [("deliver_sms", [response.get_json()["id"]])]
 
 
+def test_a_send_from_a_priority_template_is_queued_on_the_priority_lane(client: FlaskClient, sender: Sender) -> None:
+    dao_update_template(sender.sms_template, process_type="priority")
+    dao_update_template(sender.email_template, process_type="priority")
+
+    sms = post_send(client, sender.api_key, "sms", sms_body(sender))
+    email = post_send(client, sender.api_key, "email", email_body(sender))
+
+    assert queued_tasks("priority-sms") == [("deliver_sms", [sms.get_json()["id"]])]
+    assert queued_tasks("priority-email") == [("deliver_email", [email.get_json()["id"]])]
+    assert (queued_tasks("send-sms"), queued_tasks("send-email")) == ([], [])
+
+
 def test_an_sms_sent_with_a_test_key_is_queued_for_research_mode(client: FlaskClient, sender: Sender) -> None:
     test_key = sender.with_key("test").api_key
 
