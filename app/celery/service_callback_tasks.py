@@ -12,6 +12,7 @@ from app.callbacks.delivery_status import send_delivery_status
 from app.callbacks.inbound_sms import send_inbound_sms
 from app.callbacks.sender import CallbackRejectedError, CallbackRetryableError
 from app.celery.queues import QueueNames, TaskNames
+from app.recent_event_counts import EventKind, count_recent_event
 from app.statsd_decorators import statsd
 
 logger = logging.getLogger(__name__)
@@ -35,9 +36,11 @@ def _send_or_retry(task: Task, send: Callable[[], int | None], row_id: str, *, i
             error,
             extra=fields,
         )
+        count_recent_event(EventKind.CALLBACK_FAILURE, "refused")
         return
     except CallbackRetryableError as error:
         if task.request.retries >= CALLBACK_MAX_RETRIES:
+            count_recent_event(EventKind.CALLBACK_FAILURE, "given-up")
             logger.error(
                 "%s for %s failed (%s) after %s retries; giving up",
                 task_name,
@@ -48,6 +51,7 @@ def _send_or_retry(task: Task, send: Callable[[], int | None], row_id: str, *, i
             )
             return
         logger.info("%s for %s failed (%s); will retry", task_name, row_id, error, extra=fields)
+        count_recent_event(EventKind.CALLBACK_FAILURE, "retrying")
         raise task.retry(countdown=CALLBACK_RETRY_DELAY_SECONDS, queue=QueueNames.CALLBACKS) from error
     if status_code is not None:
         logger.info("%s for %s answered %s", task_name, row_id, status_code, extra=fields)
