@@ -68,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
     from app.admin.templates.rest import admin_templates
     from app.delivery.rest import admin_deliver
     from app.inbound_sms.rest import receipts_inbound_sms
+    from app.ops.rest import ops_console, ops_sign_in
     from app.receipts.ses_rest import receipts_ses
     from app.receipts.sms_rest import receipts_sms
     from app.status.rest import status_blueprint
@@ -96,6 +97,8 @@ def register_blueprints(app: Flask) -> None:
         v2_templates,
         v2_inbound_sms,
         v2_openapi,
+        ops_sign_in,
+        ops_console,
     ):
         app.register_blueprint(blueprint)
 

@@ -1,0 +1,68 @@
+"""Operator console sign-ins: one-time links and the sessions they open, each token kept only as its hash."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import insert, select, update
+
+from app.dao.rows_changed import rows_changed
+from app.extensions import db
+from app.models import OpsSignIn
+
+
+def dao_create_ops_sign_in(*, link_token_hash: str, link_expires_at: datetime, created_by: str | None) -> None:
+    """Store a new sign-in link. Commits."""
+    db.session.execute(
+        insert(OpsSignIn).values(
+            link_token_hash=link_token_hash, link_expires_at=link_expires_at, created_by=created_by
+        )
+    )
+    db.session.commit()
+
+
+def dao_update_ops_sign_in_to_open_session(
+    *, link_token_hash: str, now: datetime, session_token_hash: str, session_expires_at: datetime
+) -> bool:
+    """Use the link (once, before it expires) to open a session. False when no unused, unexpired link has that hash.
+
+    The guard is in the UPDATE itself, so two requests racing with one link open at most one session. Commits.
+    """
+    result = db.session.execute(
+        update(OpsSignIn)
+        .where(
+            OpsSignIn.link_token_hash == link_token_hash,
+            OpsSignIn.link_used_at.is_(None),
+            OpsSignIn.link_expires_at > now,
+        )
+        .values(link_used_at=now, session_token_hash=session_token_hash, session_expires_at=session_expires_at)
+    )
+    db.session.commit()
+    return rows_changed(result) == 1
+
+
+def dao_get_ops_sign_in_by_link_token_hash(link_token_hash: str) -> OpsSignIn | None:
+    return db.session.execute(
+        select(OpsSignIn).where(OpsSignIn.link_token_hash == link_token_hash)
+    ).scalar_one_or_none()
+
+
+def dao_get_open_ops_session_by_token_hash(session_token_hash: str, *, now: datetime) -> OpsSignIn | None:
+    """The sign-in whose session has that hash and is neither expired nor signed out, else None."""
+    return db.session.execute(
+        select(OpsSignIn).where(
+            OpsSignIn.session_token_hash == session_token_hash,
+            OpsSignIn.session_expires_at > now,
+            OpsSignIn.signed_out_at.is_(None),
+        )
+    ).scalar_one_or_none()
+
+
+def dao_update_ops_session_signed_out(session_token_hash: str, *, now: datetime) -> None:
+    """End the session now (nothing changes if it already ended). Commits."""
+    db.session.execute(
+        update(OpsSignIn)
+        .where(OpsSignIn.session_token_hash == session_token_hash, OpsSignIn.signed_out_at.is_(None))
+        .values(signed_out_at=now)
+    )
+    db.session.commit()
