@@ -3,82 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
 from unittest.mock import patch
 
-import pytest
 from flask import current_app
 from flask.testing import FlaskClient
-from sqlalchemy import text
 
 from app.caches import clear_app_caches
-from app.clock import utc_now
-from app.dao.jobs_dao import dao_create_job
 from app.dao.pending_callbacks_dao import dao_record_pending_callback
 from app.dao.provider_details_dao import dao_get_provider_details_by_identifier, dao_update_provider_details
-from app.extensions import db
-from app.models import Job, NotificationHistory, Template
 from app.recent_event_counts import EventKind, count_recent_event
-from tests.factories import create_notification, create_service, create_template
+from tests.factories import create_notification, create_template
 from tests.ops.html_tables import page_tables, row_starting
-
-
-def _priority(template: Template) -> Template:
-    db.session.execute(
-        text("UPDATE templates_history SET process_type = 'priority' WHERE id = :id"), {"id": template.id}
-    )
-    db.session.commit()
-    return template
-
-
-def _delivered(template: Template, *, created_at: datetime, seconds_to_send: float, sent_by: str = "mmg") -> None:
-    create_notification(
-        template=template,
-        status="delivered",
-        created_at=created_at,
-        sent_at=created_at + timedelta(seconds=seconds_to_send),
-        sent_by=sent_by,
-    )
-
-
-@pytest.fixture
-def traffic(notify_db_session: None) -> None:
-    """In the last hour: SMS normal 3 delivered (1, 2 and 3 s to send), 1 technical failure, 1 waiting; SMS priority
-    1 delivered by Firetext; email bulk 1 permanent failure; a test-key SMS. Two hours ago: 1 SMS delivered, and one
-    already moved to the history table."""
-    service = create_service()
-    sms = create_template(service=service)
-    priority_sms = _priority(create_template(service=service))
-    email = create_template(service=service, template_type="email")
-    now = utc_now()
-    for seconds in (1, 2, 3):
-        _delivered(sms, created_at=now - timedelta(minutes=10), seconds_to_send=seconds)
-    create_notification(template=sms, status="technical-failure", created_at=now - timedelta(minutes=5))
-    create_notification(template=sms, status="created", created_at=now - timedelta(minutes=1))
-    _delivered(priority_sms, created_at=now - timedelta(minutes=2), seconds_to_send=0.5, sent_by="firetext")
-    job = dao_create_job(
-        Job(
-            original_file_name="march.csv",
-            service_id=service.id,
-            template_id=email.id,
-            template_version=email.version,
-            notification_count=40,
-            job_status="in progress",
-            _contents="",
-            processing_started=now - timedelta(minutes=3),
-        )
-    )
-    create_notification(
-        template=email, status="permanent-failure", created_at=now - timedelta(minutes=3), job_id=job.id,
-        job_row_number=0, sent_at=now - timedelta(minutes=3) + timedelta(seconds=4), sent_by="ses",
-    )  # fmt: skip
-    create_notification(template=sms, status="delivered", key_type="test", created_at=now - timedelta(minutes=4))
-    _delivered(sms, created_at=now - timedelta(hours=2), seconds_to_send=60)
-    old = create_notification(template=sms, status="delivered", created_at=now - timedelta(hours=3))
-    kept = {column.key for column in NotificationHistory.__table__.columns} - {"notification_status"}
-    db.session.add(NotificationHistory(**{column: getattr(old, column) for column in kept}, status="delivered"))
-    db.session.execute(text("DELETE FROM notifications WHERE id = :id"), {"id": old.id})
-    db.session.commit()
 
 
 def _console_tables(client: FlaskClient) -> dict[str, list[list[str]]]:
