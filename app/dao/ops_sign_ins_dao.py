@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from app.dao.rows_changed import rows_changed
 from app.extensions import db
@@ -41,21 +41,30 @@ def dao_update_ops_sign_in_to_open_session(
     return rows_changed(result) == 1
 
 
-def dao_get_ops_sign_in_by_link_token_hash(link_token_hash: str) -> OpsSignIn | None:
+def dao_count_usable_ops_sign_in_links(link_token_hash: str, *, now: datetime) -> int:
+    """1 when a link with that hash exists, unused and unexpired; else 0."""
     return db.session.execute(
-        select(OpsSignIn).where(OpsSignIn.link_token_hash == link_token_hash)
-    ).scalar_one_or_none()
+        select(func.count())
+        .select_from(OpsSignIn)
+        .where(
+            OpsSignIn.link_token_hash == link_token_hash,
+            OpsSignIn.link_used_at.is_(None),
+            OpsSignIn.link_expires_at > now,
+        )
+    ).scalar_one()
 
 
-def dao_get_open_ops_session_by_token_hash(session_token_hash: str, *, now: datetime) -> OpsSignIn | None:
-    """The sign-in whose session has that hash and is neither expired nor signed out, else None."""
+def dao_count_open_ops_sessions(session_token_hash: str, *, now: datetime) -> int:
+    """1 when the session with that hash is neither expired nor signed out; else 0."""
     return db.session.execute(
-        select(OpsSignIn).where(
+        select(func.count())
+        .select_from(OpsSignIn)
+        .where(
             OpsSignIn.session_token_hash == session_token_hash,
             OpsSignIn.session_expires_at > now,
             OpsSignIn.signed_out_at.is_(None),
         )
-    ).scalar_one_or_none()
+    ).scalar_one()
 
 
 def dao_update_ops_session_signed_out(session_token_hash: str, *, now: datetime) -> None:

@@ -13,9 +13,9 @@ from datetime import timedelta
 
 from app.clock import utc_now
 from app.dao.ops_sign_ins_dao import (
+    dao_count_open_ops_sessions,
+    dao_count_usable_ops_sign_in_links,
     dao_create_ops_sign_in,
-    dao_get_open_ops_session_by_token_hash,
-    dao_get_ops_sign_in_by_link_token_hash,
     dao_update_ops_session_signed_out,
     dao_update_ops_sign_in_to_open_session,
 )
@@ -56,8 +56,7 @@ def is_sign_in_link_usable(link_token: str) -> bool:
     """Whether the link exists, is unused and unexpired (looking changes nothing: link previews do not use it)."""
     if not is_token_shaped(link_token):
         return False
-    sign_in = dao_get_ops_sign_in_by_link_token_hash(_digest(link_token))
-    return sign_in is not None and sign_in.link_used_at is None and sign_in.link_expires_at > utc_now()
+    return dao_count_usable_ops_sign_in_links(_digest(link_token), now=utc_now()) == 1
 
 
 def open_session(link_token: str, *, session_seconds: int) -> str:
@@ -81,7 +80,7 @@ def is_session_open(session_token: str) -> bool:
     """Whether the session exists and has neither expired nor been signed out."""
     if not is_token_shaped(session_token):
         return False
-    return dao_get_open_ops_session_by_token_hash(_digest(session_token), now=utc_now()) is not None
+    return dao_count_open_ops_sessions(_digest(session_token), now=utc_now()) == 1
 
 
 def end_session(session_token: str) -> None:
