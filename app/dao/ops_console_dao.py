@@ -17,6 +17,7 @@ from sqlalchemy import func, select, text
 
 from app.extensions import db
 from app.models import Job, JobStatus, Notification, PendingCallback, Service
+from app.statsd_decorators import statsd
 
 _RECENT_NOTIFICATIONS = """
     SELECT n.notification_type, n.created_at, n.sent_at, n.sent_by, n.notification_status AS status,
@@ -96,6 +97,7 @@ class JobInProgress:
     created_at: datetime
 
 
+@statsd(namespace="dao")
 def dao_list_traffic_totals(since: datetime) -> list[TrafficTotals]:
     """Notifications created since ``since`` (test keys left out), counted per channel and lane."""
     rows = db.session.execute(_TRAFFIC_TOTALS, {"since": since}).mappings().all()
@@ -122,6 +124,7 @@ def _percentiles(values: Sequence[float] | None) -> tuple[float, float, float] |
     return p50, p95, p99
 
 
+@statsd(namespace="dao")
 def dao_list_notification_counts_per_minute(since: datetime) -> list[MinuteCount]:
     """Notifications created since ``since`` (test keys left out), counted per minute of creation, channel and the
     provider that took them (None: not taken yet, or never)."""
@@ -147,6 +150,7 @@ def dao_count_pending_callbacks() -> tuple[int, datetime | None]:
     return int(count), oldest
 
 
+@statsd(namespace="dao")
 def dao_list_jobs_in_progress(limit: int) -> list[JobInProgress]:
     """Jobs being processed or waiting to be (oldest first, at most ``limit``), with how many of their
     notifications exist so far (counted on the job's index)."""
