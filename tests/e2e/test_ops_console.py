@@ -20,8 +20,8 @@ from app.ops.sign_in import create_sign_in_link
 from tests.e2e.live_service import LiveService
 from tests.e2e.stack import HeraldStack, herald_on_its_own_broker
 from tests.e2e.test_whole_stack import mmg_outage_answers, send_sms, wait_for_final_status
+from tests.ops.browser import CHROMIUM, CHROMIUM_ARGS, screenshot_path
 from tests.ops.html_tables import page_tables, row_starting
-from tests.ops.test_ops_browser import CHROMIUM, CHROMIUM_ARGS, screenshot_path
 
 pytestmark = pytest.mark.e2e
 

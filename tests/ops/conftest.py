@@ -1,4 +1,4 @@
-"""Helpers for the operator console's tests: a signed-in test client."""
+"""Helpers for the operator console's tests: sign-in links, a signed-in test client, an hour and a day of traffic."""
 
 from __future__ import annotations
 

@@ -6,44 +6,36 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from flask import Flask
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from app.dao.provider_details_dao import dao_get_provider_details_by_identifier, dao_update_provider_details
 from app.ops.sign_in import create_sign_in_link
 from app.recent_event_counts import EventKind, count_recent_event
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / ".data" / "test-artifacts" / "ops"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.ops.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, screenshot_path
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")
 
 
+class _UnloggedRequestHandler(WSGIRequestHandler):
+    """werkzeug logs each request line, and a sign-in link's path is its token: Herald's own request log names only
+    the URL rule."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        return
+
+
 @pytest.fixture
-def console_url(notify_api: Flask, notify_db_session: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def console_url(notify_api: Flask, notify_db_session: None) -> Iterator[str]:
     """Herald's app served over HTTP by werkzeug in a thread, on the test database."""
-    server = make_server("127.0.0.1", 0, notify_api, threaded=True)
+    server = make_server("127.0.0.1", 0, notify_api, threaded=True, request_handler=_UnloggedRequestHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
-
-
-def screenshot_path(name: str) -> Path:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    return ARTIFACTS / f"{name}.png"
 
 
 def test_an_operator_signs_in_reads_the_console_and_signs_out_without_javascript(
