@@ -40,16 +40,23 @@ def upgrade() -> None:
         sa.UniqueConstraint("link_token_hash", name="uq_ops_sign_ins_link_token_hash"),
         sa.UniqueConstraint("session_token_hash", name="uq_ops_sign_ins_session_token_hash"),
     )
-    op.create_index("ix_notifications_created_at", "notifications", ["created_at"])
-    op.create_index(
-        "ix_jobs_unfinished_created_at",
-        "jobs",
-        ["created_at"],
-        postgresql_where=sa.text("job_status IN ('pending', 'in progress')"),
-    )
-    op.create_index(
-        "ix_notification_history_created_at_brin", "notification_history", ["created_at"], postgresql_using="brin"
-    )
+    # Concurrently: a plain CREATE INDEX would hold up every insert into notifications while it scans the table.
+    with op.get_context().autocommit_block():
+        op.create_index("ix_notifications_created_at", "notifications", ["created_at"], postgresql_concurrently=True)
+        op.create_index(
+            "ix_jobs_unfinished_created_at",
+            "jobs",
+            ["created_at"],
+            postgresql_where=sa.text("job_status IN ('pending', 'in progress')"),
+            postgresql_concurrently=True,
+        )
+        op.create_index(
+            "ix_notification_history_created_at_brin",
+            "notification_history",
+            ["created_at"],
+            postgresql_using="brin",
+            postgresql_concurrently=True,
+        )
 
 
 def downgrade() -> None:
