@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, insert, select, update
 
-from app.dao.rows_changed import rows_changed
 from app.extensions import db
 from app.models import OpsSignIn
+
+
+@dataclass(frozen=True)
+class OpenedSession:
+    sign_in_id: uuid.UUID
+    created_by: str | None
 
 
 def dao_create_ops_sign_in(*, link_token_hash: str, link_expires_at: datetime, created_by: str | None) -> None:
@@ -23,12 +30,12 @@ def dao_create_ops_sign_in(*, link_token_hash: str, link_expires_at: datetime, c
 
 def dao_update_ops_sign_in_to_open_session(
     *, link_token_hash: str, now: datetime, session_token_hash: str, session_expires_at: datetime
-) -> bool:
-    """Use the link (once, before it expires) to open a session. False when no unused, unexpired link has that hash.
+) -> OpenedSession | None:
+    """Use the link (once, before it expires) to open a session; None when no unused, unexpired link has that hash.
 
     The guard is in the UPDATE itself, so two requests racing with one link open at most one session. Commits.
     """
-    result = db.session.execute(
+    row = db.session.execute(
         update(OpsSignIn)
         .where(
             OpsSignIn.link_token_hash == link_token_hash,
@@ -36,9 +43,10 @@ def dao_update_ops_sign_in_to_open_session(
             OpsSignIn.link_expires_at > now,
         )
         .values(link_used_at=now, session_token_hash=session_token_hash, session_expires_at=session_expires_at)
-    )
+        .returning(OpsSignIn.id, OpsSignIn.created_by)
+    ).one_or_none()
     db.session.commit()
-    return rows_changed(result) == 1
+    return None if row is None else OpenedSession(sign_in_id=row.id, created_by=row.created_by)
 
 
 def dao_count_usable_ops_sign_in_links(link_token_hash: str, *, now: datetime) -> int:

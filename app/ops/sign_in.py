@@ -7,6 +7,7 @@ looking a token up by its digest compares nothing an attacker controls byte by b
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import secrets
 from datetime import timedelta
@@ -19,6 +20,8 @@ from app.dao.ops_sign_ins_dao import (
     dao_update_ops_session_signed_out,
     dao_update_ops_sign_in_to_open_session,
 )
+
+logger = logging.getLogger(__name__)
 
 SIGN_IN_PATH = "/ops/sign-in/"
 # secrets.token_urlsafe(32): 43 characters of the URL-safe base64 alphabet. Anything else is refused unhashed.
@@ -62,17 +65,25 @@ def is_sign_in_link_usable(link_token: str) -> bool:
 def open_session(link_token: str, *, session_seconds: int) -> str:
     """Use the link, once, and return the new session's token. Raises SignInLinkRefusedError."""
     if not is_token_shaped(link_token):
+        logger.warning("An operator console sign-in link was refused: not a token")
         raise SignInLinkRefusedError
     session_token = _new_token()
     now = utc_now()
-    is_opened = dao_update_ops_sign_in_to_open_session(
+    opened = dao_update_ops_sign_in_to_open_session(
         link_token_hash=_digest(link_token),
         now=now,
         session_token_hash=_digest(session_token),
         session_expires_at=now + timedelta(seconds=session_seconds),
     )
-    if not is_opened:
+    if opened is None:
+        logger.warning("An operator console sign-in link was refused: unknown, used or expired")
         raise SignInLinkRefusedError
+    logger.info(
+        "Operator console session %s opened (link made for %s)",
+        opened.sign_in_id,
+        opened.created_by or "no one named",
+        extra={"ops_sign_in_id": opened.sign_in_id},
+    )
     return session_token
 
 

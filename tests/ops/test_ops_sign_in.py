@@ -207,3 +207,19 @@ def test_the_cli_prints_a_link_that_signs_in_once(notify_api: Flask, notify_db_s
     token = link.rsplit("/", 1)[1]
     assert client.post("/ops/sign-in", data={"link_token": token}).status_code == 303
     assert client.get("/ops").status_code == 200
+
+
+def test_signing_in_is_logged_without_the_link_or_the_session_token(
+    client: FlaskClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    token = new_link_token()
+
+    with caplog.at_level("INFO"):
+        response = client.post("/ops/sign-in", data={"link_token": token})
+        client.post("/ops/sign-in", data={"link_token": token})
+
+    cookie_value = response.headers["Set-Cookie"].split(";")[0].split("=", 1)[1]
+    messages = [record.getMessage() for record in caplog.records if record.name == "app.ops.sign_in"]
+    assert messages[0].startswith("Operator console session ")
+    assert messages[1:] == ["An operator console sign-in link was refused: unknown, used or expired"]
+    assert not [message for message in messages if token in message or cookie_value in message]
