@@ -20,6 +20,7 @@ DEVELOPMENT_DEFAULTS = {
     "INBOUND_SMS_BASIC_AUTH_USERNAME": "herald",
     "INBOUND_SMS_BASIC_AUTH_PASSWORD": "dev-inbound-password",
     "RECIPIENT_SEARCH_KEY": "dev-recipient-search-key-change-me",
+    "OPS_SECRET_KEY": "dev-ops-secret-key-change-me-in-production",
 }
 # Settings a deployed Herald must be given (besides those above, which must differ from their development values).
 REQUIRED_OUTSIDE_DEVELOPMENT = (
@@ -260,6 +261,15 @@ def _base_settings() -> dict[str, Any]:
     # Networks a callback may reach although they are not public (and over http): local receivers in development
     # and tests only. Empty: callbacks go over https to public internet addresses only.
     s["CALLBACK_LOCAL_NETWORKS"] = _env_networks("CALLBACK_LOCAL_NETWORKS")
+
+    # Operator console (/ops): signs its session cookie and CSRF tokens; a key of its own, so rotating it signs every
+    # operator out without touching anything else.
+    s["OPS_SECRET_KEY"] = _env("OPS_SECRET_KEY", _DEV["OPS_SECRET_KEY"])
+    # How long a printed sign-in link can be used (once), and how long the session it opens lasts.
+    s["OPS_SIGN_IN_LINK_SECONDS"] = _env_int_between("OPS_SIGN_IN_LINK_SECONDS", 300, 30, 3600)
+    s["OPS_SESSION_SECONDS"] = _env_int_between("OPS_SESSION_SECONDS", 8 * 3600, 300, 7 * 24 * 3600)
+    # How often an open console page reloads itself; its figures are cached as long, however many consoles are open.
+    s["OPS_REFRESH_SECONDS"] = _env_int_between("OPS_REFRESH_SECONDS", 5, 2, 300)
 
     # Metrics
     s["STATSD_ENABLED"] = _env_bool("STATSD_ENABLED", False)

@@ -71,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     from app.delivery.rest import admin_deliver
     from app.documents.rest import documents_blueprint
     from app.inbound_sms.rest import receipts_inbound_sms
+    from app.ops.rest import ops_console, ops_sign_in
     from app.receipts.ses_rest import receipts_ses
     from app.receipts.sms_rest import receipts_sms
     from app.status.rest import status_blueprint
@@ -102,6 +103,8 @@ def register_blueprints(app: Flask) -> None:
         v2_inbound_sms,
         v2_openapi,
         documents_blueprint,
+        ops_sign_in,
+        ops_console,
     ):
         app.register_blueprint(blueprint)
 

@@ -25,6 +25,7 @@ from app.dao.services_dao import (
 from app.dao.templates_dao import dao_create_template
 from app.extensions import db
 from app.models import ApiKey, KeyType, Service, Template
+from app.ops.sign_in import create_sign_in_link
 
 DEMO_SERVICE_NAME = "Herald demo"
 DEMO_PERMISSIONS = ("sms", "email", "international_sms", "inbound_sms")
@@ -144,6 +145,25 @@ def seed_demo_command(output: Path) -> None:
     click.echo(f"Demo service ready; credentials written to {output}")
 
 
+@click.group("ops")
+def ops_commands() -> None:
+    """The operator console at /ops."""
+
+
+@ops_commands.command("sign-in-link")
+@click.option("--base-url", help="Where operators reach Herald (default: API_HOST_NAME).")
+@click.option("--operator", help="Who the link is for, kept with the sign-in.")
+def ops_sign_in_link_command(base_url: str | None, operator: str | None) -> None:
+    """Print a one-time link that signs a browser in to the operator console (valid OPS_SIGN_IN_LINK_SECONDS)."""
+    config = current_app.config
+    link = create_sign_in_link(
+        base_url=base_url or config["API_HOST_NAME"],
+        valid_seconds=config["OPS_SIGN_IN_LINK_SECONDS"],
+        created_by=operator,
+    )
+    click.echo(link)
+
+
 def register_cli_commands(app: Flask) -> None:
     for command in (
         create_service_command,
@@ -151,5 +171,6 @@ def register_cli_commands(app: Flask) -> None:
         create_template_command,
         seed_demo_command,
         *BILLING_COMMANDS,
+        ops_commands,
     ):
         app.cli.add_command(command)

@@ -412,6 +412,11 @@ class Job(Model):
         CheckConstraint(f"job_status IN ({_values(JobStatus)})", name="ck_job_status"),
         Index("ix_jobs_service_id_created_at", "service_id", "created_at"),
         Index("ix_jobs_scheduled", "scheduled_for", postgresql_where=text("job_status = 'scheduled'")),
+        Index(
+            "ix_jobs_unfinished_created_at",
+            "created_at",
+            postgresql_where=text("job_status IN ('pending', 'in progress')"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = _uuid_pk()
@@ -490,6 +495,7 @@ class Notification(_NotificationColumns, Model):
         ),
         Index("ix_notifications_job_id_status", "job_id", "notification_status"),
         Index("ix_notifications_status_created_at", "notification_status", "created_at"),
+        Index("ix_notifications_created_at", "created_at"),
         Index(
             "ix_notifications_unrecorded_sending_claims",
             "sending_claimed_at",
@@ -547,6 +553,7 @@ class NotificationHistory(_NotificationColumns, Model):
             "created_at",
             postgresql_where=text("recipient_hash IS NOT NULL"),
         ),
+        Index("ix_notification_history_created_at_brin", "created_at", postgresql_using="brin"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
@@ -789,4 +796,26 @@ class Document(Model):
     size_bytes: Mapped[int] = mapped_column(Integer, nullable=False)
     recipient_proof: Mapped[bytes | None] = mapped_column(LargeBinary)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class OpsSignIn(Model):
+    """One operator's sign-in to the console: a one-time link, then the session it opened (see migration 0014).
+
+    Both tokens are stored only as SHA-256 hex digests.
+    """
+
+    __tablename__ = "ops_sign_ins"
+    __table_args__ = (
+        UniqueConstraint("link_token_hash", name="uq_ops_sign_ins_link_token_hash"),
+        UniqueConstraint("session_token_hash", name="uq_ops_sign_ins_session_token_hash"),
+    )
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    link_token_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    link_expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    link_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    session_token_hash: Mapped[str | None] = mapped_column(String(64))
+    session_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    signed_out_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = _created_at()

@@ -21,6 +21,7 @@ DEPLOYED = {
     "INBOUND_SMS_BASIC_AUTH_PASSWORD": "real-inbound-password",
     "SNS_TOPIC_ARNS": "arn:aws:sns:eu-west-2:123456789012:ses_notifications",
     "RECIPIENT_SEARCH_KEY": "a-real-recipient-search-key-0123456789",
+    "OPS_SECRET_KEY": "a-real-ops-secret-0123456789abcdef",
 }
 DEPLOYED_ENVIRONMENTS = ["production", "staging", "preview", "Production", "prod", " development"]
 

@@ -13,6 +13,7 @@ from app.callbacks.inbound_sms import send_inbound_sms
 from app.callbacks.sender import CallbackRejectedError, CallbackRetryableError
 from app.celery.queues import QueueNames, TaskNames
 from app.clients.statsd_client import get_statsd_client
+from app.recent_event_counts import EventKind, count_recent_event
 from app.statsd_decorators import statsd
 
 logger = logging.getLogger(__name__)
@@ -39,10 +40,12 @@ def _send_or_retry(task: Task, send: Callable[[], int | None], row_id: str, *, i
             error,
             extra=fields,
         )
+        count_recent_event(EventKind.CALLBACK_FAILURE, "refused")
         return
     except CallbackRetryableError as error:
         if task.request.retries >= CALLBACK_MAX_RETRIES:
             metrics.incr(f"callbacks.{kind}.failed")
+            count_recent_event(EventKind.CALLBACK_FAILURE, "given-up")
             logger.error(
                 "%s for %s failed (%s) after %s retries; giving up",
                 task_name,
@@ -54,6 +57,7 @@ def _send_or_retry(task: Task, send: Callable[[], int | None], row_id: str, *, i
             return
         metrics.incr(f"callbacks.{kind}.retried")
         logger.info("%s for %s failed (%s); will retry", task_name, row_id, error, extra=fields)
+        count_recent_event(EventKind.CALLBACK_FAILURE, "retrying")
         raise task.retry(countdown=CALLBACK_RETRY_DELAY_SECONDS, queue=QueueNames.CALLBACKS) from error
     if status_code is not None:
         metrics.incr(f"callbacks.{kind}.sent")
