@@ -206,6 +206,7 @@ def build_serialised_service(**settings: Any) -> SerialisedService:
         sms_message_limit=250_000,
         email_message_limit=250_000,
         international_sms_message_limit=100,
+        letter_message_limit=20_000,
         email_sender_local_part="test.service",
         custom_email_sender_name=None,
         prefix_sms=False,

@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, select, update
 from app.clock import utc_now
 from app.dao.row_picking import picked_once
 from app.extensions import db
-from app.models import Notification
+from app.models import Notification, NotificationType
 from app.notification_status import (
     RECEIPT_UPDATABLE_STATUSES,
     NotificationStatus,
@@ -131,7 +131,12 @@ def _update_stale_statuses(
     ``status`` in one statement; rows another transaction holds are skipped. Commits; returns the rows changed."""
     stale = (
         select(Notification.id)
-        .where(Notification.status.in_(only_from), Notification.created_at < created_before)
+        .where(
+            Notification.status.in_(only_from),
+            Notification.created_at < created_before,
+            # Letters wait days for the print run and are never timed out (letters.md §5.2).
+            Notification.notification_type != NotificationType.LETTER,
+        )
         .order_by(Notification.created_at)
         .limit(limit)
         .with_for_update(skip_locked=True)

@@ -41,7 +41,7 @@ def _lanes_of(queues: set[str]) -> list[tuple[str, str]]:
     """The (notification type, key type) pairs whose deliver tasks go to one of ``queues``."""
     return [
         (notification_type.value, key_type.value)
-        for notification_type in NotificationType
+        for notification_type in (NotificationType.SMS, NotificationType.EMAIL)  # letters wait for the print run
         for key_type in KeyType
         if deliver_queue(notification_type, key_type) in queues
     ]
