@@ -12,6 +12,7 @@ from app.clock import utc_now
 from app.dao.api_key_dao import dao_create_api_key
 from app.dao.inbound_sms_dao import dao_create_inbound_sms
 from app.dao.jobs_dao import JobNotificationBatch
+from app.dao.letter_contacts_dao import dao_create_letter_contact
 from app.dao.notifications_dao import dao_create_notification, dao_create_notifications
 from app.dao.services_dao import (
     dao_create_email_reply_to,
@@ -21,7 +22,17 @@ from app.dao.services_dao import (
 )
 from app.dao.templates_dao import dao_create_template
 from app.extensions import db
-from app.models import ApiKey, InboundSms, Job, Notification, Service, ServiceEmailReplyTo, ServiceSmsSender, Template
+from app.models import (
+    ApiKey,
+    InboundSms,
+    Job,
+    Notification,
+    Service,
+    ServiceEmailReplyTo,
+    ServiceLetterContact,
+    ServiceSmsSender,
+    Template,
+)
 from app.recipients.errors import InvalidPhoneError
 from app.recipients.phone_numbers import ValidatedPhoneNumber, parse_phone_number
 from app.serialised_models import SerialisedService
@@ -50,8 +61,13 @@ def create_template(
     content: str | None = None,
     subject: str | None = None,
     name: str | None = None,
+    postage: str | None = None,
+    service_letter_contact_id: uuid.UUID | None = None,
 ) -> Template:
     service = service or create_service()
+    if template_type == "letter":
+        subject = "Main heading" if subject is None else subject
+        postage = postage or "second"
     if content is None:
         content = "Hello ((name))" if template_type == "sms" else "Dear ((name)),\n\nYour reference is ((ref))."
     if template_type == "email" and subject is None:
@@ -62,7 +78,15 @@ def create_template(
         template_type=template_type,
         content=content,
         subject=subject,
+        postage=postage,
+        service_letter_contact_id=service_letter_contact_id,
     )
+
+
+def create_letter_contact(
+    *, service: Service, contact_block: str = "Government Digital Service\nLondon\nE1 8QS", is_default: bool = True
+) -> ServiceLetterContact:
+    return dao_create_letter_contact(service.id, contact_block=contact_block, is_default=is_default)
 
 
 def create_sms_sender(*, service: Service, sms_sender: str = "HERALD", is_default: bool = True) -> ServiceSmsSender:
@@ -97,6 +121,8 @@ def create_notification(
     billable_units: int = 0,
     international: bool | None = None,
     notification_id: uuid.UUID | None = None,
+    postage: str | None = None,
+    reply_to_text: str | None = None,
 ) -> Notification:
     """A notification stored as the API stores it (an SMS recipient parsed and normalised; one that does not parse
     is stored as given, as a row written around the API would be); ``international`` overrides the parse."""
@@ -127,6 +153,8 @@ def create_notification(
         international=international if international is not None else bool(number and number.is_international),
         phone_prefix=number.country_prefix if number else ("44" if template.template_type == "sms" else None),
         rate_multiplier=number.rate_multiplier if number else (1 if template.template_type == "sms" else None),
+        postage=postage or ("second" if template.template_type == "letter" else None),
+        reply_to_text=reply_to_text,
     )
     notification.personalisation = personalisation if personalisation is not None else {"name": "Jo"}
     return dao_create_notification(notification)

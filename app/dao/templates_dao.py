@@ -13,7 +13,7 @@ from app.dao.history import dao_create_history_row
 from app.extensions import db
 from app.models import Template, TemplateHistory
 
-TEMPLATE_SETTINGS = ("name", "content", "subject", "archived", "hidden")
+TEMPLATE_SETTINGS = ("name", "content", "subject", "archived", "hidden", "postage", "service_letter_contact_id")
 
 
 def dao_create_template(
@@ -25,6 +25,8 @@ def dao_create_template(
     subject: str | None = None,
     created_by: str | None = None,
     template_id: uuid.UUID | None = None,
+    postage: str | None = None,
+    service_letter_contact_id: uuid.UUID | None = None,
 ) -> Template:
     template = Template(
         id=template_id or uuid.uuid4(),
@@ -38,6 +40,8 @@ def dao_create_template(
         version=1,
         archived=False,
         hidden=False,
+        postage=postage,
+        service_letter_contact_id=service_letter_contact_id,
     )
     db.session.add(template)
     db.session.flush()

@@ -140,6 +140,7 @@ def get_notification_by_id(notification_id: str) -> Response:
             template,
             url_root=request.host_url,
             sms_rate_pounds=current_app.config["SMS_RATE_POUNDS"],
+            letter_rates_pounds=current_app.config["LETTER_RATES_POUNDS"],
         )
     )
 
@@ -166,7 +167,13 @@ def get_notifications() -> Response:
     )
     sms_rate_pounds = current_app.config["SMS_RATE_POUNDS"]
     notifications = [
-        serialise_notification(notification, template, url_root=request.host_url, sms_rate_pounds=sms_rate_pounds)
+        serialise_notification(
+            notification,
+            template,
+            url_root=request.host_url,
+            sms_rate_pounds=sms_rate_pounds,
+            letter_rates_pounds=current_app.config["LETTER_RATES_POUNDS"],
+        )
         for notification, template in rows
     ]
     last_id = notifications[-1]["id"] if notifications else None
