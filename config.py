@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from ipaddress import IPv4Network, IPv6Network, ip_network
+from pathlib import Path
 from typing import Any, overload
 from urllib.parse import urlsplit
 
@@ -232,7 +233,8 @@ def _base_settings() -> dict[str, Any]:
     # Letters
     # Where letter PDFs are kept: `local` (files under LETTERS_PDF_DIRECTORY) or `s3` (LETTERS_PDF_BUCKET_NAME).
     s["LETTERS_PDF_STORE"] = _env("LETTERS_PDF_STORE", "local")
-    s["LETTERS_PDF_DIRECTORY"] = _env("LETTERS_PDF_DIRECTORY", ".data/letters")
+    # Relative to the project, not the working directory: the API and the workers must read the same files.
+    s["LETTERS_PDF_DIRECTORY"] = _env("LETTERS_PDF_DIRECTORY", str(Path(__file__).resolve().parent / ".data/letters"))
     s["LETTERS_PDF_BUCKET_NAME"] = _env("LETTERS_PDF_BUCKET_NAME")
     s["LETTERS_S3_ENDPOINT_URL"] = _env("LETTERS_S3_ENDPOINT_URL")
     # A test key's letter is never printed: on, it goes `sending` then `delivered` once its PDF exists (a fake

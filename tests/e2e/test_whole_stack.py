@@ -95,6 +95,26 @@ def test_an_email_is_delivered_through_ses(
     assert "Hi Ada" in json.dumps(message)
 
 
+def test_a_letter_gets_its_pdf_from_a_worker_and_the_client_fetches_it(
+    stack: HeraldStack, notify_client: NotificationsAPIClient, live_service: LiveService
+) -> None:
+    sent = notify_client.send_letter_notification(
+        str(live_service.letter_template.id),
+        personalisation={"address_line_1": "Ada Lovelace", "address_line_2": "1 High Street", "postcode": "SW1A 1AA"},
+    )
+
+    pdf = notify_client.get_pdf_for_letter(sent["id"])  # the client retries while the PDF is not ready
+    letter = notify_client.get_notification_by_id(sent["id"])
+
+    assert sent["content"]["body"] == "Hello Ada Lovelace"
+    assert pdf.read().startswith(b"%PDF")
+    assert (letter["type"], letter["status"], letter["cost_details"]["billable_sheets_of_paper"]) == (
+        "letter",
+        "accepted",
+        1,
+    )
+
+
 @pytest.mark.parametrize(
     ("phone_number", "final_status"),
     [("07700 900003", "temporary-failure"), ("07700 900002", "permanent-failure")],
