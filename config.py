@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 from ipaddress import IPv4Network, IPv6Network, ip_network
+from pathlib import Path
 from typing import Any, overload
 from urllib.parse import urlsplit
 
@@ -63,6 +65,13 @@ def _env_int_between(name: str, default: int, low: int, high: int) -> int:
 
 def _env_float(name: str, default: float) -> float:
     return float(_env(name, str(default)))
+
+
+def _env_letter_rates(name: str) -> dict[str, float]:
+    raw = json.loads(_env(name) or "{}")
+    if not isinstance(raw, dict) or not all(isinstance(value, int | float) for value in raw.values()):
+        raise ConfigurationError(f"{name} must be a JSON object of prices")
+    return {str(key): float(value) for key, value in raw.items()}
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -255,6 +264,20 @@ def _base_settings() -> dict[str, Any]:
     s["SUPPORT_SEARCH_HISTORY_DAYS"] = _env_int_between("SUPPORT_SEARCH_HISTORY_DAYS", 366, 1, 3660)
     s["SUPPORT_SEARCH_PAGE_SIZE"] = _env_int_between("SUPPORT_SEARCH_PAGE_SIZE", 50, 1, 250)
 
+    # Letters
+    # Where letter PDFs are kept: `local` (files under LETTERS_PDF_DIRECTORY) or `s3` (LETTERS_PDF_BUCKET_NAME).
+    s["LETTERS_PDF_STORE"] = _env("LETTERS_PDF_STORE", "local")
+    # Relative to the project, not the working directory: the API and the workers must read the same files.
+    s["LETTERS_PDF_DIRECTORY"] = _env("LETTERS_PDF_DIRECTORY", str(Path(__file__).resolve().parent / ".data/letters"))
+    s["LETTERS_PDF_BUCKET_NAME"] = _env("LETTERS_PDF_BUCKET_NAME")
+    s["LETTERS_S3_ENDPOINT_URL"] = _env("LETTERS_S3_ENDPOINT_URL")
+    # A test key's letter is never printed: on, it goes `sending` then `delivered` once its PDF exists (a fake
+    # despatch, as Notify's TEST_LETTERS_FAKE_DELIVERY); off, it is `delivered` at once.
+    s["TEST_LETTERS_FAKE_DELIVERY"] = _env_bool("TEST_LETTERS_FAKE_DELIVERY", True)
+    # What a letter costs, for `cost_in_pounds`: JSON {"<postage>:<sheets>": pounds}, e.g. {"second:1": 0.85}.
+    # Unset: letters show their sheets and postage with `cost_in_pounds` null.
+    s["LETTER_RATES_POUNDS"] = _env_letter_rates("LETTER_RATES_POUNDS")
+
     # Service callbacks
     # One deadline for a whole callback call: DNS, connect, TLS, sending and reading the answer.
     s["SERVICE_CALLBACK_TIMEOUT_SECONDS"] = _env_float("SERVICE_CALLBACK_TIMEOUT_SECONDS", 10.0)
@@ -305,6 +328,10 @@ def check_deployed_settings(settings: dict[str, Any]) -> None:
             problems.append(f"{name} is the development default")
     if any(not prefix.startswith("https://") for prefix in settings["SNS_TRUSTED_CERT_URL_PREFIXES"]):
         problems.append("SNS_TRUSTED_CERT_URL_PREFIXES has a prefix that is not https://")
+    if settings["LETTERS_PDF_STORE"] not in ("local", "s3"):
+        problems.append("LETTERS_PDF_STORE must be local or s3")
+    elif settings["LETTERS_PDF_STORE"] == "s3" and not settings["LETTERS_PDF_BUCKET_NAME"]:
+        problems.append("LETTERS_PDF_BUCKET_NAME is not set (LETTERS_PDF_STORE is s3)")
     if settings["CALLBACK_LOCAL_NETWORKS"]:
         problems.append("CALLBACK_LOCAL_NETWORKS is set (callbacks to private addresses are for development only)")
     if problems:

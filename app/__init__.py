@@ -63,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
     from app.admin.api_keys.rest import admin_api_keys
     from app.admin.billing.rest import admin_billing
     from app.admin.jobs.rest import admin_jobs
+    from app.admin.letter_contacts.rest import admin_letter_contacts
     from app.admin.providers.rest import admin_providers
     from app.admin.services.rest import admin_services
     from app.admin.statistics.rest import admin_statistics
@@ -77,7 +78,14 @@ def register_blueprints(app: Flask) -> None:
     from app.status.rest import status_blueprint
 
     # Importing a route module registers its routes on its blueprint.
-    from app.v2.notifications import get_notifications, post_bulk, post_notification, v2_notifications  # noqa: F401
+    from app.v2.notifications import (  # noqa: F401
+        get_letter_pdf,
+        get_notifications,
+        post_bulk,
+        post_letter,
+        post_notification,
+        v2_notifications,
+    )
     from app.v2.openapi import rest, v2_openapi  # noqa: F401
     from app.v2.received_text import get_inbound_sms, v2_inbound_sms  # noqa: F401
     from app.v2.template import get_template, post_template_preview, v2_template  # noqa: F401
@@ -90,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
         admin_providers,
         admin_deliver,
         admin_templates,
+        admin_letter_contacts,
         admin_jobs,
         admin_statistics,
         admin_billing,

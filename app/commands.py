@@ -11,24 +11,26 @@ from flask import Flask, current_app
 from sqlalchemy import select
 
 from app.admin.api_keys.rest import full_key_string
-from app.admin.services.management import create_service
+from app.admin.services.management import create_service, update_service
 from app.billing.commands import BILLING_COMMANDS
 from app.dao.api_key_dao import dao_create_api_key
+from app.dao.letter_contacts_dao import dao_create_letter_contact, dao_list_letter_contacts
 from app.dao.services_dao import (
     dao_create_email_reply_to,
     dao_create_sms_sender,
     dao_get_default_email_reply_to,
     dao_get_default_sms_sender,
     dao_get_service_by_id,
+    dao_list_service_permissions,
     dao_update_service,
 )
-from app.dao.templates_dao import dao_create_template
+from app.dao.templates_dao import dao_create_template, dao_update_template
 from app.extensions import db
 from app.models import ApiKey, KeyType, Service, Template
 from app.ops.sign_in import create_sign_in_link
 
 DEMO_SERVICE_NAME = "Herald demo"
-DEMO_PERMISSIONS = ("sms", "email", "international_sms", "inbound_sms")
+DEMO_PERMISSIONS = ("sms", "email", "international_sms", "inbound_sms", "letter")
 DEMO_SMS_TEMPLATE = ("Demo text message", "sms", "Hello ((name)), this is a message from Herald.", None)
 DEMO_EMAIL_TEMPLATE = (
     "Demo email",
@@ -36,6 +38,12 @@ DEMO_EMAIL_TEMPLATE = (
     "Hello ((name)),\n\nThis is an email from Herald.",
     "Hello ((name))",
 )
+
+# As Notify's functional-test service (letters.md §7.2): the clients' integration tests check these exact values.
+DEMO_LETTER_CONTACT_BLOCK = (
+    "Government Digital Service\nThe White Chapel Building\n10 Whitechapel High Street\nLondon\nE1 8QS\nUnited Kingdom"
+)
+DEMO_LETTER_TEMPLATE_NAME = "Client functional letter template"
 
 
 @click.command("create-service")
@@ -84,6 +92,9 @@ def _demo_service() -> Service:
         )
     if service.restricted:
         dao_update_service(service, restricted=False)
+    missing = set(DEMO_PERMISSIONS) - set(dao_list_service_permissions(service.id))
+    if missing:
+        update_service(service, permissions=sorted({*dao_list_service_permissions(service.id), *missing}))
     return service
 
 
@@ -109,6 +120,30 @@ def _demo_template(service: Service, spec: tuple[str, str, str, str | None]) -> 
     return str(template.id)
 
 
+def _demo_letter_template(service: Service) -> str:
+    """The letter template as two versions, as Notify's fixture has it: `Untitled` (subject `Main heading`, body
+    `Body`, no contact block), then the client test template with the GDS contact block."""
+    template = db.session.execute(
+        select(Template).where(Template.service_id == service.id, Template.name == DEMO_LETTER_TEMPLATE_NAME)
+    ).scalar_one_or_none()
+    if template is not None:
+        return str(template.id)
+    contacts = dao_list_letter_contacts(service.id)
+    contact = next(
+        (contact for contact in contacts if contact.contact_block == DEMO_LETTER_CONTACT_BLOCK), None
+    ) or dao_create_letter_contact(service.id, contact_block=DEMO_LETTER_CONTACT_BLOCK, is_default=True)
+    template = dao_create_template(
+        service.id, name="Untitled", template_type="letter", content="Body", subject="Main heading", postage="second"
+    )
+    dao_update_template(
+        template,
+        name=DEMO_LETTER_TEMPLATE_NAME,
+        content="Hello ((address_line_1))",
+        service_letter_contact_id=contact.id,
+    )
+    return str(template.id)
+
+
 def seed_demo(output_path: Path) -> dict[str, object]:
     """Create (or find) the demo service with keys, templates and senders; write and return its details."""
     service = _demo_service()
@@ -125,6 +160,7 @@ def seed_demo(output_path: Path) -> dict[str, object]:
         "templates": {
             "sms": _demo_template(service, DEMO_SMS_TEMPLATE),
             "email": _demo_template(service, DEMO_EMAIL_TEMPLATE),
+            "letter": _demo_letter_template(service),
         },
         "sms_sender_id": str(sms_sender.id),
         "email_reply_to_id": str(reply_to.id),

@@ -23,6 +23,7 @@ TASK_MODULES = (
     "app.celery.scheduled_tasks",
     "app.celery.job_tasks",
     "app.celery.nightly_tasks",
+    "app.celery.letters_pdf_tasks",
 )
 
 

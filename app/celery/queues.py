@@ -20,6 +20,8 @@ class QueueNames(StrEnum):
     JOBS = "jobs"
     PERIODIC = "periodic"
     CALLBACKS = "callbacks"
+    # Letters: templated letters rendered to PDF (Notify's queue name)
+    CREATE_LETTERS_PDF = "create-letters-pdf-tasks"
 
 
 class TaskNames(StrEnum):
@@ -27,6 +29,8 @@ class TaskNames(StrEnum):
     DELIVER_SMS = "deliver_sms"
     DELIVER_EMAIL = "deliver_email"
     PROCESS_JOB = "process_job"
+    # args: (notification_id: str); render a templated letter's PDF and store it (Notify's task name)
+    CREATE_LETTERS_PDF = "get-pdf-for-templated-letter"
     # args: (provider: "mmg" | "firetext", receipt: dict of the provider's receipt fields as strings)
     PROCESS_SMS_RECEIPT = "process_sms_receipt"
     # args: (ses_event: dict, the decoded SNS `Message` of a SES Delivery/Bounce/Complaint event)

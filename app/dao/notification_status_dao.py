@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, exists, literal_column, select, update
 from app.clock import utc_now
 from app.dao.row_picking import picked_once
 from app.extensions import db
-from app.models import AWAITING_FEED_SQL, Job, Notification
+from app.models import AWAITING_FEED_SQL, Job, Notification, NotificationType
 from app.notification_status import (
     RECEIPT_UPDATABLE_STATUSES,
     NotificationStatus,
@@ -146,7 +146,13 @@ def _update_stale_statuses(
     skipped. Commits; returns the rows changed."""
     stale = (
         select(Notification.id)
-        .where(Notification.status.in_(only_from), Notification.created_at < created_before, *_given(also))
+        .where(
+            Notification.status.in_(only_from),
+            Notification.created_at < created_before,
+            # Letters wait days for the print run and are never timed out (letters.md §5.2).
+            Notification.notification_type != NotificationType.LETTER,
+            *_given(also),
+        )
         .order_by(Notification.created_at)
         .limit(limit)
         .with_for_update(skip_locked=True)

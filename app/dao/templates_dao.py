@@ -13,7 +13,16 @@ from app.dao.history import dao_create_history_row
 from app.extensions import db
 from app.models import Template, TemplateHistory, TemplateProcessType
 
-TEMPLATE_SETTINGS = ("name", "content", "subject", "archived", "hidden", "process_type")
+TEMPLATE_SETTINGS = (
+    "name",
+    "content",
+    "subject",
+    "archived",
+    "hidden",
+    "process_type",
+    "postage",
+    "service_letter_contact_id",
+)
 
 
 def dao_create_template(
@@ -26,6 +35,8 @@ def dao_create_template(
     created_by: str | None = None,
     template_id: uuid.UUID | None = None,
     process_type: str = TemplateProcessType.NORMAL,
+    postage: str | None = None,
+    service_letter_contact_id: uuid.UUID | None = None,
 ) -> Template:
     template = Template(
         id=template_id or uuid.uuid4(),
@@ -40,6 +51,8 @@ def dao_create_template(
         archived=False,
         hidden=False,
         process_type=process_type,
+        postage=postage,
+        service_letter_contact_id=service_letter_contact_id,
     )
     db.session.add(template)
     db.session.flush()

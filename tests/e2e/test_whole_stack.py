@@ -16,6 +16,7 @@ import pytest
 import requests
 from flask import Flask
 from notifications_python_client import NotificationsAPIClient
+from notifications_python_client.errors import HTTPError
 
 from app.dao.service_callback_dao import dao_save_service_callback
 from app.models import CallbackType
@@ -48,6 +49,21 @@ def wait_for_final_status(
             return notification
         time.sleep(0.1)
     pytest.fail(f"notification {notification_id} is still {notification['status']!r}:\n{stack.logs()[-6000:]}")
+
+
+def wait_for_letter_pdf(
+    client: NotificationsAPIClient, notification_id: str, stack: HeraldStack, timeout_seconds: float = 30.0
+) -> bytes:
+    """Retry on PDFNotReadyError, as the clients' own integration tests do."""
+    deadline = time.monotonic() + timeout_seconds
+    while time.monotonic() < deadline:
+        try:
+            return bytes(client.get_pdf_for_letter(notification_id).read())
+        except HTTPError as error:
+            if "PDFNotReadyError" not in str(error.message):
+                raise
+        time.sleep(0.5)
+    pytest.fail(f"letter {notification_id} has no PDF yet:\n{stack.logs()[-6000:]}")
 
 
 def simulator_messages(simulator_url: str, **filters: str) -> list[dict[str, Any]]:
@@ -93,6 +109,26 @@ def test_an_email_is_delivered_through_ses(
     assert notification["status"] == "delivered"
     [message] = simulator_messages(simulator, provider="ses", to="ada@example.com")
     assert "Hi Ada" in json.dumps(message)
+
+
+def test_a_letter_gets_its_pdf_from_a_worker_and_the_client_fetches_it(
+    stack: HeraldStack, notify_client: NotificationsAPIClient, live_service: LiveService
+) -> None:
+    sent = notify_client.send_letter_notification(
+        str(live_service.letter_template.id),
+        personalisation={"address_line_1": "Ada Lovelace", "address_line_2": "1 High Street", "postcode": "SW1A 1AA"},
+    )
+
+    pdf = wait_for_letter_pdf(notify_client, sent["id"], stack)
+    letter = notify_client.get_notification_by_id(sent["id"])
+
+    assert sent["content"]["body"] == "Hello Ada Lovelace"
+    assert pdf.startswith(b"%PDF")
+    assert (letter["type"], letter["status"], letter["cost_details"]["billable_sheets_of_paper"]) == (
+        "letter",
+        "accepted",
+        1,
+    )
 
 
 @pytest.mark.parametrize(

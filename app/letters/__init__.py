@@ -1,0 +1,1 @@
+"""Letters: postal addresses, rendering to PDF, PDF storage, and the seams for precompiled PDFs and printing."""
