@@ -20,6 +20,7 @@ DEPLOYED = {
     "INBOUND_SMS_BASIC_AUTH_USERNAME": "inbound",
     "INBOUND_SMS_BASIC_AUTH_PASSWORD": "real-inbound-password",
     "SNS_TOPIC_ARNS": "arn:aws:sns:eu-west-2:123456789012:ses_notifications",
+    "CLAMD_HOST": "clamd.internal",
 }
 DEPLOYED_ENVIRONMENTS = ["production", "staging", "preview", "Production", "prod", " development"]
 
@@ -31,6 +32,7 @@ def deployed_environment(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("SNS_TRUSTED_CERT_URL_PREFIXES", raising=False)
     monkeypatch.delenv("CALLBACK_LOCAL_NETWORKS", raising=False)
+    monkeypatch.delenv("VIRUS_SCANNER", raising=False)
     return monkeypatch
 
 
@@ -154,3 +156,19 @@ def test_the_receipt_wait_defaults_to_three_minutes(monkeypatch: pytest.MonkeyPa
     monkeypatch.delenv("AMBIGUOUS_SEND_RECEIPT_WAIT_SECONDS", raising=False)
 
     assert load_config("test")["AMBIGUOUS_SEND_RECEIPT_WAIT_SECONDS"] == 180
+
+
+def test_a_deployed_environment_without_clamd_starts_only_when_told_to_skip_the_virus_scan(
+    deployed_environment: pytest.MonkeyPatch,
+) -> None:
+    deployed_environment.delenv("CLAMD_HOST")
+    assert "CLAMD_HOST is not set" in _refusal("production")
+
+    deployed_environment.setenv("VIRUS_SCANNER", "development")
+    assert load_config("production")["VIRUS_SCANNER"] == "development"
+
+    deployed_environment.setenv("VIRUS_SCANNER", "clamd")
+    assert "CLAMD_HOST is not set" in _refusal("production")
+
+    deployed_environment.setenv("VIRUS_SCANNER", "off")
+    assert "VIRUS_SCANNER must be clamd or development" in _refusal("production")
