@@ -4,8 +4,9 @@
                         --scan: clean--> checks --refused--> validation-failed (the upload kept in `invalid/`)
                                                 --passed--> created, ready to print (test key: delivered)
 
-A passed letter takes the address read from its PDF as its `to` (an international one sets its postage to
-`europe` or `rest-of-world`), its sheets as `billable_units`, and its file moves to where printing finds it. Each
+A passed letter takes the address read from its PDF as its `to` and personalisation (an international one sets its
+postage to `europe` or `rest-of-world`), its sheets as `billable_units`, and its file moves to where printing finds
+it. Each
 step acts only on a letter still `pending-virus-check` and every status change is guarded, so a repeated or
 late task changes nothing (a cancelled letter is never processed). Store and scanner failures raise for the task
 to retry; when the retries run out the letter is a `technical-failure`.
@@ -22,6 +23,7 @@ from flask import current_app
 from app.clients.antivirus.clamd import virus_scanner
 from app.dao.notifications_dao import dao_get_notification_by_id
 from app.dao.services_dao import dao_list_service_permissions
+from app.encryption import encryptor
 from app.letters.bounded_check import check_precompiled_pdf_bounded
 from app.letters.create_pdf import letter_file_of
 from app.letters.pdf_checks import PdfCheck
@@ -126,12 +128,20 @@ def _accept(notification: Notification, check: PdfCheck, pdf: bytes, store: Lett
         ),
         to=to,
         normalised_to="".join(to.lower().split()),
+        _personalisation=encryptor().encrypt_json(address_personalisation(address.normalised_lines)),
         postage=postage,
         international=address.is_international,
         billable_units=check.sheet_count,
     )
     if changed is not None:
         store.delete(upload.scan_name)
+
+
+def address_personalisation(lines: tuple[str, ...]) -> dict[str, str]:
+    """The address read from the PDF as a letter's personalisation: `address_line_<n>` then `postcode` last, so
+    GET shows it as it shows a templated letter's."""
+    *first_lines, last_line = lines
+    return {**{f"address_line_{number}": line for number, line in enumerate(first_lines, 1)}, "postcode": last_line}
 
 
 def _refuse(notification: Notification, check: PdfCheck, pdf: bytes, store: LetterPdfStore) -> None:
