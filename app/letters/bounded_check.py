@@ -8,6 +8,7 @@ parent waits until the deadline, then kills it.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
@@ -15,7 +16,11 @@ import resource
 import select
 import signal
 import time
+from functools import cache
 from typing import Any
+
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen.canvas import Canvas
 
 from app.letters.pdf_checks import UNREADABLE, PdfCheck, check_precompiled_pdf
 from app.letters.postal_address import parse_postal_address
@@ -28,6 +33,7 @@ MAX_ANSWER_BYTES = 64 * 1024
 def check_precompiled_pdf_bounded(
     pdf: bytes, *, can_send_international: bool, timeout_seconds: float, memory_bytes: int
 ) -> PdfCheck:
+    _import_what_the_checks_use()
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child reports through the pipe and never returns
@@ -43,6 +49,18 @@ def check_precompiled_pdf_bounded(
         logger.warning("Precompiled PDF checks gave no answer within their bounds")
         return PdfCheck(message=UNREADABLE)
     return _from_json(answer)
+
+
+@cache
+def _import_what_the_checks_use() -> None:
+    """Check a small letter once in this process first: pypdf imports modules lazily, and a module first imported in
+    a forked child could wait forever on an import lock another thread of the parent held at the fork."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4)
+    canvas.drawString(100, 700, "Herald")
+    canvas.rect(100, 100, 100, 100, fill=1)
+    canvas.save()
+    check_precompiled_pdf(buffer.getvalue(), can_send_international=False)
 
 
 def _run_child(write_end: int, pdf: bytes, *, can_send_international: bool, memory_bytes: int) -> None:
