@@ -42,6 +42,7 @@ PLACEHOLDER_ADDRESS = "Provided as PDF"
 # Notify's letter specification allows 2 MB; its Node client refuses files over 5 MB. Anything bigger is refused
 # before it is decoded (base64 is 4/3 the size of the file).
 MAX_CONTENT_CHARACTERS = 5 * 1024 * 1024 * 4 // 3 + 4
+CONTENT_TOO_LARGE_MESSAGE = "content is too large: the PDF can be at most 5 MB"
 
 POST_PRECOMPILED_LETTER_REQUEST: dict[str, Any] = {
     "$schema": "http://json-schema.org/draft-07/schema#",
@@ -88,6 +89,8 @@ def validate_precompiled_letter_request(body: Any) -> PrecompiledLetterRequest:
 def _message(violation: Any) -> str:
     if violation.path and violation.path[0] == "postage" and violation.validator == "enum":
         return POSTAGE_MESSAGE
+    if violation.path and violation.path[0] == "content" and violation.validator == "maxLength":
+        return CONTENT_TOO_LARGE_MESSAGE  # never the content itself, as jsonschema's own message would
     return send_violation_message(violation)
 
 

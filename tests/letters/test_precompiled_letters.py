@@ -31,6 +31,7 @@ from app.dao.precompiled_letters_dao import precompiled_template_id
 from app.extensions import db
 from app.letters import pdf_store, precompiled
 from app.letters.create_pdf import letter_file_of
+from app.letters.precompiled import MAX_CONTENT_CHARACTERS
 from app.models import ApiKey, Notification, Template
 from tests.auth_helpers import service_auth_header
 from tests.contract import validate_against_client_schema
@@ -144,8 +145,13 @@ def test_the_hidden_template_is_made_once_per_service_and_never_listed(client: F
             400,
             [{"error": "BadRequestError", "message": "Cannot decode letter content (invalid base64 encoding)"}],
         ),
+        (
+            {"reference": "r", "content": "A" * (MAX_CONTENT_CHARACTERS + 4)},
+            400,
+            [{"error": "ValidationError", "message": "content is too large: the PDF can be at most 5 MB"}],
+        ),
     ],
-    ids=["no-reference", "bad-postage", "content-not-string", "extra-key", "bad-base64"],
+    ids=["no-reference", "bad-postage", "content-not-string", "extra-key", "bad-base64", "too-large"],
 )
 def test_a_refused_request_stores_nothing(
     client: FlaskClient, api_key: ApiKey, letters_directory: Path, body: Any, status: int, errors: Any
