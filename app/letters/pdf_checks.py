@@ -174,6 +174,35 @@ def _is_a4_portrait(page: Any) -> bool:
 
 
 @dataclass(frozen=True)
+class _PageFrame:
+    """Maps a point of the page's user space to mm from the top-left of the page as printed (after /Rotate)."""
+
+    left: float
+    bottom: float
+    width: float
+    height: float
+    rotation: int
+
+    @classmethod
+    def of(cls, page: Any) -> _PageFrame:
+        box = page.mediabox
+        rotation = int(page.get("/Rotate", 0) or 0) % 360
+        return cls(float(box.left), float(box.bottom), float(box.width), float(box.height), rotation)
+
+    def to_mm(self, x: float, y: float) -> tuple[float, float]:
+        x, y = x - self.left, y - self.bottom
+        if self.rotation == 90:  # turned clockwise: printed width is the box's height
+            x, y, printed_height = y, self.width - x, self.width
+        elif self.rotation == 180:
+            x, y, printed_height = self.width - x, self.height - y, self.height
+        elif self.rotation == 270:
+            x, y, printed_height = self.height - y, x, self.width
+        else:
+            printed_height = self.height
+        return (x / MM, (printed_height - y) / MM)
+
+
+@dataclass(frozen=True)
 class _Text:
     x: float  # mm from the left
     y: float  # mm from the top (the baseline)
@@ -293,14 +322,13 @@ class _PageReader:
 
     def __init__(self, page: Any, reader: PdfReader) -> None:
         self.reader = reader
-        self.height = float(page.mediabox.top)
-        self.left = float(page.mediabox.left)
+        self.frame = _PageFrame.of(page)
         self.marks = _PageMarks()
         self.operations = 0
         self.seen_forms: set[int] = set()
 
     def to_mm(self, x: float, y: float) -> tuple[float, float]:
-        return ((x - self.left) / MM, (self.height - y) / MM)
+        return self.frame.to_mm(x, y)
 
     def walk(self, content: Any, resources: Any, state: _State) -> None:
         if content is None:
@@ -469,13 +497,13 @@ def _marks_of(page: Any, reader: PdfReader) -> _PageMarks:
 
 def _texts_of(page: Any) -> list[_Text]:
     """The page's text runs where they start, decoded by pypdf through each font's encoding and ToUnicode map."""
-    height, left = float(page.mediabox.top), float(page.mediabox.left)
+    frame = _PageFrame.of(page)
     texts: list[_Text] = []
 
     def visit(text: str, cm: Sequence[float], tm: Sequence[float], *_: Any) -> None:
         if text.strip():
             x, y = _apply(_multiply(tuple(tm), tuple(cm)), 0, 0)  # type: ignore[arg-type]
-            texts.append(_Text((x - left) / MM, (height - y) / MM, text))
+            texts.append(_Text(*frame.to_mm(x, y), text))
 
     page.extract_text(visitor_text=visit)
     return texts

@@ -23,13 +23,18 @@ def letter_pdf(
     page_size: tuple[float, float] = A4,
     draw: Drawing | None = None,
     tag: bool = True,
+    turned: bool = False,
 ) -> bytes:
     """An A4 letter as Notify's specification asks: the address in the window on page 1 (Helvetica 8 pt), a white
-    NOTIFY tag in the top-left corner, a line of body text and a box on every page."""
+    NOTIFY tag in the top-left corner, a line of body text and a box on every page. ``turned``: the same letter on
+    landscape pages shown portrait by /Rotate 90."""
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=page_size)
     height = page_size[1]
     for page in range(pages):
+        if turned:
+            canvas.setPageRotation(90)  # reportlab then writes the media box landscape
+            canvas.transform(0, 1, -1, 0, height, 0)  # draw in the portrait page's coordinates
         if page == 0:
             canvas.setFont("Helvetica", 8)
             for number, line in enumerate(address):

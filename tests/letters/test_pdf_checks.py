@@ -10,7 +10,6 @@ import zlib
 from collections.abc import Callable
 
 import pytest
-from pypdf import PdfReader, PdfWriter
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
@@ -72,15 +71,14 @@ def test_each_refusal_has_notifys_code_and_pages(pdf: bytes, expected: tuple[str
     assert (check.message, check.invalid_pages) == expected
 
 
-def test_a_landscape_page_turned_by_its_rotation_is_a4_portrait() -> None:
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(letter_pdf())))
-    page = writer.pages[0]
-    page.mediabox.upper_right = (float(page.mediabox.top), float(page.mediabox.right))
-    page.rotate(90)
-    rotated = io.BytesIO()
-    writer.write(rotated)
+def test_a_landscape_letter_turned_by_its_rotation_is_checked_as_printed() -> None:
+    check = _check(letter_pdf(turned=True, pages=2))
 
-    assert _check(rotated.getvalue()).message != "letter-not-a4-portrait-oriented"
+    assert (check.message, check.page_count) == (None, 2)
+    assert check.address is not None
+    assert check.address.normalised_lines == ("Ann Other", "1 High Street", "SW1A 1AA")
+    turned_with_margin_note = letter_pdf(turned=True, draw=_draws(lambda c: c.drawString(3 * mm, 150 * mm, "x")))
+    assert _check(turned_with_margin_note).message == "content-outside-printable-area"
 
 
 def test_an_international_address_passes_with_the_permission_and_sets_the_postage_zone() -> None:
