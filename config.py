@@ -245,11 +245,11 @@ def _base_settings() -> dict[str, Any]:
     s["CLAMD_HOST"] = _env("CLAMD_HOST")
     s["CLAMD_PORT"] = _env_int_between("CLAMD_PORT", 3310, 1, 65535)
     s["CLAMD_TIMEOUT_SECONDS"] = _env_int_between("CLAMD_TIMEOUT_SECONDS", 60, 1, 600)
-    # The PDF checks of a precompiled letter run in a child process with these bounds: a file that needs more
-    # time or memory is `validation-failed`.
+    # The PDF checks of a precompiled letter run in a child process with these bounds (time, and memory beyond what
+    # the worker process already holds): a file that needs more is `validation-failed`.
     s["PRECOMPILED_CHECK_TIMEOUT_SECONDS"] = _env_int_between("PRECOMPILED_CHECK_TIMEOUT_SECONDS", 30, 1, 600)
     s["PRECOMPILED_CHECK_MEMORY_BYTES"] = _env_int_between(
-        "PRECOMPILED_CHECK_MEMORY_BYTES", 1024 * 1024 * 1024, 64 * 1024 * 1024, 16 * 1024 * 1024 * 1024
+        "PRECOMPILED_CHECK_MEMORY_BYTES", 512 * 1024 * 1024, 64 * 1024 * 1024, 16 * 1024 * 1024 * 1024
     )
     # What a letter costs, for `cost_in_pounds`: JSON {"<postage>:<sheets>": pounds}, e.g. {"second:1": 0.85}.
     # Unset: letters show their sheets and postage with `cost_in_pounds` null.

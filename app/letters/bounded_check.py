@@ -1,9 +1,9 @@
 """Run the precompiled-PDF checks in a child process bounded in time and memory, so a hostile file (a compression
 bomb, a pathological structure pypdf is slow on) costs at most those bounds and ends as `unable-to-read-the-file`.
 
-The child is forked (nothing is re-imported), limits its own address space (RLIMIT_AS), runs the checks and writes
-the outcome back as JSON (never pickle: the parent trusts nothing the child produced beyond plain values). The
-parent waits until the deadline, then kills it.
+The child is forked (nothing is re-imported), limits its own address space (RLIMIT_AS: what it inherited plus
+``memory_bytes``), runs the checks and writes the outcome back as JSON (never pickle: the parent trusts nothing the
+child produced beyond plain values). The parent waits until the deadline, then kills it.
 """
 
 from __future__ import annotations
@@ -66,7 +66,8 @@ def _import_what_the_checks_use() -> None:
 def _run_child(write_end: int, pdf: bytes, *, can_send_international: bool, memory_bytes: int) -> None:
     status = 1
     try:
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+        limit = _address_space_in_use() + memory_bytes
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         check = check_precompiled_pdf(pdf, can_send_international=can_send_international)
         answer = {
             "page_count": check.page_count,
@@ -82,6 +83,12 @@ def _run_child(write_end: int, pdf: bytes, *, can_send_international: bool, memo
         pass
     finally:
         os._exit(status)
+
+
+def _address_space_in_use() -> int:
+    """The process's virtual size now (a threaded worker reserves a stack per thread): the limit is set above it."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[0]) * resource.getpagesize()
 
 
 def _read_until(read_end: int, deadline: float) -> bytes | None:
