@@ -274,6 +274,19 @@ def _base_settings() -> dict[str, Any]:
     # A test key's letter is never printed: on, it goes `sending` then `delivered` once its PDF exists (a fake
     # despatch, as Notify's TEST_LETTERS_FAKE_DELIVERY); off, it is `delivered` at once.
     s["TEST_LETTERS_FAKE_DELIVERY"] = _env_bool("TEST_LETTERS_FAKE_DELIVERY", True)
+    # Precompiled letters are scanned for viruses by ClamAV's clamd (CLAMD_HOST:CLAMD_PORT). VIRUS_SCANNER is
+    # `clamd`, or `development` (finds only the EICAR test file); unset, clamd when CLAMD_HOST is set. A deployed
+    # Herald refuses to start without clamd unless VIRUS_SCANNER=development is set explicitly.
+    s["VIRUS_SCANNER"] = _env("VIRUS_SCANNER")
+    s["CLAMD_HOST"] = _env("CLAMD_HOST")
+    s["CLAMD_PORT"] = _env_int_between("CLAMD_PORT", 3310, 1, 65535)
+    s["CLAMD_TIMEOUT_SECONDS"] = _env_int_between("CLAMD_TIMEOUT_SECONDS", 60, 1, 600)
+    # The PDF checks of a precompiled letter run in a child process with these bounds (time, and memory beyond what
+    # the worker process already holds): a file that needs more is `validation-failed`.
+    s["PRECOMPILED_CHECK_TIMEOUT_SECONDS"] = _env_int_between("PRECOMPILED_CHECK_TIMEOUT_SECONDS", 30, 1, 600)
+    s["PRECOMPILED_CHECK_MEMORY_BYTES"] = _env_int_between(
+        "PRECOMPILED_CHECK_MEMORY_BYTES", 512 * 1024 * 1024, 64 * 1024 * 1024, 16 * 1024 * 1024 * 1024
+    )
     # What a letter costs, for `cost_in_pounds`: JSON {"<postage>:<sheets>": pounds}, e.g. {"second:1": 0.85}.
     # Unset: letters show their sheets and postage with `cost_in_pounds` null.
     s["LETTER_RATES_POUNDS"] = _env_letter_rates("LETTER_RATES_POUNDS")
@@ -332,6 +345,7 @@ def check_deployed_settings(settings: dict[str, Any]) -> None:
         problems.append("LETTERS_PDF_STORE must be local or s3")
     elif settings["LETTERS_PDF_STORE"] == "s3" and not settings["LETTERS_PDF_BUCKET_NAME"]:
         problems.append("LETTERS_PDF_BUCKET_NAME is not set (LETTERS_PDF_STORE is s3)")
+    problems.extend(_virus_scanner_problems(settings))
     if settings["CALLBACK_LOCAL_NETWORKS"]:
         problems.append("CALLBACK_LOCAL_NETWORKS is set (callbacks to private addresses are for development only)")
     if problems:
@@ -339,6 +353,15 @@ def check_deployed_settings(settings: dict[str, Any]) -> None:
             f"NOTIFY_ENVIRONMENT={settings['NOTIFY_ENVIRONMENT']} is not development or test, so Herald needs its own "
             f"secrets; refusing to start: {'; '.join(problems)}"
         )
+
+
+def _virus_scanner_problems(settings: dict[str, Any]) -> list[str]:
+    scanner = settings["VIRUS_SCANNER"]
+    if scanner not in (None, "clamd", "development"):
+        return ["VIRUS_SCANNER must be clamd or development"]
+    if scanner != "development" and not settings["CLAMD_HOST"]:
+        return ["CLAMD_HOST is not set (precompiled letters are virus-scanned; VIRUS_SCANNER=development to skip)"]
+    return []
 
 
 def load_config(environment: str | None = None) -> dict[str, Any]:

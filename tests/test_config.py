@@ -22,6 +22,7 @@ DEPLOYED = {
     "SNS_TOPIC_ARNS": "arn:aws:sns:eu-west-2:123456789012:ses_notifications",
     "RECIPIENT_SEARCH_KEY": "a-real-recipient-search-key-0123456789",
     "OPS_SECRET_KEY": "a-real-ops-secret-0123456789abcdef",
+    "CLAMD_HOST": "clamd.internal",
 }
 DEPLOYED_ENVIRONMENTS = ["production", "staging", "preview", "Production", "prod", " development"]
 
@@ -33,6 +34,7 @@ def deployed_environment(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("SNS_TRUSTED_CERT_URL_PREFIXES", raising=False)
     monkeypatch.delenv("CALLBACK_LOCAL_NETWORKS", raising=False)
+    monkeypatch.delenv("VIRUS_SCANNER", raising=False)
     return monkeypatch
 
 
@@ -156,3 +158,19 @@ def test_the_receipt_wait_defaults_to_three_minutes(monkeypatch: pytest.MonkeyPa
     monkeypatch.delenv("AMBIGUOUS_SEND_RECEIPT_WAIT_SECONDS", raising=False)
 
     assert load_config("test")["AMBIGUOUS_SEND_RECEIPT_WAIT_SECONDS"] == 180
+
+
+def test_a_deployed_environment_without_clamd_starts_only_when_told_to_skip_the_virus_scan(
+    deployed_environment: pytest.MonkeyPatch,
+) -> None:
+    deployed_environment.delenv("CLAMD_HOST")
+    assert "CLAMD_HOST is not set" in _refusal("production")
+
+    deployed_environment.setenv("VIRUS_SCANNER", "development")
+    assert load_config("production")["VIRUS_SCANNER"] == "development"
+
+    deployed_environment.setenv("VIRUS_SCANNER", "clamd")
+    assert "CLAMD_HOST is not set" in _refusal("production")
+
+    deployed_environment.setenv("VIRUS_SCANNER", "off")
+    assert "VIRUS_SCANNER must be clamd or development" in _refusal("production")

@@ -24,6 +24,7 @@ TASK_MODULES = (
     "app.celery.job_tasks",
     "app.celery.nightly_tasks",
     "app.celery.letters_pdf_tasks",
+    "app.celery.precompiled_letter_tasks",
 )
 
 
@@ -82,6 +83,11 @@ def beat_schedule(
         "tend-providers-back-to-middle": {
             "task": TaskNames.TEND_PROVIDERS_BACK_TO_MIDDLE.value,
             "schedule": crontab(minute="*/5"),
+            "options": periodic,
+        },
+        "rescan-pending-precompiled-letters": {
+            "task": TaskNames.RESCAN_PENDING_PRECOMPILED_LETTERS.value,
+            "schedule": crontab(minute="*/10"),
             "options": periodic,
         },
         "run-scheduled-jobs": {

@@ -22,6 +22,9 @@ class QueueNames(StrEnum):
     CALLBACKS = "callbacks"
     # Letters: templated letters rendered to PDF (Notify's queue name)
     CREATE_LETTERS_PDF = "create-letters-pdf-tasks"
+    # Precompiled letters: the virus scan, then the PDF checks (Notify's queue names)
+    ANTIVIRUS = "antivirus-tasks"
+    SANITISE_LETTERS = "sanitise-letter-tasks"
 
 
 class TaskNames(StrEnum):
@@ -31,6 +34,11 @@ class TaskNames(StrEnum):
     PROCESS_JOB = "process_job"
     # args: (notification_id: str); render a templated letter's PDF and store it (Notify's task name)
     CREATE_LETTERS_PDF = "get-pdf-for-templated-letter"
+    # args: (notification_id: str); scan a precompiled letter's upload for viruses, then check its PDF
+    SCAN_FILE = "scan-file"
+    SANITISE_LETTER = "sanitise-letter"
+    # Precompiled letters still `pending-virus-check` after a while are queued for their scan again (beat); no args
+    RESCAN_PENDING_PRECOMPILED_LETTERS = "rescan-pending-precompiled-letters"
     # args: (provider: "mmg" | "firetext", receipt: dict of the provider's receipt fields as strings)
     PROCESS_SMS_RECEIPT = "process_sms_receipt"
     # args: (ses_event: dict, the decoded SNS `Message` of a SES Delivery/Bounce/Complaint event)

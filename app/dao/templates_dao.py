@@ -115,7 +115,10 @@ def dao_list_template_versions(service_id: uuid.UUID, template_id: uuid.UUID | s
 
 
 def dao_list_templates(service_id: uuid.UUID, template_type: str | None = None) -> Sequence[Template]:
-    query = select(Template).where(Template.service_id == service_id, Template.archived.is_(False))
+    """The service's templates, without archived ones and hidden ones (the precompiled-letter template)."""
+    query = select(Template).where(
+        Template.service_id == service_id, Template.archived.is_(False), Template.hidden.is_(False)
+    )
     if template_type:
         query = query.where(Template.template_type == template_type)
     return db.session.execute(query.order_by(Template.name, Template.created_at)).scalars().all()

@@ -1,1 +1,1 @@
-"""Letters: postal addresses, rendering to PDF, PDF storage, and the seams for precompiled PDFs and printing."""
+"""Letters: postal addresses, rendering to PDF, PDF storage, precompiled PDFs (virus scan and checks), printing."""

@@ -26,6 +26,10 @@ logger = logging.getLogger(__name__)
 
 LONDON = ZoneInfo("Europe/London")
 TEST_LETTERS_FOLDER = "test"
+# A precompiled letter's upload waits in `scan/` until it passed the virus scan and the checks (never printed from
+# there); a refused one is kept in `invalid/`, where GET .../pdf finds it (letters.md §3.2, §4).
+SCAN_FOLDER = "scan"
+INVALID_FOLDER = "invalid"
 # A letter created after 17:30 London time misses that day's print run: 6 h 30 min later is the next day.
 PRINT_DAY_OFFSET = timedelta(hours=6, minutes=30)
 POSTAGE_CLASS_IN_FILE_NAME = {
@@ -36,7 +40,7 @@ POSTAGE_CLASS_IN_FILE_NAME = {
     LetterPostage.REST_OF_WORLD: "N",
 }
 _SAFE_NAME = re.compile(
-    r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|test)/NOTIFY\.[A-Z0-9]{1,50}\.D\.[A-Z0-9]{1,7}\.C\.[0-9]{14}\.PDF"
+    r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|test|scan|invalid)/NOTIFY\.[A-Z0-9]{1,50}\.D\.[A-Z0-9]{1,7}\.C\.[0-9]{14}\.PDF"
 )
 
 
@@ -60,9 +64,21 @@ class LetterFile:
     @property
     def name(self) -> str:
         folder = TEST_LETTERS_FOLDER if self.key_type == KeyType.TEST else print_day_folder(self.created_at)
+        return f"{folder}/{self.file_name}"
+
+    @property
+    def file_name(self) -> str:
         postage_class = POSTAGE_CLASS_IN_FILE_NAME[LetterPostage(self.postage)]
         stamp = self.created_at.astimezone(ZoneInfo("UTC")).strftime("%Y%m%d%H%M%S")
-        return f"{folder}/" + f"NOTIFY.{self.reference}.D.{postage_class}.C.{stamp}.PDF".upper()
+        return f"NOTIFY.{self.reference}.D.{postage_class}.C.{stamp}.PDF".upper()
+
+    @property
+    def scan_name(self) -> str:
+        return f"{SCAN_FOLDER}/{self.file_name}"
+
+    @property
+    def invalid_name(self) -> str:
+        return f"{INVALID_FOLDER}/{self.file_name}"
 
 
 def print_day_folder(created_at: datetime) -> str:

@@ -1,4 +1,5 @@
-"""Queue the making of a templated letter's PDF (Notify's task `get-pdf-for-templated-letter`)."""
+"""Queue the making of a templated letter's PDF (Notify's task `get-pdf-for-templated-letter`), and a precompiled
+letter's virus scan (`scan-file`) and PDF checks (`sanitise-letter`)."""
 
 from __future__ import annotations
 
@@ -13,3 +14,13 @@ def enqueue_letter_pdf_task(notification_id: uuid.UUID | str) -> None:
     task_queue.queue_task(
         TaskNames.CREATE_LETTERS_PDF, args=[str(notification_id)], queue=QueueNames.CREATE_LETTERS_PDF
     )
+
+
+def enqueue_virus_scan_task(notification_id: uuid.UUID | str) -> None:
+    """Broker errors propagate."""
+    task_queue.queue_task(TaskNames.SCAN_FILE, args=[str(notification_id)], queue=QueueNames.ANTIVIRUS)
+
+
+def enqueue_sanitise_letter_task(notification_id: uuid.UUID | str) -> None:
+    """Broker errors propagate."""
+    task_queue.queue_task(TaskNames.SANITISE_LETTER, args=[str(notification_id)], queue=QueueNames.SANITISE_LETTERS)

@@ -231,7 +231,9 @@ SEND_SCHEMAS: dict[str, Any] = {
     "PostLetterRequest": {
         "description": (
             "A templated letter (the address in `personalisation`: `address_line_1`… and `postcode` or "
-            "`address_line_7`), or a precompiled PDF (`content`: base64, not accepted yet)."
+            "`address_line_7`), or a precompiled PDF (`content`: base64 of an A4 PDF of at most 10 pages with the "
+            "address in the envelope window; it is virus-scanned and checked after the 201, ending `created` or "
+            "`validation-failed`)."
         ),
         "oneOf": [
             closed_object(
@@ -244,7 +246,7 @@ SEND_SCHEMAS: dict[str, Any] = {
             ),
             closed_object(
                 {
-                    "reference": {"type": "string"},
+                    "reference": ref("ClientReference"),
                     "content": {"type": "string"},
                     "postage": {"enum": ["first", "second", "economy"]},
                 },
@@ -264,6 +266,11 @@ SEND_SCHEMAS: dict[str, Any] = {
         },
         "required": ["id", "reference", "content", "uri", "template", "scheduled_for"],
     },
+    "PostPrecompiledLetterResponse": closed_object(
+        {"id": ref("Uuid"), "reference": {"type": "string"}, "postage": {"enum": ["first", "second", "economy"]}},
+        required=["id", "reference", "postage"],
+    ),
+    "SendLetterResponse": {"oneOf": [ref("PostLetterResponse"), ref("PostPrecompiledLetterResponse")]},
     "PostBulkRequest": {
         "type": "object",
         "description": (

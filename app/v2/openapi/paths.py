@@ -77,10 +77,10 @@ NOTIFICATION_PATHS: dict[str, Any] = {
     "/v2/notifications/letter": {
         "post": {
             "operationId": "send_letter",
-            "summary": "Send a letter: printed from a letter template with the address in its personalisation",
+            "summary": "Send a letter: from a letter template (the address in its personalisation) or a PDF",
             "parameters": [IDEMPOTENCY_KEY],
             "requestBody": {"required": True, **json_body("PostLetterRequest")},
-            "responses": responses(201, "PostLetterResponse", "Accepted for printing", SEND_ERRORS),
+            "responses": responses(201, "SendLetterResponse", "Accepted for printing", SEND_ERRORS),
         }
     },
     "/v2/notifications/bulk": {
