@@ -20,6 +20,8 @@ DEVELOPMENT_DEFAULTS = {
     "FIRETEXT_INTERNATIONAL_API_KEY": "firetext-international-key",
     "INBOUND_SMS_BASIC_AUTH_USERNAME": "herald",
     "INBOUND_SMS_BASIC_AUTH_PASSWORD": "dev-inbound-password",
+    "DVLA_API_PASSWORD": "dvla-dev-password",
+    "DVLA_API_KEY": "dvla-dev-api-key",
 }
 # Settings a deployed Herald must be given (besides those above, which must differ from their development values).
 REQUIRED_OUTSIDE_DEVELOPMENT = (
@@ -28,6 +30,7 @@ REQUIRED_OUTSIDE_DEVELOPMENT = (
     "RECEIPT_BASIC_AUTH_USERNAME",
     "RECEIPT_BASIC_AUTH_PASSWORD",
     "SNS_TOPIC_ARNS",
+    "DVLA_API_BASE_URL",
 )
 _DEV = DEVELOPMENT_DEFAULTS  # short alias keeps the settings table readable
 
@@ -238,6 +241,15 @@ def _base_settings() -> dict[str, Any]:
     # A test key's letter is never printed: on, it goes `sending` then `delivered` once its PDF exists (a fake
     # despatch, as Notify's TEST_LETTERS_FAKE_DELIVERY); off, it is `delivered` at once.
     s["TEST_LETTERS_FAKE_DELIVERY"] = _env_bool("TEST_LETTERS_FAKE_DELIVERY", True)
+    # The print provider (a DVLA-style print API, letters.md §5.4): its base URL and credentials (a user name and
+    # password exchanged for a JWT, and an API key sent with every call).
+    s["DVLA_API_BASE_URL"] = _env("DVLA_API_BASE_URL", "")
+    s["DVLA_API_USERNAME"] = _env("DVLA_API_USERNAME", "herald")
+    s["DVLA_API_PASSWORD"] = _env("DVLA_API_PASSWORD", _DEV["DVLA_API_PASSWORD"])
+    s["DVLA_API_KEY"] = _env("DVLA_API_KEY", _DEV["DVLA_API_KEY"])
+    # Development only: run the print run every this many seconds, sending every ready letter at once instead of
+    # waiting for the 17:30 London deadline (`make run` and the whole-stack tests). 0: the daily run only.
+    s["LETTERS_PRINT_RUN_INTERVAL_SECONDS"] = _env_float("LETTERS_PRINT_RUN_INTERVAL_SECONDS", 0)
     # What a letter costs, for `cost_in_pounds`: JSON {"<postage>:<sheets>": pounds}, e.g. {"second:1": 0.85}.
     # Unset: letters show their sheets and postage with `cost_in_pounds` null.
     s["LETTER_RATES_POUNDS"] = _env_letter_rates("LETTER_RATES_POUNDS")
@@ -287,6 +299,8 @@ def check_deployed_settings(settings: dict[str, Any]) -> None:
         problems.append("LETTERS_PDF_STORE must be local or s3")
     elif settings["LETTERS_PDF_STORE"] == "s3" and not settings["LETTERS_PDF_BUCKET_NAME"]:
         problems.append("LETTERS_PDF_BUCKET_NAME is not set (LETTERS_PDF_STORE is s3)")
+    if settings["LETTERS_PRINT_RUN_INTERVAL_SECONDS"]:
+        problems.append("LETTERS_PRINT_RUN_INTERVAL_SECONDS is set (printing at any time is for development only)")
     if settings["CALLBACK_LOCAL_NETWORKS"]:
         problems.append("CALLBACK_LOCAL_NETWORKS is set (callbacks to private addresses are for development only)")
     if problems:
