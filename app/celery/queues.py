@@ -22,6 +22,8 @@ class QueueNames(StrEnum):
     CALLBACKS = "callbacks"
     # Letters: templated letters rendered to PDF (Notify's queue name)
     CREATE_LETTERS_PDF = "create-letters-pdf-tasks"
+    # Letters handed to the print provider (Notify's queue name)
+    SEND_LETTER = "send-letter-tasks"
 
 
 class TaskNames(StrEnum):
@@ -31,6 +33,12 @@ class TaskNames(StrEnum):
     PROCESS_JOB = "process_job"
     # args: (notification_id: str); render a templated letter's PDF and store it (Notify's task name)
     CREATE_LETTERS_PDF = "get-pdf-for-templated-letter"
+    # args: (notification_id: str); hand one ready letter to the print provider
+    DELIVER_LETTER = "deliver_letter"
+    # The print run (beat); no args (Notify's task name)
+    CHECK_TIME_TO_COLLATE_LETTERS = "check-time-to-collate-letters"
+    # args: (notification_id: str, job_status: "DESPATCHED" | "REJECTED", total_sheets: str | None)
+    PROCESS_LETTER_CALLBACK = "process-letter-callback"
     # args: (provider: "mmg" | "firetext", receipt: dict of the provider's receipt fields as strings)
     PROCESS_SMS_RECEIPT = "process_sms_receipt"
     # args: (ses_event: dict, the decoded SNS `Message` of a SES Delivery/Bounce/Complaint event)

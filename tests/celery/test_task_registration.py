@@ -16,6 +16,9 @@ from app.celery.queues import TaskNames
         TaskNames.SEND_DELIVERY_STATUS_TO_SERVICE,
         TaskNames.SEND_COMPLAINT_TO_SERVICE,
         TaskNames.SEND_INBOUND_SMS_TO_SERVICE,
+        TaskNames.DELIVER_LETTER,
+        TaskNames.CHECK_TIME_TO_COLLATE_LETTERS,
+        TaskNames.PROCESS_LETTER_CALLBACK,
     ],
     ids=str,
 )

@@ -1,12 +1,17 @@
-"""Letter PDFs go to a fresh directory per test."""
+"""Letter PDFs go to a fresh directory per test; the print provider is mocked at its HTTP edge."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import jwt
 import pytest
+import responses
 from flask import Flask
+
+from app.letters.print_client import PRINT_CLIENT
 
 
 @pytest.fixture
@@ -15,3 +20,20 @@ def letters_directory(notify_api: Flask, tmp_path: Path) -> Iterator[Path]:
     notify_api.config.update(LETTERS_PDF_STORE="local", LETTERS_PDF_DIRECTORY=str(tmp_path))
     yield tmp_path
     notify_api.config["LETTERS_PDF_STORE"], notify_api.config["LETTERS_PDF_DIRECTORY"] = previous
+
+
+PRINT_API_URL = "https://print.example"
+
+
+@pytest.fixture
+def print_provider(notify_api: Flask) -> Iterator[responses.RequestsMock]:
+    """The print API, mocked: authentication answers a token; each test registers the print answer it needs."""
+    previous = notify_api.config["DVLA_API_BASE_URL"]
+    notify_api.config["DVLA_API_BASE_URL"] = PRINT_API_URL
+    notify_api.extensions.pop(PRINT_CLIENT.name, None)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        token = jwt.encode({"exp": int(time.time()) + 3600}, "the-print-providers-own-signing-secret", "HS256")
+        mock.post(f"{PRINT_API_URL}/thirdparty-access/v1/authenticate", json={"id-token": token})
+        yield mock
+    notify_api.extensions.pop(PRINT_CLIENT.name, None)
+    notify_api.config["DVLA_API_BASE_URL"] = previous
