@@ -69,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     from app.admin.templates.rest import admin_templates
     from app.delivery.rest import admin_deliver
     from app.inbound_sms.rest import receipts_inbound_sms
+    from app.receipts.letter_rest import receipts_letter
     from app.receipts.ses_rest import receipts_ses
     from app.receipts.sms_rest import receipts_sms
     from app.status.rest import status_blueprint
@@ -99,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
         admin_statistics,
         receipts_sms,
         receipts_ses,
+        receipts_letter,
         receipts_inbound_sms,
         v2_notifications,
         v2_template,
