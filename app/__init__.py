@@ -63,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
     from app.admin.api_keys.rest import admin_api_keys
     from app.admin.jobs.rest import admin_jobs
     from app.admin.letter_contacts.rest import admin_letter_contacts
+    from app.admin.letters.rest import admin_letters
     from app.admin.providers.rest import admin_providers
     from app.admin.services.rest import admin_services
     from app.admin.statistics.rest import admin_statistics
@@ -96,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
         admin_deliver,
         admin_templates,
         admin_letter_contacts,
+        admin_letters,
         admin_jobs,
         admin_statistics,
         receipts_sms,
