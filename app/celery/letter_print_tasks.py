@@ -1,5 +1,5 @@
-"""The print tasks: the daily print run, handing one letter to the print provider, and applying its despatch
-confirmation.
+"""The print tasks: the daily print run, handing one letter to the print provider, applying its despatch
+confirmation, and marking the letters Royal Mail returned.
 
 `deliver_letter` retries a provider failure up to 55 times, 3 minutes apart (Celery's default delay, as Notify's), on
 the `retry` queue, then the letter is a `technical-failure` (letters.md §5.4).
@@ -8,7 +8,7 @@ the `retry` queue, then the letter is a `technical-failure` (letters.md §5.4).
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import date, timedelta
 
 from celery import Task, shared_task
 from sqlalchemy.exc import NoResultFound
@@ -18,6 +18,7 @@ from app.clock import utc_now
 from app.dao.notification_sending_dao import dao_update_notification_next_attempt_at
 from app.letters.despatch import apply_despatch_confirmation
 from app.letters.print_run import run_print_run
+from app.letters.returned import process_returned_letters
 from app.letters.send_to_print import LetterPrintRetryableError, fail_letter_after_last_retry, send_letter_to_print
 from app.statsd_decorators import statsd
 
@@ -58,3 +59,9 @@ def deliver_letter(self: Task, notification_id: str) -> None:
 @statsd(namespace="tasks")
 def process_letter_callback(notification_id: str, job_status: str, total_sheets: str | None = None) -> None:
     apply_despatch_confirmation(notification_id, job_status, total_sheets=total_sheets)
+
+
+@shared_task(name=TaskNames.PROCESS_RETURNED_LETTERS_LIST)
+@statsd(namespace="tasks")
+def process_returned_letters_list(references: list[str], reported_at: str) -> int:
+    return process_returned_letters(references, reported_at=date.fromisoformat(reported_at))

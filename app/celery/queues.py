@@ -47,6 +47,10 @@ class TaskNames(StrEnum):
     SEND_DELIVERY_STATUS_TO_SERVICE = "send_delivery_status_to_service"
     SEND_COMPLAINT_TO_SERVICE = "send_complaint_to_service"
     SEND_INBOUND_SMS_TO_SERVICE = "send_inbound_sms_to_service"
+    # args: (notification_id: str) of a letter just returned
+    SEND_RETURNED_LETTER_TO_SERVICE = "send_returned_letter_to_service"
+    # args: (references: list of 16-character letter references, reported_at: ISO date) (Notify's task name)
+    PROCESS_RETURNED_LETTERS_LIST = "process-returned-letters-list"
     # Delivery safety nets and provider weights (beat); no args
     REQUEUE_CREATED_NOTIFICATIONS = "requeue_created_notifications"
     REQUEUE_STALE_SENDING_CLAIMS = "requeue_stale_sending_claims"

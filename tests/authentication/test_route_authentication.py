@@ -16,7 +16,8 @@ AUTH_HOOKS = {requires_auth, requires_admin_auth, requires_no_auth}
 
 # Blueprints open by design: each checks its caller another way (provider basic auth, SNS signatures) or
 # serves nothing private. A new open blueprint must be added here on purpose.
-OPEN_BLUEPRINTS = {"status", "receipts_sms", "receipts_ses", "receipts_inbound_sms", "v2_openapi"}
+# receipts_letter is open: a signed token in its query string names the one letter it may confirm.
+OPEN_BLUEPRINTS = {"status", "receipts_sms", "receipts_ses", "receipts_letter", "receipts_inbound_sms", "v2_openapi"}
 
 
 def _routes(app: Flask) -> list[tuple[str, str, str]]:

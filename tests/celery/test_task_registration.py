@@ -19,6 +19,8 @@ from app.celery.queues import TaskNames
         TaskNames.DELIVER_LETTER,
         TaskNames.CHECK_TIME_TO_COLLATE_LETTERS,
         TaskNames.PROCESS_LETTER_CALLBACK,
+        TaskNames.SEND_RETURNED_LETTER_TO_SERVICE,
+        TaskNames.PROCESS_RETURNED_LETTERS_LIST,
     ],
     ids=str,
 )
