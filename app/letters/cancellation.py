@@ -1,5 +1,5 @@
-"""Cancel a letter before it is printed (letters.md §5.3): the rules of Notify's `letter_can_be_cancelled`, its
-messages, and the daily letter counter given back for a letter sent today.
+"""Cancel a letter, or a whole letter job, before it is printed (letters.md §5.3): the rules of Notify's
+`letter_can_be_cancelled`, its messages, and the daily letter counter given back for a letter sent today.
 
 A letter created before 17:30 London time can be cancelled until 17:30 that day; one created after, until 17:30 the
 next day. The status change is guarded like every other, so a cancel racing the print run's claim loses cleanly.
@@ -15,15 +15,18 @@ from redis.exceptions import RedisError
 from sqlalchemy.exc import NoResultFound
 
 from app.clock import utc_now
+from app.dao.jobs_dao import dao_get_job_by_id_for_service
+from app.dao.letter_jobs_dao import dao_count_job_notifications_by_status, dao_mark_letter_job_cancelled
 from app.dao.notifications_dao import dao_get_notification_by_id_for_service
+from app.dao.templates_dao import dao_get_template_by_id
 from app.errors import InvalidRequest
 from app.letters.pdf_store import LONDON, PRINT_DAY_OFFSET
 from app.letters.print_run import print_deadline_on_day_of
 from app.limits.daily import LETTER, daily_count_key
-from app.models import Notification, NotificationType
+from app.models import JobStatus, Notification, NotificationType
 from app.notification_status import NotificationStatus
 from app.redis_store import redis_client
-from app.status_changes import ChangeLog, change_status
+from app.status_changes import ChangeLog, cancel_letters_of_job, change_status
 
 logger = logging.getLogger(__name__)
 
@@ -105,3 +108,34 @@ def _give_back_daily_count(notification: Notification) -> None:
             notification.id,
             extra={"notification_id": str(notification.id), "service_id": str(notification.service_id)},
         )
+
+
+# Rows a letter job may have for the job to be cancelled: waiting for print, or already never to be printed.
+JOB_CANCELLABLE_ROW_STATUSES = frozenset(
+    {
+        *CANCELLABLE_STATUSES,
+        NotificationStatus.CANCELLED,
+        NotificationStatus.VALIDATION_FAILED,
+        NotificationStatus.VIRUS_SCAN_FAILED,
+        NotificationStatus.TECHNICAL_FAILURE,
+    }
+)
+TOO_LATE_FOR_JOB = "It’s too late to cancel sending, these letters have already been sent."
+
+
+def cancel_letter_job(service_id: uuid.UUID, job_id: uuid.UUID) -> int:
+    """Cancel every letter of a finished letter job before its print run; returns how many were cancelled. Raises
+    NoResultFound or InvalidRequest with Notify's message."""
+    job = dao_get_job_by_id_for_service(service_id, job_id)
+    template = dao_get_template_by_id(job.service_id, job.template_id)
+    if template.template_type != NotificationType.LETTER:
+        raise InvalidRequest("Only letter jobs can be cancelled through this endpoint. This is not a letter job.", 400)
+    counts = dao_count_job_notifications_by_status(job.id)
+    if job.job_status != JobStatus.FINISHED or sum(counts.values()) != job.notification_count:
+        raise InvalidRequest("We are still processing these letters, please try again in a minute.", 400)
+    now = utc_now()
+    if set(counts) - JOB_CANCELLABLE_ROW_STATUSES or is_too_late_to_cancel(job.created_at, now):
+        raise InvalidRequest(TOO_LATE_FOR_JOB, 400)
+    cancelled = cancel_letters_of_job(job.id)
+    dao_mark_letter_job_cancelled(job.id, now=now)
+    return cancelled

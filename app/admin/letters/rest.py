@@ -13,7 +13,7 @@ from app.authentication.auth import requires_admin_auth
 from app.clock import utc_now
 from app.dao.templates_dao import dao_get_template_history_by_id_and_version
 from app.envelopes import Envelope, HeraldBlueprint
-from app.letters.cancellation import cancel_letter
+from app.letters.cancellation import cancel_letter, cancel_letter_job
 from app.letters.pdf_store import LONDON
 from app.letters.returned import enqueue_returned_letters
 from app.receipts.request_body import body_size_limit
@@ -32,6 +32,11 @@ class ReturnedLettersSchema(Schema):
         required=True,
         validate=validate.Length(min=1, max=MAX_RETURNED_REFERENCES),
     )
+
+
+@admin_letters.route("/service/<uuid:service_id>/job/<uuid:job_id>/cancel-letter-job", methods=["POST"])
+def post_cancel_letter_job(service_id: uuid.UUID, job_id: uuid.UUID) -> tuple[Response, int]:
+    return jsonify(cancel_letter_job(service_id, job_id)), 200
 
 
 @admin_letters.route("/letters/returned", methods=["POST"])
