@@ -15,6 +15,7 @@ import secrets
 import threading
 import time
 import uuid
+from collections import OrderedDict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -39,9 +40,11 @@ DESPATCH_PROPERTIES = {
 }
 
 dvla = Blueprint("simulator_dvla", __name__, url_prefix="/dvla")
-# Tokens this simulator issued are signed with a key it makes up at start; job ids it has printed, so a repeat is 409.
+# Tokens this simulator issued are signed with a key it makes up at start.
 _TOKEN_KEY = secrets.token_bytes(32)
-_printed_jobs: set[str] = set()
+# Job ids it has printed (the latest MAX_REMEMBERED_JOBS), so a repeat is answered 409.
+MAX_REMEMBERED_JOBS = 100_000
+_printed_jobs: OrderedDict[str, None] = OrderedDict()
 _printed_lock = threading.Lock()
 
 
@@ -81,7 +84,9 @@ def print_job() -> tuple[Response, int]:
     job_id = str(body["id"])
     with _printed_lock:
         is_duplicate = job_id in _printed_jobs
-        _printed_jobs.add(job_id)
+        _printed_jobs[job_id] = None
+        if len(_printed_jobs) > MAX_REMEMBERED_JOBS:
+            _printed_jobs.popitem(last=False)
     if is_duplicate:
         runtime.record_request(PROVIDER, "duplicate")
         return _error(409, "a job with this id already exists")
