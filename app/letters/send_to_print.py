@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import replace
 
 from flask import current_app
 
@@ -51,11 +52,12 @@ def send_letter_to_print(notification_id: uuid.UUID | str) -> None:
     if claim is None:
         _log_left_alone(notification)
         return
-    job = _print_job(notification, claim)
-    if job is None:
-        return
-    db.session.remove()  # no connection is held while the provider takes its time
-    _hand_over(claim, job)
+    file_name = letter_file_of(notification).name
+    job = _print_job(notification)
+    db.session.remove()  # no connection is held while the store and the provider take their time
+    pdf = _read_pdf(claim, file_name)
+    if pdf is not None:
+        _hand_over(claim, replace(job, pdf=pdf))
 
 
 def _is_ready_to_print(notification: Notification) -> bool:
@@ -76,23 +78,27 @@ def _log_left_alone(notification: Notification) -> None:
     )
 
 
-def _print_job(notification: Notification, claim: SendingClaim) -> LetterPrintJob | None:
-    """The letter as the provider takes it; None when its PDF is gone (the letter is then a technical-failure)."""
+def _read_pdf(claim: SendingClaim, file_name: str) -> bytes | None:
+    """The letter's PDF; None when it is gone (the letter is then a technical-failure)."""
     try:
-        pdf = letter_pdf_store(current_app.config).get(letter_file_of(notification).name)
+        return letter_pdf_store(current_app.config).get(file_name)
     except LetterPdfNotFoundError:
         _fail(claim, "its PDF is missing")
         return None
     except LetterPdfStoreError as error:
         release_claim(claim)
         raise LetterPrintRetryableError(f"letter PDF store failed: {error}") from error
+
+
+def _print_job(notification: Notification) -> LetterPrintJob:
+    """The letter as the provider takes it, but for its PDF (read once no database connection is held)."""
     token = despatch_token(current_app.config["SECRET_KEY"], notification.id)
     return LetterPrintJob(
         notification_id=notification.id,
         reference=notification.reference or "",
         address=parse_postal_address(address_lines_from(notification.personalisation)),
         postage=notification.postage or "second",
-        pdf=pdf,
+        pdf=b"",
         service_id=notification.service_id,
         callback_url=f"{current_app.config['API_HOST_NAME']}/notifications/letter/status?token={token}",
     )
