@@ -12,7 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.exc import OperationalError as DatabaseError
 
-from app.dao.notifications_dao import dao_get_notification_by_id
+from app.celery.letter_print_tasks import process_letter_callback
+from app.dao.notifications_dao import dao_get_notification_by_id, dao_get_notification_status_by_id
 from app.letters.despatch_token import despatch_token
 from app.notification_status import NotificationStatus
 from app.receipts.letter_rest import MAX_LETTER_CALLBACK_BYTES
@@ -52,7 +53,7 @@ def _post(client: FlaskClient, notify_api: Flask, letter_id: uuid.UUID, body: An
 
 
 def test_a_despatched_letter_is_delivered_and_answered_204(client: FlaskClient, notify_api: Flask) -> None:
-    letter = create_letter(status="sending")
+    letter = create_letter(status="sending", with_pdf=False)
 
     response = _post(client, notify_api, letter.id, _confirmation(str(letter.id)))
 
@@ -61,7 +62,7 @@ def test_a_despatched_letter_is_delivered_and_answered_204(client: FlaskClient, 
 
 
 def test_a_rejected_letter_is_a_technical_failure(client: FlaskClient, notify_api: Flask) -> None:
-    letter = create_letter(status="sending")
+    letter = create_letter(status="sending", with_pdf=False)
 
     response = _post(client, notify_api, letter.id, _confirmation(str(letter.id), "REJECTED"))
 
@@ -70,7 +71,7 @@ def test_a_rejected_letter_is_a_technical_failure(client: FlaskClient, notify_ap
 
 
 def test_the_first_result_wins(client: FlaskClient, notify_api: Flask) -> None:
-    letter = create_letter(status="sending")
+    letter = create_letter(status="sending", with_pdf=False)
     _post(client, notify_api, letter.id, _confirmation(str(letter.id)))
 
     repeated = _post(client, notify_api, letter.id, _confirmation(str(letter.id)))
@@ -94,7 +95,7 @@ def test_a_confirmation_for_an_unknown_letter_changes_nothing(client: FlaskClien
     ids=["missing", "garbage", "short-signature", "signature-of-another-letter", "huge"],
 )
 def test_a_bad_token_is_refused_403(client: FlaskClient, notify_api: Flask, token: str) -> None:
-    letter = create_letter(status="sending")
+    letter = create_letter(status="sending", with_pdf=False)
     other = despatch_token(notify_api.config["SECRET_KEY"], uuid.uuid4()).split(".")[1]
     token = token.format(id=letter.id, signature_of_other=other)
 
@@ -111,8 +112,8 @@ def test_a_bad_token_is_refused_403(client: FlaskClient, notify_api: Flask, toke
 
 
 def test_a_confirmation_for_another_letter_is_refused_400(client: FlaskClient, notify_api: Flask) -> None:
-    letter = create_letter(status="sending")
-    other = create_letter(status="sending")
+    letter = create_letter(status="sending", with_pdf=False)
+    other = create_letter(status="sending", with_pdf=False)
 
     response = _post(client, notify_api, letter.id, _confirmation(str(other.id)))
 
@@ -138,7 +139,7 @@ def test_a_confirmation_for_another_letter_is_refused_400(client: FlaskClient, n
 def test_a_confirmation_that_breaks_the_schema_is_refused_400(
     client: FlaskClient, notify_api: Flask, change: Any, message: str
 ) -> None:
-    letter = create_letter(status="sending")
+    letter = create_letter(status="sending", with_pdf=False)
     body = _confirmation(str(letter.id))
     change(body)
 
@@ -161,7 +162,7 @@ def test_a_body_that_is_not_strict_json_is_refused_400(client: FlaskClient, noti
 
 
 def test_an_oversized_body_is_refused_413_unread(client: FlaskClient, notify_api: Flask) -> None:
-    letter = create_letter(status="sending")
+    letter = create_letter(status="sending", with_pdf=False)
     body = _confirmation(str(letter.id))
     body["padding"] = "x" * MAX_LETTER_CALLBACK_BYTES
 
@@ -172,7 +173,7 @@ def test_an_oversized_body_is_refused_413_unread(client: FlaskClient, notify_api
 
 
 def test_a_confirmation_the_database_cannot_take_is_queued(client: FlaskClient, notify_api: Flask) -> None:
-    letter = create_letter(status="sending")
+    letter = create_letter(status="sending", with_pdf=False)
     failure = DatabaseError("UPDATE notifications ...", {}, Exception("server closed the connection unexpectedly"))
 
     with (
@@ -185,3 +186,32 @@ def test_a_confirmation_the_database_cannot_take_is_queued(client: FlaskClient, 
     queue_task.assert_called_once_with(
         "process-letter-callback", args=[str(letter.id), "DESPATCHED", "2"], queue="receipts"
     )
+
+
+def test_a_letter_handed_back_after_an_unanswered_send_is_delivered_by_its_confirmation(
+    client: FlaskClient, notify_api: Flask
+) -> None:
+    letter = create_letter(status="created", with_pdf=False)  # the print request timed out, yet the provider had it
+
+    response = _post(client, notify_api, letter.id, _confirmation(str(letter.id)))
+
+    stored = dao_get_notification_by_id(letter.id)
+    assert (response.status_code, stored.status, stored.sent_by) == (204, S.DELIVERED, "dvla")
+    assert stored.sent_at is not None
+
+
+def test_a_cancelled_letter_is_left_cancelled(client: FlaskClient, notify_api: Flask) -> None:
+    letter = create_letter(status="cancelled", with_pdf=False)
+
+    response = _post(client, notify_api, letter.id, _confirmation(str(letter.id)))
+
+    assert (response.status_code, dao_get_notification_by_id(letter.id).status) == (204, S.CANCELLED)
+
+
+@pytest.mark.usefixtures("notify_db_session")
+def test_the_queued_confirmation_task_applies_it() -> None:
+    letter = create_letter(status="sending", with_pdf=False)
+
+    process_letter_callback(str(letter.id), "REJECTED", None)
+
+    assert dao_get_notification_status_by_id(letter.id) == S.TECHNICAL_FAILURE
