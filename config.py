@@ -23,6 +23,8 @@ DEVELOPMENT_DEFAULTS = {
     "INBOUND_SMS_BASIC_AUTH_PASSWORD": "dev-inbound-password",
     "RECIPIENT_SEARCH_KEY": "dev-recipient-search-key-change-me",
     "OPS_SECRET_KEY": "dev-ops-secret-key-change-me-in-production",
+    "DVLA_API_PASSWORD": "dvla-dev-password",
+    "DVLA_API_KEY": "dvla-dev-api-key",
 }
 # Settings a deployed Herald must be given (besides those above, which must differ from their development values).
 REQUIRED_OUTSIDE_DEVELOPMENT = (
@@ -31,6 +33,7 @@ REQUIRED_OUTSIDE_DEVELOPMENT = (
     "RECEIPT_BASIC_AUTH_USERNAME",
     "RECEIPT_BASIC_AUTH_PASSWORD",
     "SNS_TOPIC_ARNS",
+    "DVLA_API_BASE_URL",
 )
 _DEV = DEVELOPMENT_DEFAULTS  # short alias keeps the settings table readable
 
@@ -287,6 +290,15 @@ def _base_settings() -> dict[str, Any]:
     s["PRECOMPILED_CHECK_MEMORY_BYTES"] = _env_int_between(
         "PRECOMPILED_CHECK_MEMORY_BYTES", 512 * 1024 * 1024, 64 * 1024 * 1024, 16 * 1024 * 1024 * 1024
     )
+    # The print provider (a DVLA-style print API, letters.md §5.4): its base URL and credentials (a user name and
+    # password exchanged for a JWT, and an API key sent with every call).
+    s["DVLA_API_BASE_URL"] = _env("DVLA_API_BASE_URL", "")
+    s["DVLA_API_USERNAME"] = _env("DVLA_API_USERNAME", "herald")
+    s["DVLA_API_PASSWORD"] = _env("DVLA_API_PASSWORD", _DEV["DVLA_API_PASSWORD"])
+    s["DVLA_API_KEY"] = _env("DVLA_API_KEY", _DEV["DVLA_API_KEY"])
+    # Development only: run the print run every this many seconds, sending every ready letter at once instead of
+    # waiting for the 17:30 London deadline (`make run` and the whole-stack tests). 0: the daily run only.
+    s["LETTERS_PRINT_RUN_INTERVAL_SECONDS"] = _env_float("LETTERS_PRINT_RUN_INTERVAL_SECONDS", 0)
     # What a letter costs, for `cost_in_pounds`: JSON {"<postage>:<sheets>": pounds}, e.g. {"second:1": 0.85}.
     # Unset: letters show their sheets and postage with `cost_in_pounds` null.
     s["LETTER_RATES_POUNDS"] = _env_letter_rates("LETTER_RATES_POUNDS")
@@ -346,6 +358,8 @@ def check_deployed_settings(settings: dict[str, Any]) -> None:
     elif settings["LETTERS_PDF_STORE"] == "s3" and not settings["LETTERS_PDF_BUCKET_NAME"]:
         problems.append("LETTERS_PDF_BUCKET_NAME is not set (LETTERS_PDF_STORE is s3)")
     problems.extend(_virus_scanner_problems(settings))
+    if settings["LETTERS_PRINT_RUN_INTERVAL_SECONDS"]:
+        problems.append("LETTERS_PRINT_RUN_INTERVAL_SECONDS is set (printing at any time is for development only)")
     if settings["CALLBACK_LOCAL_NETWORKS"]:
         problems.append("CALLBACK_LOCAL_NETWORKS is set (callbacks to private addresses are for development only)")
     if problems:

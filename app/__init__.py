@@ -64,6 +64,7 @@ def register_blueprints(app: Flask) -> None:
     from app.admin.billing.rest import admin_billing
     from app.admin.jobs.rest import admin_jobs
     from app.admin.letter_contacts.rest import admin_letter_contacts
+    from app.admin.letters.rest import admin_letters
     from app.admin.providers.rest import admin_providers
     from app.admin.services.rest import admin_services
     from app.admin.statistics.rest import admin_statistics
@@ -73,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     from app.documents.rest import documents_blueprint
     from app.inbound_sms.rest import receipts_inbound_sms
     from app.ops.rest import ops_console, ops_sign_in
+    from app.receipts.letter_rest import receipts_letter
     from app.receipts.ses_rest import receipts_ses
     from app.receipts.sms_rest import receipts_sms
     from app.status.rest import status_blueprint
@@ -99,12 +101,14 @@ def register_blueprints(app: Flask) -> None:
         admin_deliver,
         admin_templates,
         admin_letter_contacts,
+        admin_letters,
         admin_jobs,
         admin_statistics,
         admin_billing,
         admin_support_search,
         receipts_sms,
         receipts_ses,
+        receipts_letter,
         receipts_inbound_sms,
         v2_notifications,
         v2_template,

@@ -91,6 +91,7 @@ class CallbackType(StrEnum):
     DELIVERY_STATUS = "delivery_status"
     COMPLAINT = "complaint"
     INBOUND_SMS = "inbound_sms"
+    RETURNED_LETTER = "returned_letter"
 
 
 class JobStatus(StrEnum):
@@ -693,6 +694,20 @@ class Complaint(Model):
     ses_feedback_id: Mapped[str | None] = mapped_column(Text, unique=True)
     complaint_type: Mapped[str | None] = mapped_column(Text)
     complaint_date: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = _created_at()
+
+
+class ReturnedLetter(Model):
+    """A letter Royal Mail sent back, as reported to Herald (letters.md §5.6); one row per letter."""
+
+    __tablename__ = "returned_letters"
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    notification_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False, unique=True)
+    service_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("services.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    reported_at: Mapped[date] = mapped_column(Date, nullable=False)
     created_at: Mapped[datetime] = _created_at()
 
 

@@ -23,6 +23,9 @@ DEPLOYED = {
     "RECIPIENT_SEARCH_KEY": "a-real-recipient-search-key-0123456789",
     "OPS_SECRET_KEY": "a-real-ops-secret-0123456789abcdef",
     "CLAMD_HOST": "clamd.internal",
+    "DVLA_API_BASE_URL": "https://print.example.gov.uk",
+    "DVLA_API_PASSWORD": "real-dvla-password",
+    "DVLA_API_KEY": "real-dvla-api-key",
 }
 DEPLOYED_ENVIRONMENTS = ["production", "staging", "preview", "Production", "prod", " development"]
 
@@ -35,6 +38,7 @@ def deployed_environment(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     monkeypatch.delenv("SNS_TRUSTED_CERT_URL_PREFIXES", raising=False)
     monkeypatch.delenv("CALLBACK_LOCAL_NETWORKS", raising=False)
     monkeypatch.delenv("VIRUS_SCANNER", raising=False)
+    monkeypatch.delenv("LETTERS_PRINT_RUN_INTERVAL_SECONDS", raising=False)
     return monkeypatch
 
 
@@ -109,6 +113,14 @@ def test_a_deployed_environment_refuses_callbacks_to_local_networks(
 
     assert _refusal("production").endswith(
         "CALLBACK_LOCAL_NETWORKS is set (callbacks to private addresses are for development only)"
+    )
+
+
+def test_a_deployed_environment_refuses_printing_at_any_time(deployed_environment: pytest.MonkeyPatch) -> None:
+    deployed_environment.setenv("LETTERS_PRINT_RUN_INTERVAL_SECONDS", "10")
+
+    assert _refusal("production").endswith(
+        "LETTERS_PRINT_RUN_INTERVAL_SECONDS is set (printing at any time is for development only)"
     )
 
 

@@ -10,6 +10,7 @@ from celery import Task, shared_task
 from app.callbacks.complaints import send_complaint
 from app.callbacks.delivery_status import send_delivery_status
 from app.callbacks.inbound_sms import send_inbound_sms
+from app.callbacks.returned_letter import send_returned_letter
 from app.callbacks.sender import CallbackRejectedError, CallbackRetryableError
 from app.celery.queues import QueueNames, TaskNames
 from app.clients.statsd_client import get_statsd_client
@@ -87,4 +88,16 @@ def send_complaint_to_service(self: Task, complaint_id: str) -> None:
 def send_inbound_sms_to_service(self: Task, inbound_sms_id: str) -> None:
     _send_or_retry(
         self, lambda: send_inbound_sms(inbound_sms_id), inbound_sms_id, id_field="inbound_sms_id", kind="inbound-sms"
+    )
+
+
+@shared_task(bind=True, name=TaskNames.SEND_RETURNED_LETTER_TO_SERVICE, max_retries=CALLBACK_MAX_RETRIES)
+@statsd(namespace="tasks")
+def send_returned_letter_to_service(self: Task, notification_id: str) -> None:
+    _send_or_retry(
+        self,
+        lambda: send_returned_letter(notification_id),
+        notification_id,
+        id_field="notification_id",
+        kind="returned-letter",
     )

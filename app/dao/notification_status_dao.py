@@ -171,3 +171,23 @@ def _update_stale_statuses(
 
 def _given(condition: ColumnElement[bool] | None) -> list[ColumnElement[bool]]:
     return [] if condition is None else [condition]
+
+
+@statsd(namespace="dao")
+def dao_cancel_letters_of_job(job_id: uuid.UUID | str) -> Sequence[Notification]:
+    """Cancel every letter of the job that may still be cancelled, with no sheets to bill. Commits; returns the rows
+    changed (a letter the print run claimed meanwhile is left alone by the guard)."""
+    statement = (
+        update(Notification)
+        .where(
+            Notification.job_id == job_id,
+            Notification.notification_type == NotificationType.LETTER,
+            may_become(NotificationStatus.CANCELLED),
+        )
+        .values(status=NotificationStatus.CANCELLED, billable_units=0, updated_at=utc_now())
+        .returning(Notification)
+        .execution_options(synchronize_session=False)
+    )
+    rows = db.session.execute(statement).scalars().all()
+    db.session.commit()
+    return rows

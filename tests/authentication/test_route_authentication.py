@@ -17,12 +17,14 @@ AUTH_HOOKS = {requires_auth, requires_admin_auth, requires_no_auth, requires_ops
 
 # Blueprints open by design: each checks its caller another way (provider basic auth, SNS signatures) or
 # serves nothing private. A new open blueprint must be added here on purpose.
+# receipts_letter is open: a signed token in its query string names the one letter it may confirm.
 # `documents` is the download page for files sent by email: its link carries the document's key.
 OPEN_BLUEPRINTS = {
     "status",
     "receipts_sms",
     "receipts_ses",
     "receipts_inbound_sms",
+    "receipts_letter",
     "v2_openapi",
     "documents",
     "ops_sign_in",
