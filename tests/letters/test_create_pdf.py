@@ -179,3 +179,26 @@ def test_a_letter_after_the_print_deadline_goes_in_the_next_days_folder() -> Non
 
     assert print_day_folder(datetime(2026, 6, 5, 16, 31, tzinfo=UTC)) == "2026-06-06"
     assert print_day_folder(datetime(2026, 6, 5, 16, 29, tzinfo=UTC)) == "2026-06-05"
+
+
+def test_reportlab_markup_in_a_letter_is_printed_as_text_never_followed() -> None:
+    # reportlab's Paragraph reads XML-like markup: an <img> there would read a file (or a URL) into the letter.
+    hostile = '<img src="/etc/hostname" width="40" height="40"/> <font color="red" size="40">big</font>'
+    letter = LetterToPrint(
+        address_lines=["A", "B", "SW1A 1AA"],
+        contact_block=hostile,
+        date="1 May 2026",
+        heading=hostile,
+        blocks=letter_blocks(f"# {hostile}\n\n* {hostile}\n\n{hostile}"),
+    )
+
+    rendered = render_letter_pdf(letter)
+
+    page = PdfReader(io.BytesIO(rendered.pdf)).pages[0]
+    text = page.extract_text()
+    assert text.count("<img src=") == 5  # contact block, heading, section heading, bullet, paragraph
+    assert '<font color="red" size="40">big</font>' in text
+    resources = page["/Resources"]
+    assert "/XObject" not in resources or not any(
+        resources["/XObject"][name].get_object()["/Subtype"] == "/Image" for name in resources["/XObject"]
+    )
