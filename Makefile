@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help run test test-fast lint typecheck e2e client-suites bench bench-mixed clean
+.PHONY: help run ops-link test test-fast lint typecheck e2e client-suites bench bench-mixed clean
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -17,6 +17,9 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 run: $(STAMP) ## Start the whole stack: embedded PostgreSQL + Redis, API, workers, beat, simulator
 	$(BIN)/python -m devstack
+
+ops-link: $(STAMP) ## Print a one-time sign-in link to the operator console of the Herald `make run` started
+	@$(BIN)/python -m devstack.ops_link
 
 test: lint typecheck ## The whole suite (lint and type check first), on embedded PostgreSQL + Redis
 	$(BIN)/pytest -n 2 -q

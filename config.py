@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 from ipaddress import IPv4Network, IPv6Network, ip_network
+from pathlib import Path
 from typing import Any, overload
 from urllib.parse import urlsplit
 
@@ -20,6 +22,9 @@ DEVELOPMENT_DEFAULTS = {
     "INBOUND_SMS_BASIC_AUTH_USERNAME": "herald",
     "INBOUND_SMS_BASIC_AUTH_PASSWORD": "dev-inbound-password",
     "RECIPIENT_SEARCH_KEY": "dev-recipient-search-key-change-me",
+    "OPS_SECRET_KEY": "dev-ops-secret-key-change-me-in-production",
+    "DVLA_API_PASSWORD": "dvla-dev-password",
+    "DVLA_API_KEY": "dvla-dev-api-key",
 }
 # Settings a deployed Herald must be given (besides those above, which must differ from their development values).
 REQUIRED_OUTSIDE_DEVELOPMENT = (
@@ -28,6 +33,7 @@ REQUIRED_OUTSIDE_DEVELOPMENT = (
     "RECEIPT_BASIC_AUTH_USERNAME",
     "RECEIPT_BASIC_AUTH_PASSWORD",
     "SNS_TOPIC_ARNS",
+    "DVLA_API_BASE_URL",
 )
 _DEV = DEVELOPMENT_DEFAULTS  # short alias keeps the settings table readable
 
@@ -62,6 +68,13 @@ def _env_int_between(name: str, default: int, low: int, high: int) -> int:
 
 def _env_float(name: str, default: float) -> float:
     return float(_env(name, str(default)))
+
+
+def _env_letter_rates(name: str) -> dict[str, float]:
+    raw = json.loads(_env(name) or "{}")
+    if not isinstance(raw, dict) or not all(isinstance(value, int | float) for value in raw.values()):
+        raise ConfigurationError(f"{name} must be a JSON object of prices")
+    return {str(key): float(value) for key, value in raw.items()}
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -254,12 +267,57 @@ def _base_settings() -> dict[str, Any]:
     s["SUPPORT_SEARCH_HISTORY_DAYS"] = _env_int_between("SUPPORT_SEARCH_HISTORY_DAYS", 366, 1, 3660)
     s["SUPPORT_SEARCH_PAGE_SIZE"] = _env_int_between("SUPPORT_SEARCH_PAGE_SIZE", 50, 1, 250)
 
+    # Letters
+    # Where letter PDFs are kept: `local` (files under LETTERS_PDF_DIRECTORY) or `s3` (LETTERS_PDF_BUCKET_NAME).
+    s["LETTERS_PDF_STORE"] = _env("LETTERS_PDF_STORE", "local")
+    # Relative to the project, not the working directory: the API and the workers must read the same files.
+    s["LETTERS_PDF_DIRECTORY"] = _env("LETTERS_PDF_DIRECTORY", str(Path(__file__).resolve().parent / ".data/letters"))
+    s["LETTERS_PDF_BUCKET_NAME"] = _env("LETTERS_PDF_BUCKET_NAME")
+    s["LETTERS_S3_ENDPOINT_URL"] = _env("LETTERS_S3_ENDPOINT_URL")
+    # A test key's letter is never printed: on, it goes `sending` then `delivered` once its PDF exists (a fake
+    # despatch, as Notify's TEST_LETTERS_FAKE_DELIVERY); off, it is `delivered` at once.
+    s["TEST_LETTERS_FAKE_DELIVERY"] = _env_bool("TEST_LETTERS_FAKE_DELIVERY", True)
+    # Precompiled letters are scanned for viruses by ClamAV's clamd (CLAMD_HOST:CLAMD_PORT). VIRUS_SCANNER is
+    # `clamd`, or `development` (finds only the EICAR test file); unset, clamd when CLAMD_HOST is set. A deployed
+    # Herald refuses to start without clamd unless VIRUS_SCANNER=development is set explicitly.
+    s["VIRUS_SCANNER"] = _env("VIRUS_SCANNER")
+    s["CLAMD_HOST"] = _env("CLAMD_HOST")
+    s["CLAMD_PORT"] = _env_int_between("CLAMD_PORT", 3310, 1, 65535)
+    s["CLAMD_TIMEOUT_SECONDS"] = _env_int_between("CLAMD_TIMEOUT_SECONDS", 60, 1, 600)
+    # The PDF checks of a precompiled letter run in a child process with these bounds (time, and memory beyond what
+    # the worker process already holds): a file that needs more is `validation-failed`.
+    s["PRECOMPILED_CHECK_TIMEOUT_SECONDS"] = _env_int_between("PRECOMPILED_CHECK_TIMEOUT_SECONDS", 30, 1, 600)
+    s["PRECOMPILED_CHECK_MEMORY_BYTES"] = _env_int_between(
+        "PRECOMPILED_CHECK_MEMORY_BYTES", 512 * 1024 * 1024, 64 * 1024 * 1024, 16 * 1024 * 1024 * 1024
+    )
+    # The print provider (a DVLA-style print API, letters.md §5.4): its base URL and credentials (a user name and
+    # password exchanged for a JWT, and an API key sent with every call).
+    s["DVLA_API_BASE_URL"] = _env("DVLA_API_BASE_URL", "")
+    s["DVLA_API_USERNAME"] = _env("DVLA_API_USERNAME", "herald")
+    s["DVLA_API_PASSWORD"] = _env("DVLA_API_PASSWORD", _DEV["DVLA_API_PASSWORD"])
+    s["DVLA_API_KEY"] = _env("DVLA_API_KEY", _DEV["DVLA_API_KEY"])
+    # Development only: run the print run every this many seconds, sending every ready letter at once instead of
+    # waiting for the 17:30 London deadline (`make run` and the whole-stack tests). 0: the daily run only.
+    s["LETTERS_PRINT_RUN_INTERVAL_SECONDS"] = _env_float("LETTERS_PRINT_RUN_INTERVAL_SECONDS", 0)
+    # What a letter costs, for `cost_in_pounds`: JSON {"<postage>:<sheets>": pounds}, e.g. {"second:1": 0.85}.
+    # Unset: letters show their sheets and postage with `cost_in_pounds` null.
+    s["LETTER_RATES_POUNDS"] = _env_letter_rates("LETTER_RATES_POUNDS")
+
     # Service callbacks
     # One deadline for a whole callback call: DNS, connect, TLS, sending and reading the answer.
     s["SERVICE_CALLBACK_TIMEOUT_SECONDS"] = _env_float("SERVICE_CALLBACK_TIMEOUT_SECONDS", 10.0)
     # Networks a callback may reach although they are not public (and over http): local receivers in development
     # and tests only. Empty: callbacks go over https to public internet addresses only.
     s["CALLBACK_LOCAL_NETWORKS"] = _env_networks("CALLBACK_LOCAL_NETWORKS")
+
+    # Operator console (/ops): signs its session cookie and CSRF tokens; a key of its own, so rotating it signs every
+    # operator out without touching anything else.
+    s["OPS_SECRET_KEY"] = _env("OPS_SECRET_KEY", _DEV["OPS_SECRET_KEY"])
+    # How long a printed sign-in link can be used (once), and how long the session it opens lasts.
+    s["OPS_SIGN_IN_LINK_SECONDS"] = _env_int_between("OPS_SIGN_IN_LINK_SECONDS", 300, 30, 3600)
+    s["OPS_SESSION_SECONDS"] = _env_int_between("OPS_SESSION_SECONDS", 8 * 3600, 300, 7 * 24 * 3600)
+    # How often an open console page reloads itself; its figures are cached as long, however many consoles are open.
+    s["OPS_REFRESH_SECONDS"] = _env_int_between("OPS_REFRESH_SECONDS", 5, 2, 300)
 
     # Metrics
     s["STATSD_ENABLED"] = _env_bool("STATSD_ENABLED", False)
@@ -295,6 +353,13 @@ def check_deployed_settings(settings: dict[str, Any]) -> None:
             problems.append(f"{name} is the development default")
     if any(not prefix.startswith("https://") for prefix in settings["SNS_TRUSTED_CERT_URL_PREFIXES"]):
         problems.append("SNS_TRUSTED_CERT_URL_PREFIXES has a prefix that is not https://")
+    if settings["LETTERS_PDF_STORE"] not in ("local", "s3"):
+        problems.append("LETTERS_PDF_STORE must be local or s3")
+    elif settings["LETTERS_PDF_STORE"] == "s3" and not settings["LETTERS_PDF_BUCKET_NAME"]:
+        problems.append("LETTERS_PDF_BUCKET_NAME is not set (LETTERS_PDF_STORE is s3)")
+    problems.extend(_virus_scanner_problems(settings))
+    if settings["LETTERS_PRINT_RUN_INTERVAL_SECONDS"]:
+        problems.append("LETTERS_PRINT_RUN_INTERVAL_SECONDS is set (printing at any time is for development only)")
     if settings["CALLBACK_LOCAL_NETWORKS"]:
         problems.append("CALLBACK_LOCAL_NETWORKS is set (callbacks to private addresses are for development only)")
     if problems:
@@ -302,6 +367,15 @@ def check_deployed_settings(settings: dict[str, Any]) -> None:
             f"NOTIFY_ENVIRONMENT={settings['NOTIFY_ENVIRONMENT']} is not development or test, so Herald needs its own "
             f"secrets; refusing to start: {'; '.join(problems)}"
         )
+
+
+def _virus_scanner_problems(settings: dict[str, Any]) -> list[str]:
+    scanner = settings["VIRUS_SCANNER"]
+    if scanner not in (None, "clamd", "development"):
+        return ["VIRUS_SCANNER must be clamd or development"]
+    if scanner != "development" and not settings["CLAMD_HOST"]:
+        return ["CLAMD_HOST is not set (precompiled letters are virus-scanned; VIRUS_SCANNER=development to skip)"]
+    return []
 
 
 def load_config(environment: str | None = None) -> dict[str, Any]:

@@ -63,6 +63,8 @@ def register_blueprints(app: Flask) -> None:
     from app.admin.api_keys.rest import admin_api_keys
     from app.admin.billing.rest import admin_billing
     from app.admin.jobs.rest import admin_jobs
+    from app.admin.letter_contacts.rest import admin_letter_contacts
+    from app.admin.letters.rest import admin_letters
     from app.admin.providers.rest import admin_providers
     from app.admin.services.rest import admin_services
     from app.admin.statistics.rest import admin_statistics
@@ -71,12 +73,21 @@ def register_blueprints(app: Flask) -> None:
     from app.delivery.rest import admin_deliver
     from app.documents.rest import documents_blueprint
     from app.inbound_sms.rest import receipts_inbound_sms
+    from app.ops.rest import ops_console, ops_sign_in
+    from app.receipts.letter_rest import receipts_letter
     from app.receipts.ses_rest import receipts_ses
     from app.receipts.sms_rest import receipts_sms
     from app.status.rest import status_blueprint
 
     # Importing a route module registers its routes on its blueprint.
-    from app.v2.notifications import get_notifications, post_bulk, post_notification, v2_notifications  # noqa: F401
+    from app.v2.notifications import (  # noqa: F401
+        get_letter_pdf,
+        get_notifications,
+        post_bulk,
+        post_letter,
+        post_notification,
+        v2_notifications,
+    )
     from app.v2.openapi import rest, v2_openapi  # noqa: F401
     from app.v2.received_text import get_inbound_sms, v2_inbound_sms  # noqa: F401
     from app.v2.template import get_template, post_template_preview, v2_template  # noqa: F401
@@ -89,12 +100,15 @@ def register_blueprints(app: Flask) -> None:
         admin_providers,
         admin_deliver,
         admin_templates,
+        admin_letter_contacts,
+        admin_letters,
         admin_jobs,
         admin_statistics,
         admin_billing,
         admin_support_search,
         receipts_sms,
         receipts_ses,
+        receipts_letter,
         receipts_inbound_sms,
         v2_notifications,
         v2_template,
@@ -102,6 +116,8 @@ def register_blueprints(app: Flask) -> None:
         v2_inbound_sms,
         v2_openapi,
         documents_blueprint,
+        ops_sign_in,
+        ops_console,
     ):
         app.register_blueprint(blueprint)
 

@@ -11,24 +11,27 @@ from flask import Flask, current_app
 from sqlalchemy import select
 
 from app.admin.api_keys.rest import full_key_string
-from app.admin.services.management import create_service
+from app.admin.services.management import create_service, update_service
 from app.billing.commands import BILLING_COMMANDS
 from app.dao.api_key_dao import dao_create_api_key
+from app.dao.letter_contacts_dao import dao_create_letter_contact, dao_list_letter_contacts
 from app.dao.services_dao import (
     dao_create_email_reply_to,
     dao_create_sms_sender,
     dao_get_default_email_reply_to,
     dao_get_default_sms_sender,
     dao_get_service_by_id,
+    dao_list_service_permissions,
     dao_update_service,
 )
-from app.dao.templates_dao import dao_create_template
+from app.dao.templates_dao import dao_create_template, dao_update_template
 from app.extensions import db
 from app.functional_test_service import seed_functional_test_service_command
 from app.models import ApiKey, KeyType, Service, Template
+from app.ops.sign_in import create_sign_in_link
 
 DEMO_SERVICE_NAME = "Herald demo"
-DEMO_PERMISSIONS = ("sms", "email", "international_sms", "inbound_sms")
+DEMO_PERMISSIONS = ("sms", "email", "international_sms", "inbound_sms", "letter")
 DEMO_SMS_TEMPLATE = ("Demo text message", "sms", "Hello ((name)), this is a message from Herald.", None)
 DEMO_EMAIL_TEMPLATE = (
     "Demo email",
@@ -36,6 +39,12 @@ DEMO_EMAIL_TEMPLATE = (
     "Hello ((name)),\n\nThis is an email from Herald.",
     "Hello ((name))",
 )
+
+# As Notify's functional-test service (letters.md §7.2): the clients' integration tests check these exact values.
+DEMO_LETTER_CONTACT_BLOCK = (
+    "Government Digital Service\nThe White Chapel Building\n10 Whitechapel High Street\nLondon\nE1 8QS\nUnited Kingdom"
+)
+DEMO_LETTER_TEMPLATE_NAME = "Client functional letter template"
 
 
 @click.command("create-service")
@@ -84,6 +93,9 @@ def _demo_service() -> Service:
         )
     if service.restricted:
         dao_update_service(service, restricted=False)
+    missing = set(DEMO_PERMISSIONS) - set(dao_list_service_permissions(service.id))
+    if missing:
+        update_service(service, permissions=sorted({*dao_list_service_permissions(service.id), *missing}))
     return service
 
 
@@ -109,6 +121,30 @@ def _demo_template(service: Service, spec: tuple[str, str, str, str | None]) -> 
     return str(template.id)
 
 
+def _demo_letter_template(service: Service) -> str:
+    """The letter template as two versions, as Notify's fixture has it: `Untitled` (subject `Main heading`, body
+    `Body`, no contact block), then the client test template with the GDS contact block."""
+    template = db.session.execute(
+        select(Template).where(Template.service_id == service.id, Template.name == DEMO_LETTER_TEMPLATE_NAME)
+    ).scalar_one_or_none()
+    if template is not None:
+        return str(template.id)
+    contacts = dao_list_letter_contacts(service.id)
+    contact = next(
+        (contact for contact in contacts if contact.contact_block == DEMO_LETTER_CONTACT_BLOCK), None
+    ) or dao_create_letter_contact(service.id, contact_block=DEMO_LETTER_CONTACT_BLOCK, is_default=True)
+    template = dao_create_template(
+        service.id, name="Untitled", template_type="letter", content="Body", subject="Main heading", postage="second"
+    )
+    dao_update_template(
+        template,
+        name=DEMO_LETTER_TEMPLATE_NAME,
+        content="Hello ((address_line_1))",
+        service_letter_contact_id=contact.id,
+    )
+    return str(template.id)
+
+
 def seed_demo(output_path: Path) -> dict[str, object]:
     """Create (or find) the demo service with keys, templates and senders; write and return its details."""
     service = _demo_service()
@@ -125,6 +161,7 @@ def seed_demo(output_path: Path) -> dict[str, object]:
         "templates": {
             "sms": _demo_template(service, DEMO_SMS_TEMPLATE),
             "email": _demo_template(service, DEMO_EMAIL_TEMPLATE),
+            "letter": _demo_letter_template(service),
         },
         "sms_sender_id": str(sms_sender.id),
         "email_reply_to_id": str(reply_to.id),
@@ -145,6 +182,25 @@ def seed_demo_command(output: Path) -> None:
     click.echo(f"Demo service ready; credentials written to {output}")
 
 
+@click.group("ops")
+def ops_commands() -> None:
+    """The operator console at /ops."""
+
+
+@ops_commands.command("sign-in-link")
+@click.option("--base-url", help="Where operators reach Herald (default: API_HOST_NAME).")
+@click.option("--operator", help="Who the link is for, kept with the sign-in.")
+def ops_sign_in_link_command(base_url: str | None, operator: str | None) -> None:
+    """Print a one-time link that signs a browser in to the operator console (valid OPS_SIGN_IN_LINK_SECONDS)."""
+    config = current_app.config
+    link = create_sign_in_link(
+        base_url=base_url or config["API_HOST_NAME"],
+        valid_seconds=config["OPS_SIGN_IN_LINK_SECONDS"],
+        created_by=operator,
+    )
+    click.echo(link)
+
+
 def register_cli_commands(app: Flask) -> None:
     for command in (
         create_service_command,
@@ -153,5 +209,6 @@ def register_cli_commands(app: Flask) -> None:
         seed_demo_command,
         seed_functional_test_service_command,
         *BILLING_COMMANDS,
+        ops_commands,
     ):
         app.cli.add_command(command)

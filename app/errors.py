@@ -83,6 +83,16 @@ class TooManyRequestsError(HeraldError):
         super().__init__(f"Exceeded send limits ({limit_name}: {limit}) for today")
 
 
+class PDFNotReadyError(HeraldError):
+    """A letter's PDF is not made yet (or cannot be read just now): the clients retry on this error."""
+
+    status_code = 400
+    error_type = "PDFNotReadyError"
+
+    def __init__(self, message: str = "PDF not available yet, try again later") -> None:
+        super().__init__(message, 400)
+
+
 class NotFoundError(HeraldError):
     status_code = 404
     error_type = "NoResultFound"

@@ -79,6 +79,7 @@ class ServicePermissionType(StrEnum):
     LETTER = "letter"
     INTERNATIONAL_SMS = "international_sms"
     INBOUND_SMS = "inbound_sms"
+    INTERNATIONAL_LETTERS = "international_letters"
 
 
 class RecipientType(StrEnum):
@@ -90,6 +91,7 @@ class CallbackType(StrEnum):
     DELIVERY_STATUS = "delivery_status"
     COMPLAINT = "complaint"
     INBOUND_SMS = "inbound_sms"
+    RETURNED_LETTER = "returned_letter"
 
 
 class JobStatus(StrEnum):
@@ -136,6 +138,9 @@ class Service(Model):
     sms_message_limit: Mapped[int] = mapped_column(BigInteger, nullable=False, default=250_000)
     email_message_limit: Mapped[int] = mapped_column(BigInteger, nullable=False, default=250_000)
     international_sms_message_limit: Mapped[int] = mapped_column(BigInteger, nullable=False, default=100)
+    letter_message_limit: Mapped[int] = mapped_column(
+        BigInteger, nullable=False, default=20_000, server_default=text("20000")
+    )
     email_sender_local_part: Mapped[str] = mapped_column(String(255), nullable=False, unique=True)
     custom_email_sender_name: Mapped[str | None] = mapped_column(String(255))
     prefix_sms: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
@@ -163,6 +168,7 @@ class ServiceHistory(Model):
     sms_message_limit: Mapped[int] = mapped_column(BigInteger, nullable=False)
     email_message_limit: Mapped[int] = mapped_column(BigInteger, nullable=False)
     international_sms_message_limit: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    letter_message_limit: Mapped[int] = mapped_column(BigInteger, nullable=False, server_default=text("20000"))
     email_sender_local_part: Mapped[str] = mapped_column(String(255), nullable=False)
     custom_email_sender_name: Mapped[str | None] = mapped_column(String(255))
     prefix_sms: Mapped[bool] = mapped_column(Boolean, nullable=False)
@@ -242,6 +248,30 @@ class ServiceEmailReplyTo(Model):
     )
     email_address: Mapped[str] = mapped_column(String(320), nullable=False)
     is_default: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    archived: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    created_at: Mapped[datetime] = _created_at()
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ServiceLetterContact(Model):
+    """A contact block (the sender's address and details, top right of a letter) a letter template can use."""
+
+    __tablename__ = "service_letter_contacts"
+    __table_args__ = (
+        Index(
+            "uq_service_letter_contacts_default",
+            "service_id",
+            unique=True,
+            postgresql_where=text("is_default AND NOT archived"),
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    service_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("services.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    contact_block: Mapped[str] = mapped_column(Text, nullable=False)
+    is_default: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     archived: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     created_at: Mapped[datetime] = _created_at()
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -345,6 +375,9 @@ class _TemplateColumns:
     process_type: Mapped[str] = mapped_column(
         String(20), nullable=False, default=TemplateProcessType.NORMAL, server_default=TemplateProcessType.NORMAL
     )
+    # Letters only: the postage class (first, second or economy) and the contact block printed top right.
+    postage: Mapped[str | None] = mapped_column(String(20))
+    service_letter_contact_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     created_by: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -355,6 +388,12 @@ class Template(_TemplateColumns, Model):
     __table_args__ = (
         CheckConstraint(f"template_type IN ({_values(TemplateType)})", name="ck_template_type"),
         CheckConstraint(f"process_type IN ({_values(TemplateProcessType)})", name="ck_template_process_type"),
+        CheckConstraint("postage IS NULL OR postage IN ('first', 'second', 'economy')", name="ck_template_postage"),
+        ForeignKeyConstraint(
+            ["service_letter_contact_id"],
+            ["service_letter_contacts.id"],
+            name="fk_templates_service_letter_contact_id",
+        ),
     )
 
     id: Mapped[uuid.UUID] = _uuid_pk()
@@ -412,6 +451,11 @@ class Job(Model):
         CheckConstraint(f"job_status IN ({_values(JobStatus)})", name="ck_job_status"),
         Index("ix_jobs_service_id_created_at", "service_id", "created_at"),
         Index("ix_jobs_scheduled", "scheduled_for", postgresql_where=text("job_status = 'scheduled'")),
+        Index(
+            "ix_jobs_unfinished_created_at",
+            "created_at",
+            postgresql_where=text("job_status IN ('pending', 'in progress')"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = _uuid_pk()
@@ -490,6 +534,7 @@ class Notification(_NotificationColumns, Model):
         ),
         Index("ix_notifications_job_id_status", "job_id", "notification_status"),
         Index("ix_notifications_status_created_at", "notification_status", "created_at"),
+        Index("ix_notifications_created_at", "created_at"),
         Index(
             "ix_notifications_unrecorded_sending_claims",
             "sending_claimed_at",
@@ -509,10 +554,11 @@ class Notification(_NotificationColumns, Model):
     )
 
     id: Mapped[uuid.UUID] = _uuid_pk()
-    to: Mapped[str] = mapped_column(String(320), nullable=False)
-    normalised_to: Mapped[str | None] = mapped_column(String(320))
+    # Text: a letter's is its address (up to 7 lines) and its reply-to text the contact block (migration 0015).
+    to: Mapped[str] = mapped_column(Text, nullable=False)
+    normalised_to: Mapped[str | None] = mapped_column(Text)
     _personalisation: Mapped[str | None] = mapped_column("personalisation", Text)
-    reply_to_text: Mapped[str | None] = mapped_column(String(320))
+    reply_to_text: Mapped[str | None] = mapped_column(Text)
     unsubscribe_link: Mapped[str | None] = mapped_column(String(2000))
     # When a worker claimed it (created -> sending) before calling a provider; see migration 0003.
     sending_claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -547,6 +593,7 @@ class NotificationHistory(_NotificationColumns, Model):
             "created_at",
             postgresql_where=text("recipient_hash IS NOT NULL"),
         ),
+        Index("ix_notification_history_created_at_brin", "created_at", postgresql_using="brin"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
@@ -647,6 +694,20 @@ class Complaint(Model):
     ses_feedback_id: Mapped[str | None] = mapped_column(Text, unique=True)
     complaint_type: Mapped[str | None] = mapped_column(Text)
     complaint_date: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = _created_at()
+
+
+class ReturnedLetter(Model):
+    """A letter Royal Mail sent back, as reported to Herald (letters.md §5.6); one row per letter."""
+
+    __tablename__ = "returned_letters"
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    notification_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False, unique=True)
+    service_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("services.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    reported_at: Mapped[date] = mapped_column(Date, nullable=False)
     created_at: Mapped[datetime] = _created_at()
 
 
@@ -789,4 +850,26 @@ class Document(Model):
     size_bytes: Mapped[int] = mapped_column(Integer, nullable=False)
     recipient_proof: Mapped[bytes | None] = mapped_column(LargeBinary)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class OpsSignIn(Model):
+    """One operator's sign-in to the console: a one-time link, then the session it opened (see migration 0014).
+
+    Both tokens are stored only as SHA-256 hex digests.
+    """
+
+    __tablename__ = "ops_sign_ins"
+    __table_args__ = (
+        UniqueConstraint("link_token_hash", name="uq_ops_sign_ins_link_token_hash"),
+        UniqueConstraint("session_token_hash", name="uq_ops_sign_ins_session_token_hash"),
+    )
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    link_token_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    link_expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    link_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    session_token_hash: Mapped[str | None] = mapped_column(String(64))
+    session_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    signed_out_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = _created_at()

@@ -30,6 +30,7 @@ class SerialisedService:
     sms_message_limit: int
     email_message_limit: int
     international_sms_message_limit: int
+    letter_message_limit: int
     email_sender_local_part: str
     custom_email_sender_name: str | None
     prefix_sms: bool

@@ -26,6 +26,7 @@ from app.callbacks.delivery_status import enqueue_delivery_status_callback
 from app.clients.statsd_client import get_statsd_client
 from app.clock import utc_now
 from app.dao.notification_status_dao import (
+    dao_cancel_letters_of_job,
     dao_fail_unsent_notifications,
     dao_timeout_sending_notifications,
     dao_update_awaiting_notification_status_from_receipt,
@@ -99,6 +100,12 @@ def fail_unsent_notifications(*, created_before: datetime, limit: int) -> int:
     to `technical-failure` in one statement, queueing each one's callback. Returns how many changed."""
     changed = dao_fail_unsent_notifications(created_before=created_before, limit=limit)
     return _after_batch_change(changed, NotificationStatus.TECHNICAL_FAILURE, "never handed to a provider in time")
+
+
+def cancel_letters_of_job(job_id: uuid.UUID | str) -> int:
+    """Cancel every letter of the job still waiting for the print run (`billable_units` 0). Returns how many."""
+    changed = dao_cancel_letters_of_job(job_id)
+    return _after_batch_change(changed, NotificationStatus.CANCELLED, f"letter job {job_id} cancelled")
 
 
 def _after_change(notification: Notification, log: ChangeLog, *, metric_prefix: str | None = None) -> None:

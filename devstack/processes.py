@@ -34,7 +34,8 @@ class ProcessSpec:
 
 # The queues of each kind of delivery worker. Celery keeps one prefetch buffer per worker process, so a lane that must
 # never wait behind another has consumers of its own: a priority send is never behind a prefetched normal or bulk
-# message, an API send never behind a job's rows. Retries and a job's own processing are bulk-lane work.
+# message, an API send never behind a job's rows. Retries and a job's own processing are bulk-lane work. Letters
+# (their PDFs, the precompiled checks, the print provider) are few and wait for a daily print run: normal workers.
 PRIORITY_QUEUES = (QueueNames.PRIORITY_SMS, QueueNames.PRIORITY_EMAIL)
 NORMAL_QUEUES = (
     QueueNames.SEND_SMS,
@@ -42,6 +43,10 @@ NORMAL_QUEUES = (
     QueueNames.RESEARCH_MODE,
     QueueNames.RECEIPTS,
     QueueNames.PERIODIC,
+    QueueNames.CREATE_LETTERS_PDF,
+    QueueNames.ANTIVIRUS,
+    QueueNames.SANITISE_LETTERS,
+    QueueNames.SEND_LETTER,
 )
 BULK_QUEUES = (QueueNames.BULK_SMS, QueueNames.BULK_EMAIL, QueueNames.RETRY, QueueNames.JOBS)
 

@@ -68,6 +68,13 @@ def prepare_database(environment: dict[str, str]) -> None:
         subprocess.run([*flask, *command], env=environment, cwd=ROOT, check=True)
 
 
+def ops_sign_in_link(environment: dict[str, str]) -> str:
+    """A fresh one-time link to the operator console (the CLI's output; never logged)."""
+    flask = [str(BIN / "flask"), "--app", "application", "ops", "sign-in-link", "--operator", "make run"]
+    done = subprocess.run(flask, env=environment, cwd=ROOT, check=True, capture_output=True, text=True)
+    return done.stdout.strip()
+
+
 def print_welcome(stack: LocalStack) -> None:
     demo = json.loads((DATA_DIR / "demo.json").read_text())
     print(
@@ -79,6 +86,9 @@ Demo service {demo["service_id"]}; credentials in .data/demo.json
 
 Try it (another terminal):
   .venv/bin/python examples/send_demo.py
+
+Operator console (the link works once, for a few minutes; `make ops-link` prints another):
+  {ops_sign_in_link(stack.environment)}
 
 Ctrl-C stops everything.
 """,

@@ -10,8 +10,8 @@ SIMULATOR_SNS_TOPIC_ARN = "arn:aws:sns:eu-west-2:000000000000:herald-simulator-s
 
 
 def simulator_wiring(*, api_url: str, simulator_port: int | str) -> dict[str, str]:
-    """Environment that sends Herald's MMG, Firetext and SES calls to the simulator on ``simulator_port`` (trusting
-    its SNS certificate and topic alone) and the simulator's receipts to the API at ``api_url``, with receipt
+    """Environment that sends Herald's MMG, Firetext, SES and print calls to the simulator on ``simulator_port``
+    (trusting its SNS certificate and topic alone) and the simulator's receipts to the API at ``api_url``, with receipt
     credentials made up for this run, so that even a development stack takes receipts from the simulator only."""
     simulator_url = f"http://127.0.0.1:{simulator_port}"
     receipt_password = secrets.token_urlsafe(24)
@@ -20,6 +20,9 @@ def simulator_wiring(*, api_url: str, simulator_port: int | str) -> dict[str, st
         "MMG_URL": f"{simulator_url}/mmg",
         "FIRETEXT_URL": f"{simulator_url}/firetext",
         "SES_ENDPOINT_URL": f"{simulator_url}/ses",
+        "DVLA_API_BASE_URL": f"{simulator_url}/dvla",
+        # Letters go to print within seconds of their PDF, not at the 17:30 London deadline (development only).
+        "LETTERS_PRINT_RUN_INTERVAL_SECONDS": "5",
         "AWS_ACCESS_KEY_ID": "simulator",
         "AWS_SECRET_ACCESS_KEY": "simulator",
         "SNS_TRUSTED_CERT_URL_PREFIXES": f"{simulator_url}/",

@@ -131,3 +131,12 @@ def installed_statsd_client(statsd_listener: StatsdListener) -> Iterator[StatsdC
     yield client
     set_statsd_client(previous)
     client.close()
+
+
+@pytest.fixture
+def letters_directory(notify_api: Flask, tmp_path: Path) -> Iterator[Path]:
+    """Letter PDFs go to a fresh directory for the test (local store)."""
+    previous = notify_api.config["LETTERS_PDF_STORE"], notify_api.config["LETTERS_PDF_DIRECTORY"]
+    notify_api.config.update(LETTERS_PDF_STORE="local", LETTERS_PDF_DIRECTORY=str(tmp_path))
+    yield tmp_path
+    notify_api.config["LETTERS_PDF_STORE"], notify_api.config["LETTERS_PDF_DIRECTORY"] = previous

@@ -16,6 +16,7 @@ from app.dao.api_key_dao import dao_create_api_key
 from app.dao.billing_dao import dao_create_letter_rate, dao_create_rate
 from app.dao.inbound_sms_dao import dao_create_inbound_sms
 from app.dao.jobs_dao import JobNotificationBatch
+from app.dao.letter_contacts_dao import dao_create_letter_contact
 from app.dao.notifications_dao import dao_create_notification, dao_create_notifications
 from app.dao.services_dao import (
     dao_create_email_reply_to,
@@ -34,6 +35,7 @@ from app.models import (
     Rate,
     Service,
     ServiceEmailReplyTo,
+    ServiceLetterContact,
     ServiceSmsSender,
     Template,
 )
@@ -67,8 +69,13 @@ def create_template(
     subject: str | None = None,
     name: str | None = None,
     process_type: str = "normal",
+    postage: str | None = None,
+    service_letter_contact_id: uuid.UUID | None = None,
 ) -> Template:
     service = service or create_service()
+    if template_type == "letter":
+        subject = "Main heading" if subject is None else subject
+        postage = postage or "second"
     if content is None:
         content = "Hello ((name))" if template_type == "sms" else "Dear ((name)),\n\nYour reference is ((ref))."
     if template_type == "email" and subject is None:
@@ -80,7 +87,15 @@ def create_template(
         content=content,
         subject=subject,
         process_type=process_type,
+        postage=postage,
+        service_letter_contact_id=service_letter_contact_id,
     )
+
+
+def create_letter_contact(
+    *, service: Service, contact_block: str = "Government Digital Service\nLondon\nE1 8QS", is_default: bool = True
+) -> ServiceLetterContact:
+    return dao_create_letter_contact(service.id, contact_block=contact_block, is_default=is_default)
 
 
 def create_sms_sender(*, service: Service, sms_sender: str = "HERALD", is_default: bool = True) -> ServiceSmsSender:
@@ -115,6 +130,8 @@ def create_notification(
     billable_units: int = 0,
     international: bool | None = None,
     notification_id: uuid.UUID | None = None,
+    postage: str | None = None,
+    reply_to_text: str | None = None,
 ) -> Notification:
     """A notification stored as the API stores it (an SMS recipient parsed and normalised; one that does not parse
     is stored as given, as a row written around the API would be); ``international`` overrides the parse."""
@@ -147,6 +164,8 @@ def create_notification(
         international=international if international is not None else bool(number and number.is_international),
         phone_prefix=number.country_prefix if number else ("44" if template.template_type == "sms" else None),
         rate_multiplier=number.rate_multiplier if number else (1 if template.template_type == "sms" else None),
+        postage=postage or ("second" if template.template_type == "letter" else None),
+        reply_to_text=reply_to_text,
     )
     notification.personalisation = personalisation if personalisation is not None else {"name": "Jo"}
     return dao_create_notification(notification)
@@ -226,6 +245,7 @@ def build_serialised_service(**settings: Any) -> SerialisedService:
         sms_message_limit=250_000,
         email_message_limit=250_000,
         international_sms_message_limit=100,
+        letter_message_limit=20_000,
         email_sender_local_part="test.service",
         custom_email_sender_name=None,
         prefix_sms=False,

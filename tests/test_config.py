@@ -21,6 +21,11 @@ DEPLOYED = {
     "INBOUND_SMS_BASIC_AUTH_PASSWORD": "real-inbound-password",
     "SNS_TOPIC_ARNS": "arn:aws:sns:eu-west-2:123456789012:ses_notifications",
     "RECIPIENT_SEARCH_KEY": "a-real-recipient-search-key-0123456789",
+    "OPS_SECRET_KEY": "a-real-ops-secret-0123456789abcdef",
+    "CLAMD_HOST": "clamd.internal",
+    "DVLA_API_BASE_URL": "https://print.example.gov.uk",
+    "DVLA_API_PASSWORD": "real-dvla-password",
+    "DVLA_API_KEY": "real-dvla-api-key",
 }
 DEPLOYED_ENVIRONMENTS = ["production", "staging", "preview", "Production", "prod", " development"]
 
@@ -32,6 +37,8 @@ def deployed_environment(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("SNS_TRUSTED_CERT_URL_PREFIXES", raising=False)
     monkeypatch.delenv("CALLBACK_LOCAL_NETWORKS", raising=False)
+    monkeypatch.delenv("VIRUS_SCANNER", raising=False)
+    monkeypatch.delenv("LETTERS_PRINT_RUN_INTERVAL_SECONDS", raising=False)
     return monkeypatch
 
 
@@ -109,6 +116,14 @@ def test_a_deployed_environment_refuses_callbacks_to_local_networks(
     )
 
 
+def test_a_deployed_environment_refuses_printing_at_any_time(deployed_environment: pytest.MonkeyPatch) -> None:
+    deployed_environment.setenv("LETTERS_PRINT_RUN_INTERVAL_SECONDS", "10")
+
+    assert _refusal("production").endswith(
+        "LETTERS_PRINT_RUN_INTERVAL_SECONDS is set (printing at any time is for development only)"
+    )
+
+
 @pytest.mark.parametrize("environment", ["development", "test"], ids=str)
 def test_development_and_test_start_on_the_development_defaults(
     monkeypatch: pytest.MonkeyPatch, environment: str
@@ -155,3 +170,19 @@ def test_the_receipt_wait_defaults_to_three_minutes(monkeypatch: pytest.MonkeyPa
     monkeypatch.delenv("AMBIGUOUS_SEND_RECEIPT_WAIT_SECONDS", raising=False)
 
     assert load_config("test")["AMBIGUOUS_SEND_RECEIPT_WAIT_SECONDS"] == 180
+
+
+def test_a_deployed_environment_without_clamd_starts_only_when_told_to_skip_the_virus_scan(
+    deployed_environment: pytest.MonkeyPatch,
+) -> None:
+    deployed_environment.delenv("CLAMD_HOST")
+    assert "CLAMD_HOST is not set" in _refusal("production")
+
+    deployed_environment.setenv("VIRUS_SCANNER", "development")
+    assert load_config("production")["VIRUS_SCANNER"] == "development"
+
+    deployed_environment.setenv("VIRUS_SCANNER", "clamd")
+    assert "CLAMD_HOST is not set" in _refusal("production")
+
+    deployed_environment.setenv("VIRUS_SCANNER", "off")
+    assert "VIRUS_SCANNER must be clamd or development" in _refusal("production")

@@ -9,7 +9,7 @@ from app.callbacks.dispatch import enqueue_callback_if_wanted, send_service_call
 from app.callbacks.timestamps import format_callback_datetime
 from app.celery.queues import TaskNames
 from app.dao.notifications_dao import dao_get_notification_by_id
-from app.models import CallbackType, Notification
+from app.models import CallbackType, Notification, NotificationType
 from app.notification_status import is_final
 
 
@@ -33,9 +33,10 @@ def enqueue_delivery_status_callback(notification: Notification) -> bool:
     """Queue the service's delivery-status callback for a notification that has just reached a final status.
 
     Call it once, right after the status change committed. Returns False (and queues nothing) when the status is
-    not final or the service has no delivery-status callback. A broker failure leaves the callback pending for beat.
+    not final, the notification is a letter (Notify sends letters no delivery-status callbacks, letters.md §5.2) or
+    the service has no delivery-status callback. A broker failure leaves the callback pending for beat.
     """
-    if not is_final(notification.status):
+    if not is_final(notification.status) or notification.notification_type == NotificationType.LETTER:
         return False
     return enqueue_callback_if_wanted(
         notification.service_id,

@@ -23,6 +23,9 @@ TASK_MODULES = (
     "app.celery.scheduled_tasks",
     "app.celery.job_tasks",
     "app.celery.nightly_tasks",
+    "app.celery.letters_pdf_tasks",
+    "app.celery.precompiled_letter_tasks",
+    "app.celery.letter_print_tasks",
 )
 
 
@@ -51,13 +54,23 @@ def _broker_transport_options(config: dict[str, Any]) -> dict[str, Any]:
 
 
 def beat_schedule(
-    safety_net_interval_seconds: float = 15.0, bulk_feed_run_seconds: float = 10.0
+    safety_net_interval_seconds: float = 15.0,
+    bulk_feed_run_seconds: float = 10.0,
+    print_run_interval_seconds: float = 0,
 ) -> dict[str, dict[str, Any]]:
     """The periodic tasks: delivery safety nets (every ``safety_net_interval_seconds``), SMS provider weights,
     refused callbacks, jobs and their bulk-lane feeder (a run every ``bulk_feed_run_seconds``, should the runs that
-    queue each other be lost), the nightly retention clear-out and billing facts."""
+    queue each other be lost), the letters' print run, the nightly retention clear-out and billing facts.
+
+    The print run starts at 16:50 and 17:50 UTC and goes ahead only at 17:50 London time (letters.md §5.4); with
+    ``print_run_interval_seconds`` (development only) it runs that often instead."""
     periodic = {"queue": QueueNames.PERIODIC.value}
     return {
+        "check-time-to-collate-letters": {
+            "task": TaskNames.CHECK_TIME_TO_COLLATE_LETTERS.value,
+            "schedule": print_run_interval_seconds or crontab(hour="16,17", minute="50"),
+            "options": periodic,
+        },
         "requeue-created-notifications": {
             "task": TaskNames.REQUEUE_CREATED_NOTIFICATIONS.value,
             "schedule": safety_net_interval_seconds,
@@ -81,6 +94,11 @@ def beat_schedule(
         "tend-providers-back-to-middle": {
             "task": TaskNames.TEND_PROVIDERS_BACK_TO_MIDDLE.value,
             "schedule": crontab(minute="*/5"),
+            "options": periodic,
+        },
+        "rescan-pending-precompiled-letters": {
+            "task": TaskNames.RESCAN_PENDING_PRECOMPILED_LETTERS.value,
+            "schedule": crontab(minute="*/10"),
             "options": periodic,
         },
         "run-scheduled-jobs": {
@@ -158,7 +176,11 @@ def celery_settings(config: dict[str, Any]) -> dict[str, Any]:
         # Task modules a worker imports at start-up (the API enqueues by name and needs none of them).
         "imports": TASK_MODULES,
         "broker_pool_limit": 10,
-        "beat_schedule": beat_schedule(config["DELIVERY_SAFETY_NET_INTERVAL_SECONDS"], config["BULK_FEED_RUN_SECONDS"]),
+        "beat_schedule": beat_schedule(
+            config["DELIVERY_SAFETY_NET_INTERVAL_SECONDS"],
+            config["BULK_FEED_RUN_SECONDS"],
+            config.get("LETTERS_PRINT_RUN_INTERVAL_SECONDS", 0),
+        ),
         # Let tasks running when the broker connection drops finish: the thread pool cannot cancel them anyway, and
         # asking it to broke the reconnect (seen with Celery 5.7 on Redis). Their unacknowledged messages come back
         # after the visibility timeout and find their work already claimed and done.

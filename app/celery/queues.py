@@ -20,6 +20,13 @@ class QueueNames(StrEnum):
     JOBS = "jobs"
     PERIODIC = "periodic"
     CALLBACKS = "callbacks"
+    # Letters: templated letters rendered to PDF (Notify's queue name)
+    CREATE_LETTERS_PDF = "create-letters-pdf-tasks"
+    # Precompiled letters: the virus scan, then the PDF checks (Notify's queue names)
+    ANTIVIRUS = "antivirus-tasks"
+    SANITISE_LETTERS = "sanitise-letter-tasks"
+    # Letters handed to the print provider (Notify's queue name)
+    SEND_LETTER = "send-letter-tasks"
 
 
 class TaskNames(StrEnum):
@@ -27,6 +34,19 @@ class TaskNames(StrEnum):
     DELIVER_SMS = "deliver_sms"
     DELIVER_EMAIL = "deliver_email"
     PROCESS_JOB = "process_job"
+    # args: (notification_id: str); render a templated letter's PDF and store it (Notify's task name)
+    CREATE_LETTERS_PDF = "get-pdf-for-templated-letter"
+    # args: (notification_id: str); scan a precompiled letter's upload for viruses, then check its PDF
+    SCAN_FILE = "scan-file"
+    SANITISE_LETTER = "sanitise-letter"
+    # Precompiled letters still `pending-virus-check` after a while are queued for their scan again (beat); no args
+    RESCAN_PENDING_PRECOMPILED_LETTERS = "rescan-pending-precompiled-letters"
+    # args: (notification_id: str); hand one ready letter to the print provider
+    DELIVER_LETTER = "deliver_letter"
+    # The print run (beat); no args (Notify's task name)
+    CHECK_TIME_TO_COLLATE_LETTERS = "check-time-to-collate-letters"
+    # args: (notification_id: str, job_status: "DESPATCHED" | "REJECTED", total_sheets: str | None)
+    PROCESS_LETTER_CALLBACK = "process-letter-callback"
     # args: (provider: "mmg" | "firetext", receipt: dict of the provider's receipt fields as strings)
     PROCESS_SMS_RECEIPT = "process_sms_receipt"
     # args: (ses_event: dict, the decoded SNS `Message` of a SES Delivery/Bounce/Complaint event)
@@ -35,6 +55,10 @@ class TaskNames(StrEnum):
     SEND_DELIVERY_STATUS_TO_SERVICE = "send_delivery_status_to_service"
     SEND_COMPLAINT_TO_SERVICE = "send_complaint_to_service"
     SEND_INBOUND_SMS_TO_SERVICE = "send_inbound_sms_to_service"
+    # args: (notification_id: str) of a letter just returned
+    SEND_RETURNED_LETTER_TO_SERVICE = "send_returned_letter_to_service"
+    # args: (references: list of 16-character letter references, reported_at: ISO date) (Notify's task name)
+    PROCESS_RETURNED_LETTERS_LIST = "process-returned-letters-list"
     # Delivery safety nets and provider weights (beat); no args
     REQUEUE_CREATED_NOTIFICATIONS = "requeue_created_notifications"
     REQUEUE_STALE_SENDING_CLAIMS = "requeue_stale_sending_claims"

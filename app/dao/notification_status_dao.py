@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, exists, literal_column, select, update
 from app.clock import utc_now
 from app.dao.row_picking import picked_once
 from app.extensions import db
-from app.models import AWAITING_FEED_SQL, Job, Notification
+from app.models import AWAITING_FEED_SQL, Job, Notification, NotificationType
 from app.notification_status import (
     RECEIPT_UPDATABLE_STATUSES,
     NotificationStatus,
@@ -146,7 +146,13 @@ def _update_stale_statuses(
     skipped. Commits; returns the rows changed."""
     stale = (
         select(Notification.id)
-        .where(Notification.status.in_(only_from), Notification.created_at < created_before, *_given(also))
+        .where(
+            Notification.status.in_(only_from),
+            Notification.created_at < created_before,
+            # Letters wait days for the print run and are never timed out (letters.md §5.2).
+            Notification.notification_type != NotificationType.LETTER,
+            *_given(also),
+        )
         .order_by(Notification.created_at)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -165,3 +171,23 @@ def _update_stale_statuses(
 
 def _given(condition: ColumnElement[bool] | None) -> list[ColumnElement[bool]]:
     return [] if condition is None else [condition]
+
+
+@statsd(namespace="dao")
+def dao_cancel_letters_of_job(job_id: uuid.UUID | str) -> Sequence[Notification]:
+    """Cancel every letter of the job that may still be cancelled, with no sheets to bill. Commits; returns the rows
+    changed (a letter the print run claimed meanwhile is left alone by the guard)."""
+    statement = (
+        update(Notification)
+        .where(
+            Notification.job_id == job_id,
+            Notification.notification_type == NotificationType.LETTER,
+            may_become(NotificationStatus.CANCELLED),
+        )
+        .values(status=NotificationStatus.CANCELLED, billable_units=0, updated_at=utc_now())
+        .returning(Notification)
+        .execution_options(synchronize_session=False)
+    )
+    rows = db.session.execute(statement).scalars().all()
+    db.session.commit()
+    return rows

@@ -13,7 +13,16 @@ from app.dao.history import dao_create_history_row
 from app.extensions import db
 from app.models import Template, TemplateHistory, TemplateProcessType
 
-TEMPLATE_SETTINGS = ("name", "content", "subject", "archived", "hidden", "process_type")
+TEMPLATE_SETTINGS = (
+    "name",
+    "content",
+    "subject",
+    "archived",
+    "hidden",
+    "process_type",
+    "postage",
+    "service_letter_contact_id",
+)
 
 
 def dao_create_template(
@@ -26,6 +35,8 @@ def dao_create_template(
     created_by: str | None = None,
     template_id: uuid.UUID | None = None,
     process_type: str = TemplateProcessType.NORMAL,
+    postage: str | None = None,
+    service_letter_contact_id: uuid.UUID | None = None,
 ) -> Template:
     template = Template(
         id=template_id or uuid.uuid4(),
@@ -40,6 +51,8 @@ def dao_create_template(
         archived=False,
         hidden=False,
         process_type=process_type,
+        postage=postage,
+        service_letter_contact_id=service_letter_contact_id,
     )
     db.session.add(template)
     db.session.flush()
@@ -102,7 +115,10 @@ def dao_list_template_versions(service_id: uuid.UUID, template_id: uuid.UUID | s
 
 
 def dao_list_templates(service_id: uuid.UUID, template_type: str | None = None) -> Sequence[Template]:
-    query = select(Template).where(Template.service_id == service_id, Template.archived.is_(False))
+    """The service's templates, without archived ones and hidden ones (the precompiled-letter template)."""
+    query = select(Template).where(
+        Template.service_id == service_id, Template.archived.is_(False), Template.hidden.is_(False)
+    )
     if template_type:
         query = query.where(Template.template_type == template_type)
     return db.session.execute(query.order_by(Template.name, Template.created_at)).scalars().all()

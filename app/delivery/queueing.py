@@ -12,10 +12,16 @@ from app.models import NotificationType
 
 
 def deliver_task_name(notification_type: str) -> TaskNames:
+    if notification_type == NotificationType.LETTER:
+        return TaskNames.DELIVER_LETTER
     return TaskNames.DELIVER_EMAIL if notification_type == NotificationType.EMAIL else TaskNames.DELIVER_SMS
 
 
 def deliver_queue(notification_type: str, key_type: str, lane: Lane = Lane.NORMAL) -> QueueNames:
+    # A letter's claim the safety net hands back (its worker died) goes back to the print queue; test letters are
+    # never printed.
+    if notification_type == NotificationType.LETTER:
+        return QueueNames.SEND_LETTER
     return lane_queue(lane, notification_type, key_type)
 
 
@@ -29,8 +35,9 @@ def enqueue_deliver_task(
     failed_provider: str | None = None,
     countdown_seconds: int = 0,
 ) -> None:
-    """Send `deliver_sms` / `deliver_email` for one notification (by name: no task module is imported) to ``queue``,
-    else its ``lane``'s queue, to run no sooner than ``countdown_seconds`` from now. Broker errors propagate."""
+    """Send `deliver_sms` / `deliver_email` / `deliver_letter` for one notification (by name: no task module is
+    imported) to ``queue``, else its ``lane``'s queue, to run no sooner than ``countdown_seconds`` from now. Broker
+    errors propagate."""
     task_queue.queue_task(
         deliver_task_name(notification_type),
         args=[str(notification_id)],

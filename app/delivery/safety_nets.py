@@ -48,7 +48,7 @@ def _queue_keys_of(queues: set[str]) -> list[QueueKey]:
     """Every QueueKey whose deliver tasks go to one of ``queues`` (each lane judged by its own queue)."""
     return [
         QueueKey(notification_type.value, key_type.value, is_from_job, process_type.value)
-        for notification_type in NotificationType
+        for notification_type in (NotificationType.SMS, NotificationType.EMAIL)  # letters wait for the print run
         for key_type in KeyType
         for is_from_job in (False, True)
         for process_type in TemplateProcessType

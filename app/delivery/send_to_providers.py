@@ -58,6 +58,7 @@ from app.delivery.send_context import service_for_sending
 from app.extensions import db
 from app.models import Notification, NotificationType
 from app.notification_status import NotificationStatus
+from app.recent_event_counts import EventKind, count_recent_event
 from app.recipients.errors import InvalidRecipientError
 from app.serialised_models import SerialisedService
 from app.status_changes import ChangeLog, change_status
@@ -249,6 +250,7 @@ def _await_receipt(
 
 
 def _count_provider_error(claim: SendingClaim, notification_type: str) -> None:
+    count_recent_event(EventKind.PROVIDER_ERROR, claim.provider)
     if notification_type == NotificationType.SMS:
         record_sms_provider_error(claim.provider)
 

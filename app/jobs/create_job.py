@@ -61,6 +61,9 @@ class JobRequest:
     reply_to_id: uuid.UUID | None = None
 
 
+LETTER_JOBS_MESSAGE = "Letters cannot be sent in bulk yet: send each with POST /v2/notifications/letter"
+
+
 @dataclass(frozen=True)
 class JobSender:
     """Who is sending: the service and the key (none through the admin API, which sends as a live key would)."""
@@ -99,6 +102,9 @@ def get_sendable_template(service: SerialisedService, template_id: uuid.UUID) ->
         raise BadRequestError("Template not found") from error
     if template.archived:
         raise BadRequestError("Template has been deleted")
+    if template.template_type == TemplateType.LETTER and service.has_permission(TemplateType.LETTER):
+        # Rows of address columns are not validated or queued for their PDFs yet (letters are sent one by one).
+        raise BadRequestError(LETTER_JOBS_MESSAGE)
     if template.template_type not in TYPE_DESCRIPTIONS:
         raise BadRequestError(f"Service is not allowed to send {template.template_type}s")
     if not service.has_permission(template.template_type):

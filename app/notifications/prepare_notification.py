@@ -42,6 +42,18 @@ class NotificationRequest:
 
 
 @dataclass(frozen=True)
+class LetterRequest:
+    """A templated letter as the client asked for it, once the request schema has passed; the address is in the
+    personalisation."""
+
+    template_id: uuid.UUID
+    personalisation: dict[str, Any]
+    client_reference: str | None = None
+    notification_type: str = NotificationType.LETTER.value
+    unsubscribe_link: None = None
+
+
+@dataclass(frozen=True)
 class ApiCaller:
     """Who is sending: the service snapshot and the API key used."""
 
@@ -64,7 +76,7 @@ class PreparedNotification:
     """A checked, rendered send with its id; not stored yet."""
 
     id: uuid.UUID
-    request: NotificationRequest
+    request: NotificationRequest | LetterRequest
     caller: ApiCaller
     template: SendableTemplate
     recipient: Recipient
@@ -74,6 +86,11 @@ class PreparedNotification:
     subject: str | None
     reply_to_text: str | None
     documents: tuple[PendingDocument, ...] = ()  # files sent by email, stored with the notification
+    # Letters: the postage class, the 16-character reference printed in the file name, and the first status (a
+    # test key's letter is never printed: `sending` or `delivered` at once, letters.md §2.6).
+    postage: str | None = None
+    reference: str | None = None
+    initial_status: str = "created"
 
     @property
     def is_smoke_test(self) -> bool:

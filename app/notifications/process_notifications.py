@@ -26,7 +26,8 @@ from app.dao.idempotency_dao import (
 from app.dao.notifications_dao import dao_create_notification_autocommit, dao_delete_notification_by_id
 from app.delivery.lanes import Lane, notification_lane
 from app.delivery.queueing import enqueue_deliver_task
-from app.models import Notification
+from app.letters.queueing import enqueue_letter_pdf_task
+from app.models import Notification, NotificationType
 from app.notification_status import NotificationStatus
 from app.notifications.idempotency import IdempotentRequest, idempotency_scope
 from app.notifications.prepare_notification import PreparedNotification
@@ -66,7 +67,9 @@ def new_notification(prepared: PreparedNotification, *, created_at: datetime) ->
         billable_units=0,
         notification_type=request.notification_type,
         created_at=created_at,
-        status=NotificationStatus.CREATED,
+        status=prepared.initial_status,
+        reference=prepared.reference,
+        postage=prepared.postage,
         client_reference=request.client_reference,
         international=recipient.is_international,
         phone_prefix=recipient.phone_prefix,
@@ -75,6 +78,8 @@ def new_notification(prepared: PreparedNotification, *, created_at: datetime) ->
         unsubscribe_link=request.unsubscribe_link,
         recipient_hash=recipient_search_hash(current_app.config["RECIPIENT_SEARCH_KEY"], recipient.normalised_to),
     )
+    if prepared.initial_status != NotificationStatus.CREATED:
+        notification.updated_at = created_at
     notification.personalisation = prepared.personalisation
     return notification
 
@@ -104,7 +109,11 @@ def persist_notification(prepared: PreparedNotification, claim: IdempotencyClaim
 def enqueue_notification(
     notification_id: uuid.UUID, notification_type: str, key_type: str, lane: Lane = Lane.NORMAL
 ) -> None:
-    """Queue deliver_sms / deliver_email on ``lane``'s queue (research-mode for test keys)."""
+    """Queue deliver_sms / deliver_email on ``lane``'s queue (research-mode for test keys); a letter's PDF is made
+    first (create-letters-pdf-tasks)."""
+    if notification_type == NotificationType.LETTER:
+        enqueue_letter_pdf_task(notification_id)
+        return
     enqueue_deliver_task(notification_id, notification_type, key_type, lane=lane)
 
 

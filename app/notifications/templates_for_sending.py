@@ -14,6 +14,7 @@ from flask import current_app
 from sqlalchemy.exc import NoResultFound
 
 from app.caches import CacheName, TtlCache, app_cache
+from app.dao.letter_contacts_dao import dao_find_letter_contact_by_id
 from app.dao.templates_dao import dao_get_template_by_id
 from app.errors import BadRequestError
 from app.models import TemplateType
@@ -29,12 +30,17 @@ class SendableTemplate:
     subject: str | None
     archived: bool
     process_type: str
+    postage: str | None = None  # letters only
+    letter_contact_block: str | None = None  # letters only: the template's contact block text, if it has one
 
     @property
     def texts(self) -> tuple[str, ...]:
-        """The texts that may hold placeholders: the subject (emails only), then the body."""
+        """The texts that may hold placeholders: the subject (emails and letters), the body, a letter's contact
+        block."""
         if self.template_type == TemplateType.EMAIL:
             return (self.subject or "", self.content)
+        if self.template_type == TemplateType.LETTER:
+            return (self.subject or "", self.content, self.letter_contact_block or "")
         return (self.content,)
 
 
@@ -47,6 +53,11 @@ def _cache() -> TtlCache[SendableTemplate]:
 
 def _load(service_id: uuid.UUID, template_id: uuid.UUID) -> SendableTemplate:
     template = dao_get_template_by_id(service_id, template_id)
+    contact = (
+        dao_find_letter_contact_by_id(service_id, template.service_letter_contact_id)
+        if template.service_letter_contact_id
+        else None
+    )
     return SendableTemplate(
         id=template.id,
         service_id=template.service_id,
@@ -56,6 +67,8 @@ def _load(service_id: uuid.UUID, template_id: uuid.UUID) -> SendableTemplate:
         subject=template.subject,
         archived=template.archived,
         process_type=template.process_type,
+        postage=template.postage,
+        letter_contact_block=contact.contact_block if contact is not None else None,
     )
 
 

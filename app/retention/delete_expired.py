@@ -3,13 +3,15 @@
 A service keeps personal data for `data_retention_days` (default 7) whole UTC days before today: run on the 10th
 with 7 days, it removes what was created before the 3rd. Notifications of every status move to
 `notification_history` without personal data (the delivery timeout has made anything still unfinished final long
-before); test-key notifications are deleted. Jobs are archived and their stored rows dropped. Everything goes in
+before), except letters still waiting for their PDF or the printer; test-key notifications are deleted. A letter's
+PDF is deleted with it. Jobs are archived and their stored rows dropped. Everything goes in
 batches of RETENTION_BATCH_SIZE, one short transaction each.
 """
 
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -23,9 +25,11 @@ from app.dao.jobs_dao import dao_archive_jobs_created_before
 from app.dao.notification_history_dao import (
     dao_delete_status_events_changed_before,
     dao_delete_test_notifications,
+    dao_list_letter_files_past_retention,
     dao_move_notifications_to_history,
 )
 from app.dao.services_dao import dao_list_service_retention_days
+from app.letters.pdf_store import LetterFile, LetterPdfStoreError, letter_pdf_store
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +52,7 @@ def delete_notifications_older_than_retention() -> NotificationsRemoved:
     now = utc_now()
     for service_id, retention_days in dao_list_service_retention_days():
         created_before = retention_cutoff(now, retention_days)
+        delete_letter_pdfs_past_retention(service_id, created_before=created_before)
         moved += _in_batches(partial(dao_move_notifications_to_history, service_id, created_before=created_before))
         deleted += _in_batches(partial(dao_delete_test_notifications, service_id, created_before=created_before))
     logger.info(
@@ -64,6 +69,25 @@ def delete_status_events_older_than_search_window() -> int:
     changed_before = utc_now() - timedelta(days=current_app.config["SUPPORT_SEARCH_HISTORY_DAYS"])
     deleted = _in_batches(partial(dao_delete_status_events_changed_before, changed_before))
     logger.info("Deleted %s notification status events past the search window", deleted, extra={"event_count": deleted})
+    return deleted
+
+
+def delete_letter_pdfs_past_retention(service_id: uuid.UUID, *, created_before: datetime) -> int:
+    """Delete the PDFs of the service's letters the purge is about to remove (after it, GET .../pdf is a 404). A PDF
+    the store cannot delete is logged and left: the rows still go."""
+    store = letter_pdf_store(current_app.config)
+    deleted = 0
+    for reference, postage, created_at, key_type in dao_list_letter_files_past_retention(
+        service_id, created_before=created_before
+    ):
+        if not reference:
+            continue
+        try:
+            store.delete(LetterFile(reference, postage or "second", created_at, key_type).name)
+        except LetterPdfStoreError:
+            logger.warning("Could not delete a letter PDF past retention", extra={"service_id": str(service_id)})
+            continue
+        deleted += 1
     return deleted
 
 

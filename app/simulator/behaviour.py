@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-PROVIDERS = ("mmg", "firetext", "ses")
+PROVIDERS = ("mmg", "firetext", "ses", "dvla")
 GLOBAL = "global"
 MAX_DELAY_MS = 600_000  # ten minutes: longer holds a server thread for nothing
 

@@ -9,6 +9,7 @@ from flask import Flask
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from app.simulator.control import control, sns_certificate
+from app.simulator.dvla import dvla
 from app.simulator.firetext import firetext
 from app.simulator.mmg import mmg
 from app.simulator.runtime import EXTENSION_KEY, SimulatorRuntime
@@ -29,7 +30,7 @@ def create_simulator_app(runtime: SimulatorRuntime) -> Flask:
     app = Flask("app.simulator")
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions[EXTENSION_KEY] = runtime
-    for blueprint in (mmg, firetext, ses, control, sns_certificate):
+    for blueprint in (mmg, firetext, ses, dvla, control, sns_certificate):
         app.register_blueprint(blueprint)
     return app
 

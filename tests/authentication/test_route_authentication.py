@@ -10,14 +10,25 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app.authentication.auth import requires_admin_auth, requires_auth, requires_no_auth
+from app.ops.session_cookie import requires_ops_session
 from tests.auth_helpers import create_jwt_token
 
-AUTH_HOOKS = {requires_auth, requires_admin_auth, requires_no_auth}
+AUTH_HOOKS = {requires_auth, requires_admin_auth, requires_no_auth, requires_ops_session}
 
 # Blueprints open by design: each checks its caller another way (provider basic auth, SNS signatures) or
 # serves nothing private. A new open blueprint must be added here on purpose.
+# receipts_letter is open: a signed token in its query string names the one letter it may confirm.
 # `documents` is the download page for files sent by email: its link carries the document's key.
-OPEN_BLUEPRINTS = {"status", "receipts_sms", "receipts_ses", "receipts_inbound_sms", "v2_openapi", "documents"}
+OPEN_BLUEPRINTS = {
+    "status",
+    "receipts_sms",
+    "receipts_ses",
+    "receipts_inbound_sms",
+    "receipts_letter",
+    "v2_openapi",
+    "documents",
+    "ops_sign_in",
+}
 
 
 def _routes(app: Flask) -> list[tuple[str, str, str]]:

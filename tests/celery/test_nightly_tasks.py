@@ -277,3 +277,38 @@ def test_idempotency_keys_older_than_a_day_are_deleted(notify_db_session: None) 
     deleted = delete_expired_idempotency_keys()
 
     assert (deleted, db.session.execute(select(IdempotencyRecord.idempotency_key)).scalars().all()) == (1, ["new"])
+
+
+def test_letters_past_retention_leave_with_their_pdf_unless_still_waiting_to_print(
+    notify_db_session: None, frozen_now: object, letters_directory: object
+) -> None:
+    from pathlib import Path
+
+    from app.letters.create_pdf import letter_file_of
+
+    template = create_template(template_type="letter", content="Hi")
+    delivered = create_notification(
+        template=template,
+        to="A\nB\nSW1A 1AA",
+        created_at=PAST_RETENTION,
+        status="delivered",
+        reference="REF0000000000001",
+    )
+    waiting = create_notification(
+        template=template,
+        to="A\nB\nSW1A 1AA",
+        created_at=PAST_RETENTION,
+        status="created",
+        reference="REF0000000000002",
+    )
+    assert isinstance(letters_directory, Path)
+    for letter in (delivered, waiting):
+        path = letters_directory / letter_file_of(letter).name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"%PDF")
+
+    delete_notifications_older_than_retention()
+
+    assert db.session.execute(select(Notification.id)).scalars().all() == [waiting.id]
+    assert not (letters_directory / letter_file_of(delivered).name).exists()
+    assert (letters_directory / letter_file_of(waiting).name).exists()

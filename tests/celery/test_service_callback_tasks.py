@@ -27,6 +27,7 @@ from app.dao.inbound_sms_dao import dao_create_inbound_sms
 from app.dao.service_callback_dao import dao_save_service_callback
 from app.extensions import db
 from app.models import Notification
+from app.recent_event_counts import EventKind, list_recent_event_counts
 from tests.callbacks.recording_server import Answer, RecordingServer
 from tests.clients.statsd_listener import STATSD_PREFIX, StatsdListener
 from tests.factories import create_notification, create_service, create_template
@@ -346,3 +347,26 @@ def test_a_callback_given_up_after_its_last_retry_is_counted_as_failed(
         send_delivery_status_to_service.pop_request()
 
     assert _callback_counters(statsd_listener) == [f"{STATSD_PREFIX}.callbacks.delivery-status.failed:1|c"]
+
+
+def _callback_failures(outcome: str) -> int:
+    return sum(list_recent_event_counts(EventKind.CALLBACK_FAILURE, outcome, minutes=2) or [])
+
+
+def test_each_failed_callback_is_counted_for_the_operator_console_by_outcome(
+    notify_db_session: None, callback_server: RecordingServer
+) -> None:
+    notification, _ = _delivered_notification_with_callback(callback_server.url)
+    callback_server.script([Answer(500), Answer(404), Answer(503)])
+    with patch.object(send_delivery_status_to_service, "retry", side_effect=Retry()), pytest.raises(Retry):
+        send_delivery_status_to_service(str(notification.id))
+    send_delivery_status_to_service(str(notification.id))
+    send_delivery_status_to_service.push_request(retries=5)
+    try:
+        send_delivery_status_to_service.run(str(notification.id))
+    finally:
+        send_delivery_status_to_service.pop_request()
+
+    counted = {outcome: _callback_failures(outcome) for outcome in ("retrying", "refused", "given-up")}
+
+    assert counted == {"retrying": 1, "refused": 1, "given-up": 1}

@@ -16,6 +16,11 @@ from app.celery.queues import TaskNames
         TaskNames.SEND_DELIVERY_STATUS_TO_SERVICE,
         TaskNames.SEND_COMPLAINT_TO_SERVICE,
         TaskNames.SEND_INBOUND_SMS_TO_SERVICE,
+        TaskNames.DELIVER_LETTER,
+        TaskNames.CHECK_TIME_TO_COLLATE_LETTERS,
+        TaskNames.PROCESS_LETTER_CALLBACK,
+        TaskNames.SEND_RETURNED_LETTER_TO_SERVICE,
+        TaskNames.PROCESS_RETURNED_LETTERS_LIST,
     ],
     ids=str,
 )

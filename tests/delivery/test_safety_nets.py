@@ -280,3 +280,21 @@ def test_every_batch_times_out(notify_db_session: None, send_task: MagicMock, ba
     timed_out = timeout_sending_notifications()
 
     assert timed_out == 6
+
+
+@pytest.mark.parametrize("status", [S.CREATED, S.SENDING], ids=str)
+def test_letters_are_never_queued_to_a_provider_or_timed_out(
+    notify_db_session: None, send_task: MagicMock, status: NotificationStatus
+) -> None:
+    letter = create_notification(
+        template=create_template(template_type="letter", content="Hi"),
+        to="A\nB\nSW1A 1AA",
+        status=status,
+        created_at=utc_now() - timedelta(days=5),
+    )
+
+    queued = requeue_created_notifications()
+    timed_out = timeout_sending_notifications()
+
+    assert (queued, timed_out, dao_get_notification_by_id(letter.id).status) == (0, 0, status)
+    send_task.assert_not_called()

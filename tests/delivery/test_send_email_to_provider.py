@@ -21,6 +21,7 @@ from app.delivery.send_to_providers import send_email_to_provider
 from app.extensions import db
 from app.models import Notification
 from app.notification_status import NotificationStatus
+from app.recent_event_counts import EventKind, list_recent_event_counts
 from tests.factories import create_email_reply_to, create_notification, create_service, create_template
 
 S = NotificationStatus
@@ -124,6 +125,7 @@ def test_ses_throttling_hands_the_notification_back_for_a_retry(notify_db_sessio
 
     row = _reload(notification_id)
     assert (raised.value.failed_provider, row.status, row.sent_by) == ("ses", S.CREATED, "ses")
+    assert sum(list_recent_event_counts(EventKind.PROVIDER_ERROR, "ses", minutes=2) or []) == 1
 
 
 def test_a_message_ses_rejects_is_a_technical_failure(notify_db_session: None, stubbed_ses: Stubber) -> None:

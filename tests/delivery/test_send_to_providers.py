@@ -28,6 +28,7 @@ from app.extensions import db
 from app.models import Notification
 from app.notification_status import NotificationStatus
 from app.receipts.sms_receipts import process_mmg_receipt
+from app.recent_event_counts import EventKind, list_recent_event_counts
 from tests.clients.statsd_listener import STATSD_PREFIX, StatsdListener
 from tests.factories import create_notification, create_template
 
@@ -144,6 +145,18 @@ def test_a_provider_error_counts_toward_its_error_burst(
         send_sms_to_provider(create_notification().id)
 
     assert notify_api.extensions["redis"].zcard(error_rate_key("mmg")) == 1
+
+
+def test_a_provider_error_is_counted_for_the_operator_console(
+    notify_api: Flask, notify_db_session: None, providers: responses.RequestsMock
+) -> None:
+    _only("mmg")
+    _fail(providers, notify_api.config["MMG_URL"])
+
+    with pytest.raises(DeliveryRetryableError):
+        send_sms_to_provider(create_notification().id)
+
+    assert sum(list_recent_event_counts(EventKind.PROVIDER_ERROR, "mmg", minutes=2) or []) == 1
 
 
 def test_sending_twice_calls_the_provider_once(notify_db_session: None, providers: responses.RequestsMock) -> None:

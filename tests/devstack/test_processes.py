@@ -12,6 +12,19 @@ def _option(command: list[str] | tuple[str, ...], name: str) -> str:
     return arguments[arguments.index(name) + 1]
 
 
+NORMAL_WORKER_QUEUES = [
+    "send-sms",
+    "send-email",
+    "research-mode",
+    "receipts",
+    "periodic",
+    "create-letters-pdf-tasks",
+    "antivirus-tasks",
+    "sanitise-letter-tasks",
+    "send-letter-tasks",
+]
+
+
 def test_workers_are_one_kind_per_lane_and_one_callbacks_worker() -> None:
     specs = processes.workers(WorkerSettings())
 
@@ -20,8 +33,8 @@ def test_workers_are_one_kind_per_lane_and_one_callbacks_worker() -> None:
     threads = {spec.name: _option(spec.command, "--concurrency") for spec in specs}
     assert queues == {
         "priority-worker": ["priority-sms", "priority-email"],
-        "worker": ["send-sms", "send-email", "research-mode", "receipts", "periodic"],
-        "worker-2": ["send-sms", "send-email", "research-mode", "receipts", "periodic"],
+        "worker": NORMAL_WORKER_QUEUES,
+        "worker-2": NORMAL_WORKER_QUEUES,
         "bulk-worker": ["bulk-sms", "bulk-email", "retry", "jobs"],
         "bulk-worker-2": ["bulk-sms", "bulk-email", "retry", "jobs"],
         "callback-worker": [QueueNames.CALLBACKS],

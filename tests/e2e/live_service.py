@@ -10,6 +10,7 @@ from app.models import ApiKey, Service, ServiceEmailReplyTo, ServiceSmsSender, T
 from tests.factories import (
     create_api_key,
     create_email_reply_to,
+    create_letter_contact,
     create_service,
     create_sms_sender,
     create_template,
@@ -24,6 +25,7 @@ class LiveService:
     email_template: Template
     sms_sender: ServiceSmsSender
     email_reply_to: ServiceEmailReplyTo
+    letter_template: Template
 
     @property
     def key_string(self) -> str:
@@ -36,7 +38,8 @@ def client_key(api_key: ApiKey) -> str:
 
 
 def create_live_service() -> LiveService:
-    service = create_service(permissions=["sms", "email", "international_sms", "inbound_sms"])
+    service = create_service(permissions=["sms", "email", "international_sms", "inbound_sms", "letter"])
+    contact = create_letter_contact(service=service, contact_block="Government Digital Service\nLondon\nE1 8QS")
     return LiveService(
         service=service,
         api_key=create_api_key(service=service, name="e2e-live-key"),
@@ -50,6 +53,14 @@ def create_live_service() -> LiveService:
         ),
         sms_sender=create_sms_sender(service=service, sms_sender="HERALD", is_default=True),
         email_reply_to=create_email_reply_to(service=service, email_address="replies@example.com", is_default=True),
+        letter_template=create_template(
+            service=service,
+            name="Letter",
+            template_type="letter",
+            subject="Main heading",
+            content="Hello ((address_line_1))",
+            service_letter_contact_id=contact.id,
+        ),
     )
 
 

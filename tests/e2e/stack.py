@@ -54,12 +54,13 @@ def herald_on_its_own_broker(
     log_dir: Path,
     extra_env: Mapping[str, str],
     worker_settings: WorkerSettings | None = None,
+    stack_class: type[HeraldStack] = HeraldStack,
 ) -> Iterator[HeraldStack]:
     """A running HeraldStack whose Redis is a server of its own: the test session's Redis is flushed between tests,
     which would also wipe the broker's queue bindings under a running worker."""
     broker_directory = Path(tempfile.mkdtemp(prefix="herald-e2e-"))  # short: a unix socket path has 108 bytes
     broker = RedisServer(broker_directory).start()
-    herald = HeraldStack(
+    herald = stack_class(
         database_url=database_url,
         redis_url=broker.url,
         log_dir=log_dir,

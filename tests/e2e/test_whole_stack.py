@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import json
 import threading
 import time
@@ -16,11 +17,15 @@ import pytest
 import requests
 from flask import Flask
 from notifications_python_client import NotificationsAPIClient
+from notifications_python_client.errors import HTTPError
 
 from app.dao.service_callback_dao import dao_save_service_callback
+from app.dao.services_dao import dao_set_service_permissions
+from app.extensions import db
 from app.models import CallbackType
 from tests.e2e.live_service import LiveService
 from tests.e2e.stack import HeraldStack, herald_on_its_own_broker
+from tests.letters.pdf_samples import letter_pdf
 
 pytestmark = pytest.mark.e2e
 
@@ -48,6 +53,21 @@ def wait_for_final_status(
             return notification
         time.sleep(0.1)
     pytest.fail(f"notification {notification_id} is still {notification['status']!r}:\n{stack.logs()[-6000:]}")
+
+
+def wait_for_letter_pdf(
+    client: NotificationsAPIClient, notification_id: str, stack: HeraldStack, timeout_seconds: float = 30.0
+) -> bytes:
+    """Retry on PDFNotReadyError, as the clients' own integration tests do."""
+    deadline = time.monotonic() + timeout_seconds
+    while time.monotonic() < deadline:
+        try:
+            return bytes(client.get_pdf_for_letter(notification_id).read())
+        except HTTPError as error:
+            if "PDFNotReadyError" not in str(error.message):
+                raise
+        time.sleep(0.5)
+    pytest.fail(f"letter {notification_id} has no PDF yet:\n{stack.logs()[-6000:]}")
 
 
 def simulator_messages(simulator_url: str, **filters: str) -> list[dict[str, Any]]:
@@ -93,6 +113,26 @@ def test_an_email_is_delivered_through_ses(
     assert notification["status"] == "delivered"
     [message] = simulator_messages(simulator, provider="ses", to="ada@example.com")
     assert "Hi Ada" in json.dumps(message)
+
+
+def test_a_letter_gets_its_pdf_from_a_worker_and_the_client_fetches_it(
+    stack: HeraldStack, notify_client: NotificationsAPIClient, live_service: LiveService
+) -> None:
+    sent = notify_client.send_letter_notification(
+        str(live_service.letter_template.id),
+        personalisation={"address_line_1": "Ada Lovelace", "address_line_2": "1 High Street", "postcode": "SW1A 1AA"},
+    )
+
+    pdf = wait_for_letter_pdf(notify_client, sent["id"], stack)
+    letter = notify_client.get_notification_by_id(sent["id"])
+
+    assert sent["content"]["body"] == "Hello Ada Lovelace"
+    assert pdf.startswith(b"%PDF")
+    assert (letter["type"], letter["status"], letter["cost_details"]["billable_sheets_of_paper"]) == (
+        "letter",
+        "accepted",
+        1,
+    )
 
 
 @pytest.mark.parametrize(
@@ -212,3 +252,36 @@ def test_the_service_is_told_the_delivery_status_at_its_callback_url(
     assert headers["Authorization"] == "Bearer service-callback-token-0123456789"
     expected_signature = hmac.new(signing_secret.encode(), body, hashlib.sha256).hexdigest()
     assert headers["X-Herald-Signature"] == f"sha256={expected_signature}"
+
+
+def pdf_when_ready(client: NotificationsAPIClient, notification_id: str, stack: HeraldStack) -> bytes:
+    """Poll as Notify's client integration tests do: PDFNotReadyError until the workers have made it ready."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            return bytes(client.get_pdf_for_letter(notification_id).read())
+        except HTTPError as error:
+            if "PDFNotReadyError" not in str(error.message):
+                raise
+        time.sleep(0.5)
+    pytest.fail(f"letter {notification_id} has no PDF after 60 s:\n{stack.logs()[-6000:]}")
+
+
+def test_a_precompiled_letter_is_scanned_checked_and_served_by_the_workers(
+    stack: HeraldStack, notify_client: NotificationsAPIClient, live_service: LiveService
+) -> None:
+    dao_set_service_permissions(live_service.service.id, ["sms", "email", "letter"])
+    db.session.commit()
+    pdf = letter_pdf(pages=2)
+
+    sent = notify_client.send_precompiled_letter_notification("e2e-letter", io.BytesIO(pdf), postage="first")
+
+    assert pdf_when_ready(notify_client, sent["id"], stack) == pdf
+    letter = notify_client.get_notification_by_id(sent["id"])
+    assert (letter["status"], letter["line_1"], letter["postcode"], letter["postage"]) == (
+        "accepted",
+        "Ann Other",
+        "SW1A 1AA",
+        "first",
+    )
+    assert letter["cost_details"] == {"billable_sheets_of_paper": 1, "postage": "first"}

@@ -23,8 +23,9 @@ from app.models import Job, Notification
 from tests.factories import batch_for, create_template
 from tests.jobs.conftest import delivery_tasks, phone_rows
 
-# What an old job could hold: stored before cells were bounded, a valid number padded with ignorable characters.
-PADDED_RECIPIENT = "07700900999" + "\u200b" * 400
+# What an old job could hold: stored before cells were checked, a valid number padded with characters PostgreSQL text
+# cannot hold (`to` is text since letters: its length alone no longer makes a row unstorable).
+PADDED_RECIPIENT = "07700900999" + "\u200b" * 400 + "\x00"
 SECRET_NAME = "Personalisation-that-must-not-be-logged"
 
 
@@ -131,7 +132,7 @@ def test_the_database_error_of_a_refused_batch_does_not_carry_its_parameters(
     with pytest.raises(DataError) as raised:
         dao_insert_job_notifications(batch)
 
-    assert "value too long" in str(raised.value)
+    assert "cannot contain NUL" in str(raised.value)
     assert PADDED_RECIPIENT not in str(raised.value)
     assert "07700900999" not in str(raised.value)
     assert SECRET_NAME not in str(raised.value)

@@ -13,15 +13,19 @@ from app.serialised_models import SerialisedService
 def test_a_live_service_has_its_own_limits(make_service: Callable[..., SerialisedService]) -> None:
     service = make_service(sms_message_limit=1000, email_message_limit=2000, international_sms_message_limit=30)
 
-    assert daily_limits_for(service, trial_daily_limit=50) == DailyLimits(sms=1000, email=2000, international_sms=30)
+    assert daily_limits_for(service, trial_daily_limit=50) == DailyLimits(
+        sms=1000, email=2000, international_sms=30, letter=20_000
+    )
 
 
-def test_a_trial_service_sends_at_most_the_trial_limit_of_each_type(
+def test_a_trial_service_sends_at_most_the_trial_limit_of_each_type_but_letters_keep_the_live_limit(
     make_service: Callable[..., SerialisedService],
 ) -> None:
     service = make_service(restricted=True, international_sms_message_limit=20)
 
-    assert daily_limits_for(service, trial_daily_limit=50) == DailyLimits(sms=50, email=50, international_sms=20)
+    assert daily_limits_for(service, trial_daily_limit=50) == DailyLimits(
+        sms=50, email=50, international_sms=20, letter=20_000
+    )
 
 
 def test_counter_key_names_the_service_type_and_utc_day() -> None:

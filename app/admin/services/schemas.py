@@ -39,6 +39,7 @@ class _ServiceSettingsSchema(Schema):
     sms_message_limit = fields.Integer(validate=validate.Range(min=0, max=LARGEST_BIG_INTEGER))
     email_message_limit = fields.Integer(validate=validate.Range(min=0, max=LARGEST_BIG_INTEGER))
     international_sms_message_limit = fields.Integer(validate=validate.Range(min=0, max=LARGEST_BIG_INTEGER))
+    letter_message_limit = fields.Integer(validate=validate.Range(min=0, max=LARGEST_BIG_INTEGER))
     # Regexp uses re.match: `\Z`, not `$`, so a trailing newline cannot slip into the From address.
     email_sender_local_part = fields.String(validate=validate.Regexp(r"[a-z0-9][a-z0-9.\-_]{0,63}\Z"))
     custom_email_sender_name = fields.String(allow_none=True, validate=validate.Length(max=255))

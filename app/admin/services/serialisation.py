@@ -51,6 +51,7 @@ def serialise_service(service: Service) -> dict[str, Any]:
         "sms_message_limit": service.sms_message_limit,
         "email_message_limit": service.email_message_limit,
         "international_sms_message_limit": service.international_sms_message_limit,
+        "letter_message_limit": service.letter_message_limit,
         "email_sender_local_part": service.email_sender_local_part,
         "custom_email_sender_name": service.custom_email_sender_name,
         "prefix_sms": service.prefix_sms,

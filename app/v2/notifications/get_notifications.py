@@ -22,7 +22,7 @@ from app.dao.notifications_dao import (
     dao_list_notifications_with_template_for_service,
 )
 from app.dao.templates_dao import dao_get_template_history_by_id_and_version
-from app.notification_status import FAILED_FILTER_EXPANSION
+from app.notification_status import FAILED_FILTER_EXPANSION, LETTER_FILTER_EXPANSIONS
 from app.v2.notifications import v2_notifications
 from app.v2.notifications.schemas import MAX_REFERENCE_LENGTH
 from app.v2.notifications.serialise_notification import serialise_notification
@@ -81,10 +81,14 @@ def parse_list_filters(arguments: MultiDict[str, str]) -> dict[str, Any]:
 
 
 def statuses_to_match(requested: Sequence[str]) -> list[str]:
-    """The stored statuses a `status` filter matches: `failed` stands for every failure status."""
+    """The stored statuses a `status` filter matches: `failed` stands for every failure status, and the letter
+    names `accepted` and `received` for the statuses shown as them."""
     statuses: list[str] = []
     for status in requested:
-        statuses.extend(FAILED_FILTER_EXPANSION if status == "failed" else (status,))
+        if status == "failed":
+            statuses.extend(FAILED_FILTER_EXPANSION)
+        else:
+            statuses.extend(LETTER_FILTER_EXPANSIONS.get(status, (status,)))
     return list(dict.fromkeys(statuses))
 
 
@@ -136,6 +140,7 @@ def get_notification_by_id(notification_id: str) -> Response:
             template,
             url_root=request.host_url,
             sms_rate_pounds=current_app.config["SMS_RATE_POUNDS"],
+            letter_rates_pounds=current_app.config["LETTER_RATES_POUNDS"],
         )
     )
 
@@ -162,7 +167,13 @@ def get_notifications() -> Response:
     )
     sms_rate_pounds = current_app.config["SMS_RATE_POUNDS"]
     notifications = [
-        serialise_notification(notification, template, url_root=request.host_url, sms_rate_pounds=sms_rate_pounds)
+        serialise_notification(
+            notification,
+            template,
+            url_root=request.host_url,
+            sms_rate_pounds=sms_rate_pounds,
+            letter_rates_pounds=current_app.config["LETTER_RATES_POUNDS"],
+        )
         for notification, template in rows
     ]
     last_id = notifications[-1]["id"] if notifications else None

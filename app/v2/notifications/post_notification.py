@@ -1,4 +1,4 @@
-"""POST /v2/notifications/sms and /email: send one notification (client-contract §4–5); /letter is refused.
+"""POST /v2/notifications/sms and /email: send one notification (client-contract §4–5); letters: post_letter.py.
 
 The checks run in GOV.UK Notify's order (notify-reference §1.9): authentication (the blueprint's before_request),
 the rate and daily limits, the body's shape, then the domain checks in `app/notifications`. An optional
@@ -8,7 +8,7 @@ the rate and daily limits, the body's shape, then the domain checks in `app/noti
 from __future__ import annotations
 
 import uuid
-from typing import Any, NoReturn
+from typing import Any
 
 from flask import Response, current_app, g, jsonify, request
 
@@ -114,8 +114,3 @@ def post_notification(notification_type: str) -> tuple[Response, int]:
     if outcome.is_replay:
         response.headers[REPLAYED_HEADER] = "true"
     return response, 201
-
-
-@v2_notifications.route("/letter", methods=["POST"])
-def post_letter_notification() -> NoReturn:
-    raise BadRequestError("Service is not allowed to send letters")

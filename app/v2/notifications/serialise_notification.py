@@ -6,17 +6,28 @@ its personalisation, so they always match what was sent.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from app.models import Notification, NotificationType, TemplateHistory
-from app.notification_status import is_final
+from app.letters.letter_timings import estimated_delivery
+from app.models import LetterPostage, Notification, NotificationType, TemplateHistory
+from app.notification_status import LETTER_V2_STATUSES, NotificationStatus, is_final
 from app.templating.email import fill_email_body, render_email_subject
+from app.templating.letter import fill_letter_body, render_letter_subject
 from app.templating.placeholders import UnrenderableValueError
 from app.templating.render_bounds import size_problem_before_rendering
 from app.templating.sms import render_sms
 from app.v2.datetime_format import format_datetime
 
 ADDRESS_LINE_KEYS = ("line_1", "line_2", "line_3", "line_4", "line_5", "line_6", "postcode")
+UNBILLED_LETTER_STATUSES = frozenset(
+    {
+        NotificationStatus.CANCELLED,
+        NotificationStatus.TECHNICAL_FAILURE,
+        NotificationStatus.VALIDATION_FAILED,
+        NotificationStatus.VIRUS_SCAN_FAILED,
+    }
+)
 
 
 def template_version_uri(url_root: str, template_id: Any, version: int) -> str:
@@ -32,6 +43,7 @@ def rendered_body_and_subject(notification: Notification, template: TemplateHist
     """
     personalisation = notification.personalisation
     is_email = notification.notification_type == NotificationType.EMAIL
+    is_letter = notification.notification_type == NotificationType.LETTER
     try:
         problem = size_problem_before_rendering(
             notification.notification_type, template.content, template.subject if is_email else None, personalisation
@@ -39,11 +51,49 @@ def rendered_body_and_subject(notification: Notification, template: TemplateHist
     except UnrenderableValueError:
         problem = "a value cannot be written as text"
     if problem is not None:
-        return template.content, (template.subject or "") if is_email else None
+        return template.content, (template.subject or "") if is_email or is_letter else None
+    if is_letter:
+        return fill_letter_body(template.content, personalisation), render_letter_subject(
+            template.subject or "", personalisation
+        )
     if is_email:
         subject = render_email_subject(template.subject or "", personalisation)
         return fill_email_body(template.content, personalisation), subject
     return render_sms(template.content, personalisation).body, None
+
+
+def letter_cost_fields(notification: Notification, letter_rates_pounds: Mapping[str, float]) -> dict[str, Any]:
+    """A letter's sheets and postage, priced from LETTER_RATES_POUNDS (`<postage>:<sheets>`; null when unpriced).
+    Not ready while its PDF is awaited; letters that were never printed cost nothing (letters.md §6)."""
+    status = notification.status
+    if status == NotificationStatus.PENDING_VIRUS_CHECK or (
+        status == NotificationStatus.CREATED and not notification.billable_units
+    ):
+        return {"cost_details": {}, "cost_in_pounds": None, "is_cost_data_ready": False}
+    never_printed = status in UNBILLED_LETTER_STATUSES
+    sheets = 0 if never_printed else notification.billable_units
+    rate = letter_rates_pounds.get(f"{notification.postage}:{sheets}")
+    return {
+        "cost_details": {"billable_sheets_of_paper": sheets, "postage": notification.postage},
+        "cost_in_pounds": 0.0 if never_printed else rate,
+        "is_cost_data_ready": True,
+    }
+
+
+def letter_fields(notification: Notification) -> dict[str, Any]:
+    """The raw address lines (there is no `line_7`), the postage, v2's status name and `estimated_delivery`."""
+    personalisation = notification.personalisation
+    raw = {key: personalisation.get(f"address_{key}") for key in ADDRESS_LINE_KEYS[:-1]}
+    postcode = None if "address_line_7" in personalisation else personalisation.get("postcode")
+    return {
+        **{key: None if value is None else str(value) for key, value in raw.items()},
+        "postcode": None if postcode is None else str(postcode),
+        "status": LETTER_V2_STATUSES.get(notification.status, notification.status),
+        "postage": notification.postage,
+        "estimated_delivery": format_datetime(
+            estimated_delivery(notification.created_at, notification.postage or LetterPostage.SECOND)
+        ),
+    }
 
 
 def is_cost_data_ready(notification: Notification) -> bool:
@@ -70,12 +120,21 @@ def cost_fields(notification: Notification, sms_rate_pounds: float) -> dict[str,
 
 
 def serialise_notification(
-    notification: Notification, template: TemplateHistory, *, url_root: str, sms_rate_pounds: float
+    notification: Notification,
+    template: TemplateHistory,
+    *,
+    url_root: str,
+    sms_rate_pounds: float,
+    letter_rates_pounds: Mapping[str, float] | None = None,
 ) -> dict[str, Any]:
     """Return the v2 notification object; ``template`` is the version the notification was sent with."""
     body, subject = rendered_body_and_subject(notification, template)
     is_email = notification.notification_type == NotificationType.EMAIL
-    return {
+    if notification.notification_type == NotificationType.LETTER:
+        extra = {**letter_fields(notification), **letter_cost_fields(notification, letter_rates_pounds or {})}
+    else:
+        extra = cost_fields(notification, sms_rate_pounds)
+    serialised = {
         "id": str(notification.id),
         "reference": notification.client_reference,
         "email_address": notification.to if is_email else None,
@@ -97,5 +156,6 @@ def serialise_notification(
         "scheduled_for": None,
         "postage": None,
         "one_click_unsubscribe_url": notification.unsubscribe_link if is_email else None,
-        **cost_fields(notification, sms_rate_pounds),
     }
+    serialised.update(extra)
+    return serialised

@@ -68,11 +68,13 @@ NOTIFICATION_SCHEMAS: dict[str, Any] = {
     ),
     "CostDetails": {
         "type": "object",
-        "description": "Empty for emails, and for SMS whose cost is not known yet.",
+        "description": "Empty for emails, and for SMS and letters whose cost is not known yet.",
         "properties": {
             "billable_sms_fragments": {"type": "integer", "minimum": 0},
             "international_rate_multiplier": {"type": "number"},
             "sms_rate": {"type": "number"},
+            "billable_sheets_of_paper": {"type": "integer", "minimum": 0},
+            "postage": {"enum": ["first", "second", "economy", "europe", "rest-of-world"]},
         },
         "additionalProperties": False,
     },
@@ -82,9 +84,9 @@ NOTIFICATION_SCHEMAS: dict[str, Any] = {
             "reference": STRING_OR_NULL,
             "email_address": STRING_OR_NULL,
             "phone_number": STRING_OR_NULL,
-            **{key: {"type": "null"} for key in ("line_1", "line_2", "line_3", "line_4", "line_5", "line_6")},
-            "postcode": {"type": "null"},
-            "type": {"enum": ["sms", "email"]},
+            **{key: STRING_OR_NULL for key in ("line_1", "line_2", "line_3", "line_4", "line_5", "line_6")},
+            "postcode": STRING_OR_NULL,
+            "type": {"enum": ["sms", "email", "letter"]},
             "status": {"type": "string"},
             "template": ref("TemplateReference"),
             "body": {"type": "string"},
@@ -94,13 +96,43 @@ NOTIFICATION_SCHEMAS: dict[str, Any] = {
             "sent_at": DATETIME_OR_NULL,
             "completed_at": DATETIME_OR_NULL,
             "scheduled_for": {"type": "null"},
-            "postage": {"type": "null"},
+            "postage": {"anyOf": [ref("Postage"), {"type": "null"}]},
             "one_click_unsubscribe_url": STRING_OR_NULL,
             "cost_details": ref("CostDetails"),
             "cost_in_pounds": {"type": ["number", "null"]},
             "is_cost_data_ready": {"type": "boolean"},
-        }
+            "estimated_delivery": {**DATETIME, "description": "Letters only: the latest expected delivery"},
+        },
+        required=[
+            "id",
+            "reference",
+            "email_address",
+            "phone_number",
+            "line_1",
+            "line_2",
+            "line_3",
+            "line_4",
+            "line_5",
+            "line_6",
+            "postcode",
+            "type",
+            "status",
+            "template",
+            "body",
+            "subject",
+            "created_at",
+            "created_by_name",
+            "sent_at",
+            "completed_at",
+            "scheduled_for",
+            "postage",
+            "one_click_unsubscribe_url",
+            "cost_details",
+            "cost_in_pounds",
+            "is_cost_data_ready",
+        ],  # fmt: skip
     ),
+    "Postage": {"enum": ["first", "second", "economy", "europe", "rest-of-world"]},
     "NotificationsPage": closed_object(
         {"notifications": {"type": "array", "items": ref("Notification")}, "links": PAGE_LINKS}
     ),
@@ -196,7 +228,49 @@ SEND_SCHEMAS: dict[str, Any] = {
         },
         "required": ["id", "reference", "content", "uri", "template", "scheduled_for", "sanitised_content"],
     },
-    "PostLetterRequest": {"type": "object", "description": "Letters are not sent yet: every request is refused."},
+    "PostLetterRequest": {
+        "description": (
+            "A templated letter (the address in `personalisation`: `address_line_1`… and `postcode` or "
+            "`address_line_7`), or a precompiled PDF (`content`: base64 of an A4 PDF of at most 10 pages with the "
+            "address in the envelope window; it is virus-scanned and checked after the 201, ending `created` or "
+            "`validation-failed`)."
+        ),
+        "oneOf": [
+            closed_object(
+                {
+                    "template_id": ref("Uuid"),
+                    "personalisation": {"type": "object"},
+                    "reference": ref("ClientReference"),
+                },
+                required=["template_id", "personalisation"],
+            ),
+            closed_object(
+                {
+                    "reference": ref("ClientReference"),
+                    "content": {"type": "string"},
+                    "postage": {"enum": ["first", "second", "economy"]},
+                },
+                required=["reference", "content"],
+            ),
+        ],
+    },
+    "PostLetterResponse": {
+        "type": "object",
+        "properties": {
+            "id": ref("Uuid"),
+            "reference": STRING_OR_NULL,
+            "content": closed_object({"body": {"type": "string"}, "subject": {"type": "string"}}),
+            "uri": {"type": "string", "format": "uri"},
+            "template": ref("TemplateReference"),
+            "scheduled_for": {"type": "null"},
+        },
+        "required": ["id", "reference", "content", "uri", "template", "scheduled_for"],
+    },
+    "PostPrecompiledLetterResponse": closed_object(
+        {"id": ref("Uuid"), "reference": {"type": "string"}, "postage": {"enum": ["first", "second", "economy"]}},
+        required=["id", "reference", "postage"],
+    ),
+    "SendLetterResponse": {"oneOf": [ref("PostLetterResponse"), ref("PostPrecompiledLetterResponse")]},
     "PostBulkRequest": {
         "type": "object",
         "description": (
@@ -272,8 +346,8 @@ TEMPLATE_SCHEMAS: dict[str, Any] = {
                 "type": "object",
                 "additionalProperties": closed_object({"required": {"const": True}}),
             },
-            "postage": {"type": "null"},
-            "letter_contact_block": {"type": "null"},
+            "postage": {"anyOf": [ref("Postage"), {"type": "null"}]},
+            "letter_contact_block": STRING_OR_NULL,
         }
     ),
     "TemplatesList": closed_object({"templates": {"type": "array", "items": ref("Template")}}),
@@ -290,7 +364,7 @@ TEMPLATE_SCHEMAS: dict[str, Any] = {
             "body": {"type": "string"},
             "subject": STRING_OR_NULL,
             "html": STRING_OR_NULL,
-            "postage": {"type": "null"},
+            "postage": {"anyOf": [ref("Postage"), {"type": "null"}]},
         }
     ),
 }

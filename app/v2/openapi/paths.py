@@ -77,9 +77,10 @@ NOTIFICATION_PATHS: dict[str, Any] = {
     "/v2/notifications/letter": {
         "post": {
             "operationId": "send_letter",
-            "summary": "Send a letter (not available yet: always refused)",
-            "requestBody": {"required": False, **json_body("PostLetterRequest")},
-            "responses": responses(201, "PostSmsResponse", "Never returned yet", (400, 401, 403, 413, 500)),
+            "summary": "Send a letter: from a letter template (the address in its personalisation) or a PDF",
+            "parameters": [IDEMPOTENCY_KEY],
+            "requestBody": {"required": True, **json_body("PostLetterRequest")},
+            "responses": responses(201, "SendLetterResponse", "Accepted for printing", SEND_ERRORS),
         }
     },
     "/v2/notifications/bulk": {
@@ -96,6 +97,23 @@ NOTIFICATION_PATHS: dict[str, Any] = {
             "summary": "Get one notification",
             "parameters": [path_uuid("notification_id", "The notification's id")],
             "responses": responses(200, "Notification", "The notification", READ_ERRORS),
+        }
+    },
+    "/v2/notifications/{notification_id}/pdf": {
+        "get": {
+            "operationId": "get_pdf_for_letter",
+            "summary": "Get a letter's PDF (PDFNotReadyError until it is made: try again later)",
+            "parameters": [path_uuid("notification_id", "The letter's id")],
+            "responses": {
+                "200": {
+                    "description": "The letter as printed",
+                    "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+                },
+                **{
+                    str(status): {"description": ERROR_DESCRIPTIONS[status], **json_body("ErrorResponse")}
+                    for status in READ_ERRORS
+                },
+            },
         }
     },
     "/v2/notifications": {

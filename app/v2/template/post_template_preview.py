@@ -19,6 +19,7 @@ from app.notifications.personalisation import check_personalisation, check_perso
 from app.templating.email import fill_email_body, render_email_subject
 from app.templating.email_html import render_html_blocks
 from app.templating.email_markdown import parse_markdown
+from app.templating.letter import fill_letter_body, render_letter_subject
 from app.templating.placeholders import missing_personalisation_message, missing_placeholders
 from app.templating.render_bounds import size_problem_before_rendering
 from app.templating.sms import render_sms
@@ -26,7 +27,7 @@ from app.v2.notifications.post_notification import json_request_body
 from app.v2.request_validation import validate_request
 from app.v2.template import v2_template
 from app.v2.template.schemas import GET_TEMPLATE_REQUEST, POST_TEMPLATE_PREVIEW_REQUEST
-from app.v2.template.serialise_template import template_texts
+from app.v2.template.serialise_template import letter_contact_block_of, template_texts
 
 FILE_LINK_IN_PREVIEW = "(a link to download the file)"
 
@@ -40,21 +41,35 @@ def request_body() -> Any:
 
 
 def check_personalisation_is_complete(template: Template, personalisation: Mapping[str, Any]) -> None:
-    missing = missing_placeholders(template_texts(template), personalisation)
+    missing = missing_placeholders(template_texts(template, letter_contact_block_of(template)), personalisation)
     if missing:
         raise BadRequestError(missing_personalisation_message(missing))
 
 
 def preview(template: Template, personalisation: Mapping[str, Any]) -> dict[str, Any]:
-    """The filled body, and for emails the filled subject and the body as HTML (without the email's layout)."""
+    """The filled body, and for emails the filled subject and the body as HTML (without the email's layout); for
+    letters the filled heading, no HTML, and the postage (letters.md §7.1)."""
+    if template.template_type == TemplateType.LETTER:
+        return {
+            "body": fill_letter_body(template.content, personalisation),
+            "subject": render_letter_subject(template.subject or "", personalisation),
+            "html": None,
+            "postage": template.postage,
+        }
     if template.template_type == TemplateType.EMAIL:
         body = fill_email_body(template.content, personalisation)
         return {
             "body": body,
             "subject": render_email_subject(template.subject or "", personalisation),
             "html": render_html_blocks(parse_markdown(body)),
+            "postage": None,
         }
-    return {"body": render_sms(template.content, personalisation).body, "subject": None, "html": None}
+    return {
+        "body": render_sms(template.content, personalisation).body,
+        "subject": None,
+        "html": None,
+        "postage": None,
+    }
 
 
 @v2_template.route("/<template_id>/preview", methods=["POST"])
@@ -81,6 +96,5 @@ def post_template_preview(template_id: str) -> Response:
         id=str(template.id),
         type=template.template_type,
         version=template.version,
-        postage=None,
         **preview(template, personalisation),
     )

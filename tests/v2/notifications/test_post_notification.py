@@ -342,8 +342,10 @@ def test_smoke_test_recipients_are_still_validated(client: FlaskClient, sender: 
     assert refusal(response) == bad_request("Missing personalisation: name")
 
 
-def test_letters_are_refused(client: FlaskClient, sender: Sender) -> None:
-    response = post_send(client, sender.api_key, "letter", {"template_id": str(sender.sms_template.id)})
+def test_letters_are_refused_without_the_letter_permission(client: FlaskClient, sender: Sender) -> None:
+    body = {"template_id": str(sender.sms_template.id), "personalisation": {}}
+
+    response = post_send(client, sender.api_key, "letter", body)
 
     assert refusal(response) == bad_request("Service is not allowed to send letters")
 

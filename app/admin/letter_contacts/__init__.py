@@ -1,0 +1,1 @@
+"""Admin endpoints for a service's letter contact blocks."""

@@ -1,0 +1,1 @@
+"""Internal letter endpoints: cancelling a letter, reporting returned letters."""

@@ -1,0 +1,1 @@
+"""Virus scanning of uploaded files: ClamAV's clamd in production, a development scanner otherwise."""

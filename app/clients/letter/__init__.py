@@ -1,0 +1,1 @@
+"""The print provider client (a DVLA-style print API)."""

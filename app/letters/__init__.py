@@ -1,0 +1,1 @@
+"""Letters: postal addresses, rendering to PDF, PDF storage, precompiled PDFs (virus scan and checks), printing."""
