@@ -23,6 +23,7 @@ from app.clock import utc_now
 from app.dao.api_key_dao import dao_create_api_key
 from app.dao.inbound_numbers_dao import dao_assign_inbound_number
 from app.dao.inbound_sms_dao import dao_create_inbound_sms, dao_list_inbound_sms_for_service
+from app.dao.letter_contacts_dao import dao_create_letter_contact, dao_list_letter_contacts
 from app.dao.services_dao import (
     dao_create_email_reply_to,
     dao_create_sms_sender,
@@ -60,6 +61,13 @@ SMS_TEMPLATE_CONTENT = "Hello ((name))\n\nFunctional Tests make our world a bett
 EMAIL_TEMPLATE_NAME = "Client Functional test email template"
 EMAIL_TEMPLATE_SUBJECT = "Functional Tests are good"
 EMAIL_TEMPLATE_CONTENT = "Hello ((name))\r\n\r\nFunctional test help make our world a better place"
+# The letter template's first version is a new, untitled letter without a contact block; the second is the clients'
+# template, with the service's default contact block (letters.md §7.2).
+LETTER_CONTACT_BLOCK = (
+    "Government Digital Service\nThe White Chapel Building\n10 Whitechapel High Street\nLondon\nE1 8QS\nUnited Kingdom"
+)
+LETTER_TEMPLATE_FIRST_NAME = "Untitled"
+LETTER_TEMPLATE_NAME = "Client functional letter template"
 
 
 def seed_functional_test_service() -> dict[str, str]:
@@ -77,6 +85,7 @@ def seed_functional_test_service() -> dict[str, str]:
         "INBOUND_SMS_QUERY_KEY": _api_key(service, "functional tests inbound", KeyType.NORMAL),
         "SMS_TEMPLATE_ID": _sms_template(service),
         "EMAIL_TEMPLATE_ID": _email_template(service),
+        "LETTER_TEMPLATE_ID": _letter_template(service),
         "SMS_SENDER_ID": _sms_sender(service),
         "EMAIL_REPLY_TO_ID": _email_reply_to(service),
     }
@@ -132,6 +141,30 @@ def _email_template(service: Service) -> str:
         content=EMAIL_TEMPLATE_CONTENT,
         subject=EMAIL_TEMPLATE_SUBJECT,
     )
+    return str(template.id)
+
+
+def _letter_template(service: Service) -> str:
+    template = _template_named(service, LETTER_TEMPLATE_NAME)
+    if template is None:
+        contacts = dao_list_letter_contacts(service.id)
+        contact = next((contact for contact in contacts if contact.contact_block == LETTER_CONTACT_BLOCK), None)
+        if contact is None:
+            contact = dao_create_letter_contact(service.id, contact_block=LETTER_CONTACT_BLOCK, is_default=True)
+        template = dao_create_template(
+            service.id,
+            name=LETTER_TEMPLATE_FIRST_NAME,
+            template_type="letter",
+            content="Body",
+            subject="Main heading",
+            postage="second",
+        )
+        dao_update_template(
+            template,
+            name=LETTER_TEMPLATE_NAME,
+            content="Hello ((address_line_1))",
+            service_letter_contact_id=contact.id,
+        )
     return str(template.id)
 
 

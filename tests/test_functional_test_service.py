@@ -104,3 +104,31 @@ def test_the_command_prints_shell_exports_when_asked(notify_api: Flask, notify_d
 
     assert result.exit_code == 0, result.output
     assert "export FUNCTIONAL_TEST_NUMBER='07700900123'" in result.output.splitlines()
+
+
+def test_the_letter_template_has_two_versions_and_the_gds_contact_block_on_the_second(
+    notify_api: Flask, notify_db_session: None
+) -> None:
+    from app.v2.template.serialise_template import serialise_template
+
+    environment = seed_functional_test_service()
+
+    service_id = _service_id(environment)
+    first = serialise_template(dao_get_template_version(service_id, environment["LETTER_TEMPLATE_ID"], 1))
+    second = serialise_template(dao_get_template_version(service_id, environment["LETTER_TEMPLATE_ID"], 2))
+    assert (first["name"], first["subject"], first["body"], first["postage"], first["letter_contact_block"]) == (
+        "Untitled",
+        "Main heading",
+        "Body",
+        "second",
+        None,
+    )
+    assert (second["name"], second["subject"], second["body"]) == (
+        "Client functional letter template",
+        "Main heading",
+        "Hello ((address_line_1))",
+    )
+    assert second["letter_contact_block"] == (
+        "Government Digital Service\nThe White Chapel Building\n10 Whitechapel High Street\nLondon\nE1 8QS\n"
+        "United Kingdom"
+    )

@@ -5,6 +5,7 @@ under gunicorn, a Celery worker, the provider simulator) and a service set up as
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -19,10 +20,14 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture(scope="module")
 def stack(notify_api: Flask, tmp_path_factory: pytest.TempPathFactory) -> Iterator[HeraldStack]:
+    log_dir = tmp_path_factory.mktemp("client-suites")
     with herald_on_its_own_broker(
         database_url=notify_api.config["DATABASE_URL"],
-        log_dir=tmp_path_factory.mktemp("client-suites"),
-        extra_env={"DOCUMENTS_DIRECTORY": str(tmp_path_factory.mktemp("client-suites-documents"))},
+        log_dir=log_dir,
+        extra_env={
+            "DOCUMENTS_DIRECTORY": str(log_dir / "documents"),
+            "LETTERS_PDF_DIRECTORY": str(log_dir / "letters"),
+        },
     ) as herald:
         yield herald
 
@@ -33,6 +38,7 @@ def functional_test_environment(stack: HeraldStack, notify_db_session: None) -> 
 
 
 def assert_passed(run: SuiteRun, stack: HeraldStack) -> None:
+    sys.stdout.write(run.output)  # what each client's test reports, shown with `pytest -rP`
     logs = stack.logs()[-20000:]
     assert run.passed, f"{run.name} failed (exit {run.returncode}):\n{run.output}\n--- Herald's logs ---\n{logs}"
 
