@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -79,6 +80,14 @@ def run_node_suite(environment: Mapping[str, str]) -> SuiteRun:
         cwd=NODE_SUITE_DIRECTORY,
         environment={**environment, "npm_config_integration": "true"},
     )
+
+
+def node_failed_tests(output: str) -> set[str]:
+    """The titles of the tests mocha's spec reporter lists as failing (`  3) get a letter pdf`)."""
+    return {match[1] for match in re.finditer(r"^ +\d+\) (.+?):?$", output, re.MULTILINE)} - {NODE_SUITE_TITLE}
+
+
+NODE_SUITE_TITLE = "notification api with a live service"
 
 
 def _run(name: str, command: list[str], *, cwd: Path, environment: Mapping[str, str]) -> SuiteRun:
