@@ -10,9 +10,12 @@ the unique `(job_id, job_row_number)` makes inserting a row twice impossible, so
 after a crash, never duplicate a notification. The rows are not queued here: they wait for the bulk-lane feeder
 (app/jobs/bulk_feeder.py), which hands them to the bulk lane in row order and in fair shares with other services'
 jobs; each batch starts a feeder run (it does nothing if one is running). A resumed run starts
-after the last row inserted, when all rows before it are there. A letter job's rows are letters exactly as single
-letters are (postage, 16-character reference, the template's contact block, a test key's initial status); they never
-wait for the feeder: each batch's letters are queued for their PDFs (`create-letters-pdf-tasks`) once committed.
+after the last row inserted, when all rows before it are there.
+
+A letter job's rows are letters exactly as single letters are (postage, 16-character reference, the template's
+contact block, a test key's initial status); they never wait for the feeder: each batch's letters are queued for
+their PDFs (`create-letters-pdf-tasks`) once committed. A resumed letter job first queues again the PDFs of its
+letters still waiting for one, since the run that died may have inserted them without queueing them.
 
 A row the database cannot store (a DataError or IntegrityError, say a value longer than its column in a job
 validated before today's bounds) never holds up the rows after it: the refused batch is split in halves, each
@@ -45,6 +48,7 @@ from app.dao.jobs_dao import (
     dao_release_job_lock,
 )
 from app.dao.letter_contacts_dao import dao_find_letter_contact_by_id
+from app.dao.letter_jobs_dao import dao_list_job_letters_awaiting_pdf
 from app.dao.services_dao import (
     dao_get_serialised_service,
 )
@@ -79,6 +83,7 @@ class ClaimedJob:
     key_type: str
     reply_to_text: str | None
     contents: PreparedRows
+    is_resume: bool = False
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,8 @@ def process_job(job_id: str) -> JobRun | None:
     if claimed is None:
         return None
     inserted_count = failed_count = 0
+    if claimed.is_resume and claimed.notification_type == TemplateType.LETTER:
+        _queue_letter_pdfs(dao_list_job_letters_awaiting_pdf(claimed.id))
     for batch in _batches(claimed, start_row=dao_get_job_resume_row(claimed.id)):
         inserted = _insert_isolating_unstorable_rows(batch)
         _queue_inserted(batch, inserted.sendable_ids)
@@ -114,9 +121,13 @@ def process_job(job_id: str) -> JobRun | None:
 
 
 def _queue_inserted(batch: JobNotificationBatch, notification_ids: list[uuid.UUID]) -> None:
-    if not batch.is_letter:
+    if batch.is_letter:
+        _queue_letter_pdfs(notification_ids)
+    else:
         enqueue_feed_bulk_lanes()
-        return
+
+
+def _queue_letter_pdfs(notification_ids: list[uuid.UUID]) -> None:
     for notification_id in notification_ids:
         enqueue_letter_pdf_task(notification_id)
 
@@ -135,7 +146,7 @@ def claim_job(job_id: str) -> ClaimedJob | None:
         dao_release_job_lock()
         logger.info("Job %s is %s: nothing to do", job_id, status, extra={"job_id": job_id, "job_status": status})
         return None
-    claimed = _read_claimed_job(job)
+    claimed = replace(_read_claimed_job(job), is_resume=is_resume)
     if not is_resume and not _reserve_daily_allowance(claimed):
         dao_mark_job_sending_limits_exceeded(job, now=now)
         logger.info(

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pytest
+from flask import Flask
+from freezegun import freeze_time
 from sqlalchemy import select
 
 from app.celery.letters_pdf_tasks import get_pdf_for_templated_letter
+from app.clock import utc_now
+from app.delivery.safety_nets import requeue_created_notifications, timeout_sending_notifications
 from app.errors import BadRequestError, TooManyRequestsError
 from app.extensions import db
 from app.jobs.bulk_feeder import feed_bulk_lanes
@@ -221,3 +227,34 @@ def test_a_service_without_the_letter_permission_cannot_send_a_letter_job(make_j
         make_job(template=template, rows=letter_rows(["A", "1 High St", "Leeds", "LS1 1AA", "A"]))
 
     assert raised.value.message == "Service is not allowed to send letters"
+
+
+def test_the_safety_nets_never_requeue_or_time_out_a_jobs_letters(make_job: Callable[..., Job]) -> None:
+    job = make_job(template=letter_template(), rows=letter_rows(["A Person", "1 High Street", "Leeds", "LS1 1AA", "A"]))
+    process_job(str(job.id))
+
+    with freeze_time(utc_now() + timedelta(days=3)):
+        requeued = requeue_created_notifications()
+        timed_out = timeout_sending_notifications()
+
+    (letter,) = job_letters(job)
+    assert (requeued, timed_out, letter.status) == (0, 0, NotificationStatus.CREATED)
+    assert queued_tasks("create-letters-pdf-tasks") == [("get-pdf-for-templated-letter", [str(letter.id)])]
+
+
+def test_a_resumed_letter_job_queues_again_the_pdfs_its_dead_run_never_queued(
+    make_job: Callable[..., Job], notify_api: Flask
+) -> None:
+    job = make_job(template=letter_template(), rows=letter_rows(["A Person", "1 High Street", "Leeds", "LS1 1AA", "A"]))
+    broker_down = patch("app.jobs.process_job.enqueue_letter_pdf_task", side_effect=ConnectionError("broker down"))
+    with broker_down, pytest.raises(ConnectionError):
+        process_job(str(job.id))
+    stalled_after = timedelta(minutes=notify_api.config["JOB_STALLED_AFTER_MINUTES"] + 1)
+
+    with freeze_time(utc_now() + stalled_after):
+        run = process_job(str(job.id))
+
+    (letter,) = job_letters(job)
+    assert run is not None
+    assert (run.inserted_count, run.is_finished) == (0, True)
+    assert queued_tasks("create-letters-pdf-tasks") == [("get-pdf-for-templated-letter", [str(letter.id)])]
