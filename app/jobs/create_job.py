@@ -7,6 +7,10 @@ day's counters (sends already counted when it is today) plus the rows of the ser
 day, so a job bigger than the whole daily limit is refused at once; it takes its share when it starts. A job to send
 now gets its process_job task straight after the commit; if that enqueue fails the job is deleted and the error
 propagates, so a client never gets a 201 for a job that will not run.
+
+A letter job's recipients are its address columns (`columns.match_letter_columns`), each row's address checked as a
+single letter's is, and its key follows the single letter's rules (no team keys; a trial service only with a test
+key). A letter job has no sender to choose: its letters carry the template's contact block.
 """
 
 from __future__ import annotations
