@@ -23,6 +23,7 @@ from app.jobs.errors import JobFileError
 from app.jobs.process_job import process_job
 from app.models import Job, Notification, Template
 from app.notification_status import NotificationStatus
+from app.retention.delete_expired import archive_jobs_older_than_retention
 from tests.factories import create_letter_contact, create_service, create_template
 from tests.jobs.conftest import queued_tasks
 
@@ -258,3 +259,16 @@ def test_a_resumed_letter_job_queues_again_the_pdfs_its_dead_run_never_queued(
     assert run is not None
     assert (run.inserted_count, run.is_finished) == (0, True)
     assert queued_tasks("create-letters-pdf-tasks") == [("get-pdf-for-templated-letter", [str(letter.id)])]
+
+
+def test_a_finished_letter_job_past_retention_is_archived_without_its_rows(make_job: Callable[..., Job]) -> None:
+    job = make_job(template=letter_template(), rows=letter_rows(["A Person", "1 High Street", "Leeds", "LS1 1AA", "A"]))
+    process_job(str(job.id))
+
+    with freeze_time(utc_now() + timedelta(days=8)):
+        archived = archive_jobs_older_than_retention()
+
+    db.session.expire_all()
+    stored = db.session.get(Job, job.id)
+    assert stored is not None
+    assert (archived, stored.archived, stored._contents) == (1, True, "")
