@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, text, update
+from sqlalchemy import TextClause, and_, delete, func, or_, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.dao.row_picking import picked_once
@@ -116,6 +116,15 @@ class JobNotificationBatch:
     rate_multipliers: list[int | None]
     personalisations: list[str]  # encrypted
     recipient_search_key: str  # RECIPIENT_SEARCH_KEY: each row's recipient_hash is taken under it
+    # Letters: each row's postage and 16-character reference, and the status they start in (a test key's letter
+    # starts `sending` or `delivered`). Letter rows never wait for the bulk-lane feeder: their PDFs are queued.
+    postages: list[str | None] | None = None
+    references: list[str | None] | None = None
+    initial_status: str = "created"
+
+    @property
+    def is_letter(self) -> bool:
+        return self.notification_type == "letter"
 
     def part(self, start: int, stop: int) -> JobNotificationBatch:
         """The rows from ``start`` up to ``stop`` (positions in this batch) as a batch of their own."""
@@ -129,39 +138,53 @@ class JobNotificationBatch:
             phone_prefixes=self.phone_prefixes[start:stop],
             rate_multipliers=self.rate_multipliers[start:stop],
             personalisations=self.personalisations[start:stop],
+            postages=None if self.postages is None else self.postages[start:stop],
+            references=None if self.references is None else self.references[start:stop],
         )
 
 
 # One statement per batch with one array parameter per column that varies: the statement text stays the same size
 # whatever the batch size (a multi-row VALUES list makes the driver parse tens of thousands of placeholders).
-_INSERT_JOB_NOTIFICATIONS = text(
-    f"""
-    INSERT INTO notifications (
-        id, job_row_number, "to", normalised_to, international, phone_prefix, rate_multiplier, personalisation,
-        recipient_hash, job_id, service_id, template_id, template_version, api_key_id, key_type, notification_type,
-        reply_to_text, created_at, notification_status, billable_units, next_attempt_at
+def _insert_job_notifications(next_attempt_at_sql: str) -> TextClause:
+    return text(
+        f"""
+        INSERT INTO notifications (
+            id, job_row_number, "to", normalised_to, international, phone_prefix, rate_multiplier, personalisation,
+            recipient_hash, postage, reference, job_id, service_id, template_id, template_version, api_key_id,
+            key_type, notification_type, reply_to_text, created_at, notification_status, updated_at, billable_units,
+            next_attempt_at
+        )
+        SELECT batch_row.*, :job_id, :service_id, :template_id, :template_version, :api_key_id, :key_type,
+            :notification_type, :reply_to_text, CAST(:created_at AS timestamptz), CAST(:initial_status AS text),
+            CASE WHEN CAST(:initial_status AS text) = 'created' THEN NULL ELSE CAST(:created_at AS timestamptz) END,
+            0, {next_attempt_at_sql}
+        FROM unnest(
+            CAST(:ids AS uuid[]), CAST(:row_numbers AS integer[]), CAST(:tos AS text[]),
+            CAST(:normalised_tos AS text[]), CAST(:internationals AS boolean[]), CAST(:phone_prefixes AS text[]),
+            CAST(:rate_multipliers AS integer[]), CAST(:personalisations AS text[]),
+            CAST(:recipient_hashes AS text[]), CAST(:postages AS text[]), CAST(:references AS text[])
+        ) AS batch_row
+        ON CONFLICT DO NOTHING
+        RETURNING id
+        """
     )
-    SELECT batch_row.*, :job_id, :service_id, :template_id, :template_version, :api_key_id, :key_type,
-        :notification_type, :reply_to_text, :created_at, 'created', 0, {AWAITING_FEED_SQL}
-    FROM unnest(
-        CAST(:ids AS uuid[]), CAST(:row_numbers AS integer[]), CAST(:tos AS text[]),
-        CAST(:normalised_tos AS text[]), CAST(:internationals AS boolean[]), CAST(:phone_prefixes AS text[]),
-        CAST(:rate_multipliers AS integer[]), CAST(:personalisations AS text[]), CAST(:recipient_hashes AS text[])
-    ) AS batch_row
-    ON CONFLICT DO NOTHING
-    RETURNING id
-    """
-)
+
+
+_INSERT_JOB_NOTIFICATIONS = _insert_job_notifications(AWAITING_FEED_SQL)
+# A letter row is never fed to a delivery lane (its PDF is queued instead), so nothing marks it as waiting for one.
+_INSERT_JOB_LETTERS = _insert_job_notifications("NULL")
 
 
 @statsd(namespace="dao")
 def dao_insert_job_notifications(batch: JobNotificationBatch) -> list[uuid.UUID]:
-    """Insert a batch of a job's notifications (status `created`, waiting for the bulk-lane feeder), skipping rows
+    """Insert a batch of a job's notifications (status `created`, waiting for the bulk-lane feeder; letters in their
+    initial status, for their PDFs to be queued), skipping rows
     already there (unique `(job_id, job_row_number)`), and note the job's progress time; commits. Returns the ids
     this call inserted. When the database refuses the batch
     (a value it cannot store) the transaction is rolled back, nothing is inserted, and the error propagates."""
     try:
-        inserted = db.session.execute(_INSERT_JOB_NOTIFICATIONS, _insert_parameters(batch)).scalars().all()
+        statement = _INSERT_JOB_LETTERS if batch.is_letter else _INSERT_JOB_NOTIFICATIONS
+        inserted = db.session.execute(statement, _insert_parameters(batch)).scalars().all()
         db.session.execute(
             update(Job)
             .where(Job.id == batch.job_id)
@@ -176,8 +199,11 @@ def dao_insert_job_notifications(batch: JobNotificationBatch) -> list[uuid.UUID]
 
 
 def _insert_parameters(batch: JobNotificationBatch) -> dict[str, Any]:
+    no_values = [None] * len(batch.ids)
     parameters = vars(batch) | {
-        "recipient_hashes": [recipient_search_hash(batch.recipient_search_key, to) for to in batch.normalised_tos]
+        "recipient_hashes": [recipient_search_hash(batch.recipient_search_key, to) for to in batch.normalised_tos],
+        "postages": no_values if batch.postages is None else batch.postages,
+        "references": no_values if batch.references is None else batch.references,
     }
     del parameters["recipient_search_key"]
     return parameters

@@ -1,14 +1,16 @@
-"""What a letter job's rows are doing, for cancelling the whole job (letters.md §5.3)."""
+"""What a letter job's rows are doing: for cancelling the whole job (letters.md §5.3), and for queueing again the
+PDFs of a job whose run died."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 
 from app.extensions import db
-from app.models import Job, JobStatus, Notification
+from app.models import Job, JobStatus, KeyType, Notification, NotificationType
+from app.notification_status import NotificationStatus
 from app.statsd_decorators import statsd
 
 
@@ -25,3 +27,19 @@ def dao_mark_letter_job_cancelled(job_id: uuid.UUID | str, *, now: datetime) -> 
     """Commits."""
     db.session.execute(update(Job).where(Job.id == job_id).values(job_status=JobStatus.CANCELLED, updated_at=now))
     db.session.commit()
+
+
+@statsd(namespace="dao")
+def dao_list_job_letters_awaiting_pdf(job_id: uuid.UUID | str) -> list[uuid.UUID]:
+    """The job's letters whose PDF is not made yet: live ones `created` with no sheets counted, a test key's still
+    `sending` (its fake delivery waits for the PDF)."""
+    awaiting = or_(
+        and_(Notification.status == NotificationStatus.CREATED, Notification.billable_units == 0),
+        and_(Notification.status == NotificationStatus.SENDING, Notification.key_type == KeyType.TEST),
+    )
+    statement = (
+        select(Notification.id)
+        .where(Notification.job_id == job_id, Notification.notification_type == NotificationType.LETTER, awaiting)
+        .order_by(Notification.job_row_number)
+    )
+    return list(db.session.execute(statement).scalars())

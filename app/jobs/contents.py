@@ -2,7 +2,8 @@
 
 100,000 rows of a number and a name are about 4 MB of JSON and under 1 MB once compressed. The layout is
 `{"columns": [personalisation keys], "rows": [[to, normalised_to, phone_prefix, rate_multiplier, international,
-value, ...], ...]}`; a row's position is its `job_row_number`.
+value, ...], ...]}`, and for a letter job `"postages": [postage, ...]`, one per row; a row's position is its
+`job_row_number`.
 """
 
 from __future__ import annotations
@@ -18,13 +19,15 @@ _FIXED_FIELD_COUNT = 5
 
 
 def encode_job_contents(prepared: PreparedRows) -> str:
-    document = {
+    document: dict[str, object] = {
         "columns": prepared.columns,
         "rows": [
             [row.to, row.normalised_to, row.phone_prefix, row.rate_multiplier, row.is_international, *row.values]
             for row in prepared.rows
         ],
     }
+    if any(row.postage is not None for row in prepared.rows):
+        document["postages"] = [row.postage for row in prepared.rows]
     compressed = zlib.compress(json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
     return encryptor().encrypt(base64.b64encode(compressed).decode("ascii"))
 
@@ -32,6 +35,7 @@ def encode_job_contents(prepared: PreparedRows) -> str:
 def decode_job_contents(token: str) -> PreparedRows:
     compressed = base64.b64decode(encryptor().decrypt(token))
     document = json.loads(zlib.decompress(compressed).decode("utf-8"))
+    postages = document.get("postages") or [None] * len(document["rows"])
     return PreparedRows(
         columns=document["columns"],
         rows=[
@@ -42,7 +46,8 @@ def decode_job_contents(token: str) -> PreparedRows:
                 rate_multiplier=fields[3],
                 is_international=fields[4],
                 values=fields[_FIXED_FIELD_COUNT:],
+                postage=postage,
             )
-            for fields in document["rows"]
+            for fields, postage in zip(document["rows"], postages, strict=True)
         ],
     )

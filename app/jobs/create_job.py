@@ -7,6 +7,10 @@ day's counters (sends already counted when it is today) plus the rows of the ser
 day, so a job bigger than the whole daily limit is refused at once; it takes its share when it starts. A job to send
 now gets its process_job task straight after the commit; if that enqueue fails the job is deleted and the error
 propagates, so a client never gets a 201 for a job that will not run.
+
+A letter job's recipients are its address columns (`columns.match_letter_columns`), each row's address checked as a
+single letter's is, and its key follows the single letter's rules (no team keys; a trial service only with a test
+key). A letter job has no sender to choose: its letters carry the template's contact block.
 """
 
 from __future__ import annotations
@@ -23,10 +27,11 @@ from sqlalchemy.exc import NoResultFound
 
 from app.clock import utc_now
 from app.dao.jobs_dao import dao_count_scheduled_job_rows, dao_create_job, dao_delete_job_by_id
+from app.dao.letter_contacts_dao import dao_find_letter_contact_by_id
 from app.dao.services_dao import dao_get_email_reply_to_by_id, dao_get_sms_sender_by_id
 from app.dao.templates_dao import dao_get_template_by_id
 from app.errors import BadRequestError, TooManyRequestsError
-from app.jobs.columns import match_columns
+from app.jobs.columns import match_columns, match_letter_columns
 from app.jobs.contents import encode_job_contents
 from app.jobs.daily_allowance import LimitShare, check_daily_allowance, job_limit_shares
 from app.jobs.queueing import enqueue_process_job
@@ -39,6 +44,7 @@ from app.jobs.row_validation import (
     normalised_recipients,
     validate_rows,
 )
+from app.letters.send_letter import check_key_type_can_send_letters
 from app.limits.daily import daily_limits_for
 from app.models import Job, JobStatus, KeyType, ServicePermissionType, Template, TemplateType
 from app.redis_store import redis_client
@@ -46,7 +52,11 @@ from app.serialised_models import SerialisedService
 
 logger = logging.getLogger(__name__)
 
-TYPE_DESCRIPTIONS = {TemplateType.SMS.value: "text messages", TemplateType.EMAIL.value: "emails"}
+TYPE_DESCRIPTIONS = {
+    TemplateType.SMS.value: "text messages",
+    TemplateType.EMAIL.value: "emails",
+    TemplateType.LETTER.value: "letters",
+}
 
 
 @dataclass(frozen=True)
@@ -59,9 +69,6 @@ class JobRequest:
     csv: str | None = None
     scheduled_for: datetime | None = None
     reply_to_id: uuid.UUID | None = None
-
-
-LETTER_JOBS_MESSAGE = "Letters cannot be sent in bulk yet: send each with POST /v2/notifications/letter"
 
 
 @dataclass(frozen=True)
@@ -78,7 +85,9 @@ def create_job(request: JobRequest, sender: JobSender) -> Job:
     """Validate and store the job, and queue it unless it is scheduled. Raises BadRequestError (template, sender),
     JobFileError (the file and its rows) or TooManyRequestsError (daily limit); stores nothing when it raises."""
     template = get_sendable_template(sender.service, request.template_id)
-    if request.reply_to_id is not None:
+    if template.template_type == TemplateType.LETTER:
+        check_key_type_can_send_letters(sender.key_type, is_restricted=sender.service.restricted)
+    elif request.reply_to_id is not None:
         check_reply_to_id(sender.service.id, template.template_type, request.reply_to_id)
     prepared = validate_recipient_file(read_recipient_file(request), template, sender)
     check_job_fits_daily_limits(request.scheduled_for, sender, template.template_type, prepared)
@@ -102,9 +111,6 @@ def get_sendable_template(service: SerialisedService, template_id: uuid.UUID) ->
         raise BadRequestError("Template not found") from error
     if template.archived:
         raise BadRequestError("Template has been deleted")
-    if template.template_type == TemplateType.LETTER and service.has_permission(TemplateType.LETTER):
-        # Rows of address columns are not validated or queued for their PDFs yet (letters are sent one by one).
-        raise BadRequestError(LETTER_JOBS_MESSAGE)
     if template.template_type not in TYPE_DESCRIPTIONS:
         raise BadRequestError(f"Service is not allowed to send {template.template_type}s")
     if not service.has_permission(template.template_type):
@@ -129,13 +135,33 @@ def read_recipient_file(request: JobRequest) -> RecipientFile:
 
 
 def validate_recipient_file(recipient_file: RecipientFile, template: Template, sender: JobSender) -> PreparedRows:
-    columns = match_columns(recipient_file.header, template.template_type, [template.content, template.subject or ""])
+    texts = [template.content, template.subject or ""]
+    if template.template_type == TemplateType.LETTER:
+        columns = match_letter_columns(recipient_file.header, [*texts, _letter_contact_block(template)])
+    else:
+        columns = match_columns(recipient_file.header, template.template_type, texts)
     return validate_rows(recipient_file, columns, sending_rules(template, sender))
+
+
+def _letter_contact_block(template: Template) -> str:
+    """The template's contact block text (its placeholders need columns too), or "" when it has none."""
+    if template.service_letter_contact_id is None:
+        return ""
+    contact = dao_find_letter_contact_by_id(template.service_id, template.service_letter_contact_id)
+    return contact.contact_block if contact is not None else ""
 
 
 def sending_rules(template: Template, sender: JobSender) -> SendingRules:
     """Test keys may send to anyone; team keys, and live keys of a trial service, only to the guest list."""
     service = sender.service
+    if template.template_type == TemplateType.LETTER:  # the key was checked with the template
+        return SendingRules(
+            template_type=template.template_type,
+            template_content=template.content,
+            can_send_international=service.has_permission(ServicePermissionType.INTERNATIONAL_LETTERS),
+            template_subject=template.subject,
+            template_postage=template.postage,
+        )
     rules = SendingRules(
         template_type=template.template_type,
         template_content=template.content,

@@ -16,7 +16,7 @@ from datetime import date
 import redis
 
 from app.errors import TooManyRequestsError
-from app.limits.daily import COUNTER_TTL_SECONDS, INTERNATIONAL_SMS, DailyLimits, daily_count_key
+from app.limits.daily import COUNTER_TTL_SECONDS, INTERNATIONAL_SMS, LETTER, DailyLimits, daily_count_key
 from app.models import KeyType, NotificationType
 
 logger = logging.getLogger(__name__)
@@ -61,6 +61,8 @@ def job_limit_shares(
         return []
     if notification_type == NotificationType.EMAIL:
         return [LimitShare(NotificationType.EMAIL.value, row_count, limits.email)]
+    if notification_type == NotificationType.LETTER:
+        return [LimitShare(LETTER, row_count, limits.letter)]
     return [
         LimitShare(NotificationType.SMS.value, row_count, limits.sms),
         LimitShare(INTERNATIONAL_SMS, international_count, limits.international_sms),

@@ -12,6 +12,11 @@ after a crash, never duplicate a notification. The rows are not queued here: the
 jobs; each batch starts a feeder run (it does nothing if one is running). A resumed run starts
 after the last row inserted, when all rows before it are there.
 
+A letter job's rows are letters exactly as single letters are (postage, 16-character reference, the template's
+contact block, a test key's initial status); they never wait for the feeder: each batch's letters are queued for
+their PDFs (`create-letters-pdf-tasks`) once committed. A resumed letter job first queues again the PDFs of its
+letters still waiting for one, since the run that died may have inserted them without queueing them.
+
 A row the database cannot store (a DataError or IntegrityError, say a value longer than its column in a job
 validated before today's bounds) never holds up the rows after it: the refused batch is split in halves, each
 inserted the same way, down to the single row that fails. That row is stored as a stand-in without its recipient,
@@ -26,6 +31,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
 from sqlalchemy.exc import DataError, IntegrityError
@@ -41,6 +47,8 @@ from app.dao.jobs_dao import (
     dao_mark_job_sending_limits_exceeded,
     dao_release_job_lock,
 )
+from app.dao.letter_contacts_dao import dao_find_letter_contact_by_id
+from app.dao.letter_jobs_dao import dao_list_job_letters_awaiting_pdf
 from app.dao.services_dao import (
     dao_get_serialised_service,
 )
@@ -49,9 +57,11 @@ from app.encryption import encryptor
 from app.jobs.bulk_feeder import enqueue_feed_bulk_lanes
 from app.jobs.contents import decode_job_contents
 from app.jobs.daily_allowance import job_limit_shares, reserve_daily_allowance
-from app.jobs.row_validation import PreparedRows
+from app.jobs.row_validation import PreparedRow, PreparedRows
+from app.letters.queueing import enqueue_letter_pdf_task
+from app.letters.send_letter import create_letter_reference, initial_letter_status
 from app.limits.daily import daily_limits_for
-from app.models import Job, JobStatus
+from app.models import Job, JobStatus, TemplateHistory, TemplateType
 from app.notification_status import NotificationStatus
 from app.notifications.senders import choose_reply_to_text
 from app.redis_store import redis_client
@@ -73,6 +83,7 @@ class ClaimedJob:
     key_type: str
     reply_to_text: str | None
     contents: PreparedRows
+    is_resume: bool = False
 
 
 @dataclass(frozen=True)
@@ -91,9 +102,11 @@ def process_job(job_id: str) -> JobRun | None:
     if claimed is None:
         return None
     inserted_count = failed_count = 0
+    if claimed.is_resume and claimed.notification_type == TemplateType.LETTER:
+        _queue_letter_pdfs(dao_list_job_letters_awaiting_pdf(claimed.id))
     for batch in _batches(claimed, start_row=dao_get_job_resume_row(claimed.id)):
         inserted = _insert_isolating_unstorable_rows(batch)
-        enqueue_feed_bulk_lanes()
+        _queue_inserted(batch, inserted.sendable_ids)
         inserted_count += len(inserted.sendable_ids)
         failed_count += inserted.failed_count
     is_finished = dao_finish_job(claimed.id, now=utc_now())
@@ -105,6 +118,18 @@ def process_job(job_id: str) -> JobRun | None:
         extra={"job_id": str(claimed.id), "service_id": str(claimed.service_id), "notification_count": inserted_count},
     )
     return JobRun(inserted_count=inserted_count, is_finished=is_finished, failed_count=failed_count)
+
+
+def _queue_inserted(batch: JobNotificationBatch, notification_ids: list[uuid.UUID]) -> None:
+    if batch.is_letter:
+        _queue_letter_pdfs(notification_ids)
+    else:
+        enqueue_feed_bulk_lanes()
+
+
+def _queue_letter_pdfs(notification_ids: list[uuid.UUID]) -> None:
+    for notification_id in notification_ids:
+        enqueue_letter_pdf_task(notification_id)
 
 
 def claim_job(job_id: str) -> ClaimedJob | None:
@@ -121,7 +146,7 @@ def claim_job(job_id: str) -> ClaimedJob | None:
         dao_release_job_lock()
         logger.info("Job %s is %s: nothing to do", job_id, status, extra={"job_id": job_id, "job_status": status})
         return None
-    claimed = _read_claimed_job(job)
+    claimed = replace(_read_claimed_job(job), is_resume=is_resume)
     if not is_resume and not _reserve_daily_allowance(claimed):
         dao_mark_job_sending_limits_exceeded(job, now=now)
         logger.info(
@@ -157,13 +182,20 @@ def _read_claimed_job(job: Job) -> ClaimedJob:
         notification_type=template.template_type,
         api_key_id=job.api_key_id,
         key_type=job.key_type,
-        reply_to_text=choose_reply_to_text(
-            job.service_id,
-            template.template_type,
-            job.reply_to_id,
-            default_sms_sender=current_app.config["FROM_NUMBER"],
-        ),
+        reply_to_text=_reply_to_text(job, template),
         contents=decode_job_contents(job._contents),
+    )
+
+
+def _reply_to_text(job: Job, template: TemplateHistory) -> str | None:
+    """Who the rows are from; a letter's is the template's contact block, as a single letter's is."""
+    if template.template_type == TemplateType.LETTER:
+        if template.service_letter_contact_id is None:
+            return None
+        contact = dao_find_letter_contact_by_id(job.service_id, template.service_letter_contact_id)
+        return contact.contact_block if contact is not None else None
+    return choose_reply_to_text(
+        job.service_id, template.template_type, job.reply_to_id, default_sms_sender=current_app.config["FROM_NUMBER"]
     )
 
 
@@ -210,7 +242,20 @@ def _batch(claimed: ClaimedJob, row_numbers: range) -> JobNotificationBatch:
         rate_multipliers=[row.rate_multiplier for row in rows],
         personalisations=[encrypt_json(dict(zip(columns, row.values, strict=True))) for row in rows],
         recipient_search_key=current_app.config["RECIPIENT_SEARCH_KEY"],
+        **_letter_fields(claimed, rows),
     )
+
+
+def _letter_fields(claimed: ClaimedJob, rows: list[PreparedRow]) -> dict[str, Any]:
+    if claimed.notification_type != TemplateType.LETTER:
+        return {}
+    return {
+        "postages": [row.postage for row in rows],
+        "references": [create_letter_reference() for _ in rows],
+        "initial_status": initial_letter_status(
+            claimed.key_type, fake_test_delivery=current_app.config["TEST_LETTERS_FAKE_DELIVERY"]
+        ),
+    }
 
 
 @dataclass(frozen=True)

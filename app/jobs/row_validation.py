@@ -5,7 +5,9 @@ column: `Row 7: phone number: Not a UK mobile number`. The messages after the co
 
 Every cell is measured before it is parsed or rendered: a phone number cell may hold at most 50 characters, an email
 address cell 320, any other cell no more than the whole message may (918 characters for a text message, 2,000,000
-for an email), so no cell costs more work than a message can. A cell over its bound is reported as
+for an email); a letter's address cells 500 and its other cells 60,000 (no 10-page letter prints more), so no cell
+costs more work than a message can. A letter's address is checked as a single letter's is (`letter_rows.py`). A cell
+over its bound is reported as
 `Row 7: phone number: Too long: 450 characters (maximum 50)` and not looked at further.
 A valid row is reduced to what a notification needs, stored exactly as the parse that validated it read it (a phone
 number in E.164 form, an email address stripped), so processing the job later does no validation again and stores
@@ -15,10 +17,11 @@ nothing longer than its column.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from app.jobs.columns import FileColumns
 from app.jobs.errors import MAX_REPORTED_PROBLEMS, JobFileError
+from app.jobs.letter_rows import MAX_ADDRESS_CELL_LENGTH, MAX_LETTER_CELL_LENGTH, prepare_letter_recipient
 from app.jobs.recipient_file import FileRow, RecipientFile, cell_too_long_message
 from app.models import TemplateType
 from app.recipients.email_addresses import MAX_ADDRESS_LENGTH, normalise_email_address, validate_email_address
@@ -47,9 +50,14 @@ MAX_PHONE_NUMBER_CELL_LENGTH = 50
 MAX_RECIPIENT_CELL_LENGTHS = {
     TemplateType.SMS.value: MAX_PHONE_NUMBER_CELL_LENGTH,
     TemplateType.EMAIL.value: MAX_ADDRESS_LENGTH,
+    TemplateType.LETTER.value: MAX_ADDRESS_CELL_LENGTH,
 }
 # Any other cell: no value longer than the whole message can be sent in it.
-MAX_CELL_LENGTHS = {TemplateType.SMS.value: SMS_CHARACTER_LIMIT, TemplateType.EMAIL.value: EMAIL_BODY_BYTE_LIMIT}
+MAX_CELL_LENGTHS = {
+    TemplateType.SMS.value: SMS_CHARACTER_LIMIT,
+    TemplateType.EMAIL.value: EMAIL_BODY_BYTE_LIMIT,
+    TemplateType.LETTER.value: MAX_LETTER_CELL_LENGTH,
+}
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,7 @@ class SendingRules:
     # None: anyone may receive. Otherwise the normalised recipients allowed, and why others are refused.
     allowed_recipients: frozenset[str] | None = None
     refusal_message: str = TRIAL_MODE_MESSAGE
+    template_postage: str | None = None  # letters: the template's postage class
 
 
 @dataclass(frozen=True)
@@ -75,6 +84,7 @@ class PreparedRow:
     rate_multiplier: int | None
     is_international: bool
     values: list[str]
+    postage: str | None = None  # letters: the template's postage class, or the address's international zone
 
 
 @dataclass
@@ -110,13 +120,12 @@ def validate_rows(recipient_file: RecipientFile, columns: FileColumns, rules: Se
 def _row_problems(
     row: FileRow, header: list[str], columns: FileColumns, rules: SendingRules, prepared: PreparedRows
 ) -> Iterator[str]:
-    too_long = _too_long_cells(row, header, columns.recipient_index, rules.template_type)
+    too_long = _too_long_cells(row, header, _recipient_indexes(columns), rules.template_type)
     if too_long:
         yield from (f"Row {row.number}: {problem}" for problem in too_long)
         return
-    recipient_cell = row.cells[columns.recipient_index]
     try:
-        recipient = _prepare_recipient(recipient_cell, rules)
+        recipient = _prepare_recipient(row, columns, rules)
     except InvalidRecipientError as error:
         recipient = None
         yield f"Row {row.number}: {columns.recipient_name}: {error.message}"
@@ -136,10 +145,17 @@ def _row_problems(
         prepared.rows.append(_with_values(recipient, values))
 
 
-def _too_long_cells(row: FileRow, header: list[str], recipient_index: int, template_type: str) -> list[str]:
+def _recipient_indexes(columns: FileColumns) -> list[int]:
+    if columns.is_address:
+        return [column.index for column in columns.personalisation if column.name in columns.address_keys]
+    return [columns.recipient_index]
+
+
+def _too_long_cells(row: FileRow, header: list[str], recipient_indexes: list[int], template_type: str) -> list[str]:
     """`<column>: Too long: ...` for every cell over its bound (measuring a cell costs nothing)."""
     bounds = [MAX_CELL_LENGTHS[template_type]] * len(row.cells)
-    bounds[recipient_index] = MAX_RECIPIENT_CELL_LENGTHS[template_type]
+    for index in recipient_indexes:
+        bounds[index] = MAX_RECIPIENT_CELL_LENGTHS[template_type]
     return [
         f"{name}: {cell_too_long_message(len(cell), maximum)}"
         for name, cell, maximum in zip(header, row.cells, bounds, strict=True)
@@ -147,7 +163,10 @@ def _too_long_cells(row: FileRow, header: list[str], recipient_index: int, templ
     ]
 
 
-def _prepare_recipient(cell: str, rules: SendingRules) -> PreparedRow:
+def _prepare_recipient(row: FileRow, columns: FileColumns, rules: SendingRules) -> PreparedRow:
+    cell = row.cells[columns.recipient_index]
+    if columns.is_address:
+        return _prepare_letter_recipient(row, columns, rules)
     if rules.template_type == TemplateType.SMS:
         number = validate_phone_number(cell, allow_international=rules.can_send_international)
         recipient = PreparedRow(
@@ -173,12 +192,31 @@ def _prepare_recipient(cell: str, rules: SendingRules) -> PreparedRow:
     return recipient
 
 
+def _prepare_letter_recipient(row: FileRow, columns: FileColumns, rules: SendingRules) -> PreparedRow:
+    address_keys = columns.address_keys
+    address_cells = {
+        column.name: row.cells[column.index] for column in columns.personalisation if column.name in address_keys
+    }
+    to, normalised_to, is_international, postage = prepare_letter_recipient(
+        address_cells, can_send_international=rules.can_send_international, template_postage=rules.template_postage
+    )
+    return PreparedRow(
+        to=to,
+        normalised_to=normalised_to,
+        phone_prefix=None,
+        rate_multiplier=None,
+        is_international=is_international,
+        values=[],
+        postage=postage,
+    )
+
+
 def _too_long_message(rules: SendingRules, personalisation: dict[str, str]) -> str | None:
     """Measured before filling (a cell used many times is not copied many times), then counted exactly."""
     problem = size_problem_before_rendering(
         rules.template_type, rules.template_content, rules.template_subject, personalisation
     )
-    if problem is not None:
+    if problem is not None or rules.template_type == TemplateType.LETTER:  # a letter's pages are counted on printing
         return problem
     if rules.template_type == TemplateType.SMS:
         character_count = render_sms(rules.template_content, personalisation).character_count
@@ -188,11 +226,4 @@ def _too_long_message(rules: SendingRules, personalisation: dict[str, str]) -> s
 
 
 def _with_values(recipient: PreparedRow, values: list[str]) -> PreparedRow:
-    return PreparedRow(
-        to=recipient.to,
-        normalised_to=recipient.normalised_to,
-        phone_prefix=recipient.phone_prefix,
-        rate_multiplier=recipient.rate_multiplier,
-        is_international=recipient.is_international,
-        values=values,
-    )
+    return replace(recipient, values=values)

@@ -33,9 +33,14 @@ def create_letter_reference() -> str:
 
 
 def check_key_can_send_letters(caller: ApiCaller) -> None:
-    if caller.key_type == KeyType.TEAM:
+    check_key_type_can_send_letters(caller.key_type, is_restricted=caller.service.restricted)
+
+
+def check_key_type_can_send_letters(key_type: str, *, is_restricted: bool) -> None:
+    """Team keys never send letters; a trial service sends them only with a test key (a single letter or a job)."""
+    if key_type == KeyType.TEAM:
         raise BadRequestError(TEAM_KEY_MESSAGE, 403)
-    if caller.service.restricted and caller.key_type != KeyType.TEST:
+    if is_restricted and key_type != KeyType.TEST:
         raise BadRequestError(TRIAL_MODE_MESSAGE, 403)
 
 
@@ -47,8 +52,12 @@ def initial_letter_status(key_type: str, *, fake_test_delivery: bool) -> Notific
 
 
 def letter_postage(template: SendableTemplate, address: PostalAddress) -> str:
+    return postage_for(template.postage, address)
+
+
+def postage_for(template_postage: str | None, address: PostalAddress) -> str:
     """The template's postage (second when it has none), or the address's international zone."""
-    return address.postage_zone or template.postage or LetterPostage.SECOND.value
+    return address.postage_zone or template_postage or LetterPostage.SECOND.value
 
 
 def letter_recipient(address: PostalAddress) -> Recipient:

@@ -87,3 +87,28 @@ def test_a_templated_letter_is_printed_and_received(
 
     assert _wait_for(client, sent["id"], {"received", "technical-failure"}, stack)["status"] == "received"
     assert _wait_for(client, refused["id"], {"received", "technical-failure"}, stack)["status"] == "technical-failure"
+
+
+def test_a_letter_job_s_rows_are_rendered_printed_and_received(
+    letter_client: tuple[NotificationsAPIClient, Template], stack: HeraldStack
+) -> None:
+    client, template = letter_client
+    csv = (
+        "address line 1,address line 2,postcode\r\nAnn Other,1 High Street,SW1A 1AA\r\nBob Other,2 Low Road,M1 1AE\r\n"
+    )
+
+    job = client.post(
+        "/v2/notifications/bulk", data={"name": "letters.csv", "template_id": str(template.id), "csv": csv}
+    )
+
+    assert job["data"]["notification_count"] == 2
+    deadline = time.monotonic() + 45
+    while time.monotonic() < deadline:
+        letters = client.get_all_notifications(template_type="letter", include_jobs=True)["notifications"]
+        if len(letters) == 2 and all(letter["status"] == "received" for letter in letters):
+            break
+        time.sleep(0.3)
+    assert sorted((letter["line_1"], letter["postage"], letter["status"]) for letter in letters) == [
+        ("Ann Other", "second", "received"),
+        ("Bob Other", "second", "received"),
+    ], stack.logs()[-6000:]

@@ -103,16 +103,6 @@ def test_the_service_needs_permission_for_the_template_type(
     assert raised.value.message == message
 
 
-def test_a_letter_job_is_refused_before_its_rows_are_read(make_job: Callable[..., Job]) -> None:
-    template = create_template(service=create_service(permissions=["letter"]), template_type="letter", content="Hi")
-
-    with pytest.raises(BadRequestError) as raised:
-        make_job(template=template)
-
-    assert raised.value.message == "Letters cannot be sent in bulk yet: send each with POST /v2/notifications/letter"
-    assert job_count() == 0
-
-
 def test_an_unknown_reply_to_id_is_refused(make_job: Callable[..., Job]) -> None:
     template = create_template()
     unknown = uuid.uuid4()

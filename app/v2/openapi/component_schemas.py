@@ -275,7 +275,8 @@ SEND_SCHEMAS: dict[str, Any] = {
         "type": "object",
         "description": (
             "One template sent to every row: `rows` (a header row, then values) or `csv`, not both. The header "
-            "names the recipient column (`phone number` or `email address`) and a column per placeholder; up to "
+            "names the recipient column (`phone number` or `email address`; for a letter at least 3 of the address "
+            "columns `address_line_1` to `address_line_7` and `postcode`) and a column per placeholder; up to "
             "100,000 rows, every one validated before anything is stored."
         ),
         "properties": {

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from freezegun import freeze_time
 
 from app.clock import utc_now
 from app.jobs.process_job import process_job
@@ -132,3 +133,28 @@ def test_a_job_that_has_started_cannot_be_cancelled(client: FlaskClient) -> None
         400,
         {"result": "error", "message": "Job is finished: only pending or scheduled jobs can be cancelled"},
     )
+
+
+LETTER_CSV = (
+    "address line 1,address line 2,postcode,name\nA Person,1 High Street,LS1 1AA,Ann\nB Person,2 Low Road,M1 1AE,Bo\n"
+)
+
+
+def test_a_letter_job_is_created_counted_and_cancelled_through_the_admin_api(client: FlaskClient) -> None:
+    service = create_service(permissions=["letter"])
+    template = create_template(service=service, template_type="letter", content="Dear ((name))")
+    with freeze_time("2026-06-05 09:00:00"):
+        status, body = post_job(client, template, csv=LETTER_CSV)
+        process_job(body["data"]["id"])
+        _, read = admin(client, "GET", f"/service/{service.id}/job/{body['data']['id']}")
+        cancelled = admin(client, "POST", f"/service/{service.id}/job/{body['data']['id']}/cancel-letter-job")
+
+    assert (status, body["data"]["notification_count"]) == (201, 2)
+    assert (read["data"]["job_status"], read["data"]["statistics"]) == (
+        "finished",
+        [{"status": "created", "count": 2}],
+    )
+    assert cancelled == (200, 2)
+    assert admin(client, "GET", f"/service/{service.id}/job/{body['data']['id']}")[1]["data"]["statistics"] == [
+        {"status": "cancelled", "count": 2}
+    ]
