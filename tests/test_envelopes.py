@@ -55,8 +55,9 @@ def test_every_blueprint_of_the_api_declares_its_envelope(notify_api: Flask) -> 
     assert undeclared == []
 
 
-# Admin blueprints that answer in the v2 envelope on purpose: support search's callers read its errors as the v2 API's.
-PUBLIC_ENVELOPE_ADMIN_BLUEPRINTS = {"admin_support_search"}
+# Admin and provider-facing blueprints that answer in the v2 envelope on purpose: support search's callers read its
+# errors as the v2 API's; the print provider's despatch confirmations get the envelope Notify's letter callback gives.
+PUBLIC_ENVELOPE_ADMIN_BLUEPRINTS = {"admin_support_search", "receipts_letter"}
 
 
 @pytest.mark.parametrize(
@@ -79,7 +80,7 @@ def test_only_the_listed_admin_blueprints_answer_in_the_public_envelope(notify_a
     public_admin = {
         name
         for name, blueprint in notify_api.blueprints.items()
-        if name.startswith("admin_") and getattr(blueprint, "envelope", None) is Envelope.PUBLIC
+        if name.startswith(("admin_", "receipts_")) and getattr(blueprint, "envelope", None) is Envelope.PUBLIC
     }
 
     assert public_admin == PUBLIC_ENVELOPE_ADMIN_BLUEPRINTS

@@ -38,6 +38,7 @@ def _not_an_unfinished_letter(status: ColumnElement[str], notification_type: Col
     return not_(and_(notification_type == NotificationType.LETTER, status.in_(LETTER_STATUSES_KEPT_PAST_RETENTION)))
 
 
+@statsd(namespace="dao")
 def dao_list_letter_files_past_retention(
     service_id: uuid.UUID, *, created_before: datetime
 ) -> Iterator[tuple[str | None, str | None, datetime, str]]:

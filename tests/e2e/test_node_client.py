@@ -111,7 +111,7 @@ def test_template_methods(run_node_client: Any, live_service: LiveService) -> No
     validate_against_client_schema(by_version, "template_schemas.get_template_by_id_response")
     assert (by_version["version"], by_version["body"]) == (1, "Hello ((name)), your code is ((code))")
     validate_against_client_schema(succeeded(results["all"]), "templates_schemas.get_all_template_response")
-    assert len(succeeded(results["all"])["templates"]) == 3
+    assert len(succeeded(results["all"])["templates"]) == 4  # sms, email, letter and "Plain"
     assert {template["type"] for template in succeeded(results["all sms"])["templates"]} == {"sms"}
     preview = succeeded(results["preview"])
     validate_against_client_schema(preview, "template_schemas.post_template_preview_response")

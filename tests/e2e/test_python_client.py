@@ -73,6 +73,7 @@ def test_get_all_templates(notify_client: NotificationsAPIClient, live_service: 
     assert {template["id"] for template in every_template["templates"]} == {
         str(live_service.sms_template.id),
         str(live_service.email_template.id),
+        str(live_service.letter_template.id),
     }
     assert [template["id"] for template in email_only["templates"]] == [str(live_service.email_template.id)]
 
