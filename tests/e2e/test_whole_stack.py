@@ -9,7 +9,7 @@ import io
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -70,6 +70,19 @@ def wait_for_letter_pdf(
     pytest.fail(f"letter {notification_id} has no PDF yet:\n{stack.logs()[-6000:]}")
 
 
+def wait_for(
+    read: Callable[[], dict[str, Any]], ready_field: str, stack: HeraldStack, timeout_seconds: float = 30.0
+) -> dict[str, Any]:
+    """``read()`` again until its ``ready_field`` is true."""
+    deadline = time.monotonic() + timeout_seconds
+    while time.monotonic() < deadline:
+        answer = read()
+        if answer.get(ready_field):
+            return answer
+        time.sleep(0.2)
+    pytest.fail(f"{ready_field} never became true:\n{stack.logs()[-6000:]}")
+
+
 def simulator_messages(simulator_url: str, **filters: str) -> list[dict[str, Any]]:
     response = requests.get(f"{simulator_url}/_simulator/messages", params=filters, timeout=5)
     response.raise_for_status()
@@ -124,7 +137,8 @@ def test_a_letter_gets_its_pdf_from_a_worker_and_the_client_fetches_it(
     )
 
     pdf = wait_for_letter_pdf(notify_client, sent["id"], stack)
-    letter = notify_client.get_notification_by_id(sent["id"])
+    # The worker stores the PDF, then records the letter's sheets: the PDF can be served a moment before them.
+    letter = wait_for(lambda: notify_client.get_notification_by_id(sent["id"]), "is_cost_data_ready", stack)
 
     assert sent["content"]["body"] == "Hello Ada Lovelace"
     assert pdf.startswith(b"%PDF")
