@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import psycopg
 from flask import Flask
@@ -21,16 +23,17 @@ def _table_names(database_url: str) -> set[str]:
         engine.dispose()
 
 
-def test_migrations_upgrade_from_empty_downgrade_to_base_and_upgrade_again(
-    notify_api: Flask, test_services: ServicesUnderTest
-) -> None:
+@contextmanager
+def migrations_scratch_app(notify_api: Flask, test_services: ServicesUnderTest) -> Iterator[str]:
+    """Inside the context of an app on a new, empty database (dropped afterwards) that migrations run against; yields
+    the database's URL."""
+    from app.extensions import db, migrate
+
     database = f"herald_migrations_{uuid.uuid4().hex[:8]}"
     assert test_services.server_url is not None
     with psycopg.connect(test_services.server_url, autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{database}"')
     database_url = database_url_named(test_services.server_url, database)
-    from app.extensions import db, migrate
-
     try:
         scratch = Flask("migrations-test")
         scratch.config.update(notify_api.config)
@@ -38,16 +41,23 @@ def test_migrations_upgrade_from_empty_downgrade_to_base_and_upgrade_again(
         db.init_app(scratch)
         migrate.init_app(scratch, db, directory=notify_api.extensions["migrate"].directory)
         with scratch.app_context():
-            upgrade()
-            after_upgrade = _table_names(database_url)
-            downgrade(revision="base")
-            after_downgrade = _table_names(database_url)
-            upgrade()
-            after_second_upgrade = _table_names(database_url)
+            yield database_url
             db.engine.dispose()
     finally:
         with psycopg.connect(test_services.server_url, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+def test_migrations_upgrade_from_empty_downgrade_to_base_and_upgrade_again(
+    notify_api: Flask, test_services: ServicesUnderTest
+) -> None:
+    with migrations_scratch_app(notify_api, test_services) as database_url:
+        upgrade()
+        after_upgrade = _table_names(database_url)
+        downgrade(revision="base")
+        after_downgrade = _table_names(database_url)
+        upgrade()
+        after_second_upgrade = _table_names(database_url)
 
     assert {"notifications", "notification_history", "services", "api_keys", "templates_history"} <= after_upgrade
     assert after_downgrade == {"alembic_version"}
@@ -76,49 +86,31 @@ def test_the_idempotency_migration_attributes_and_encrypts_existing_records(
     from sqlalchemy import text
 
     from app.encryption import encryptor
-    from app.extensions import db, migrate
+    from app.extensions import db
 
-    database = f"herald_migrations_{uuid.uuid4().hex[:8]}"
-    assert test_services.server_url is not None
-    with psycopg.connect(test_services.server_url, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{database}"')
     service_id, notification_id = uuid.uuid4(), uuid.uuid4()
     answer = '{"content": {"body": "Your code is 123456"}}'
-    try:
-        scratch = Flask("migrations-test")
-        scratch.config.update(notify_api.config)
-        scratch.config["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(
-            database_url_named(test_services.server_url, database)
-        )
-        db.init_app(scratch)
-        migrate.init_app(scratch, db, directory=notify_api.extensions["migrate"].directory)
-        with scratch.app_context():
-            upgrade(revision="0004")
-            with db.engine.begin() as connection:
-                connection.execute(text(_SERVICE), {"id": service_id})
-                connection.execute(text("SET LOCAL session_replication_role = replica"))  # no template needed
-                connection.execute(text(_NOTIFICATION), {"id": notification_id, "service_id": service_id})
-                connection.execute(text("SET LOCAL session_replication_role = origin"))
-                for key, stored_id in (("attributed", notification_id), ("unattributed", None)):
-                    connection.execute(
-                        text(_RECORD),
-                        {"service_id": service_id, "key": key, "fingerprint": "f" * 64,
-                         "notification_id": stored_id, "body": answer},
-                    )  # fmt: skip
-            upgrade()
-            with db.engine.connect() as connection:
-                upgraded = connection.execute(
-                    text("SELECT key_type, idempotency_key, response_body FROM idempotency_keys")
-                ).all()
-            downgrade(revision="0004")
-            with db.engine.connect() as connection:
-                downgraded = connection.execute(
-                    text("SELECT idempotency_key, response_body FROM idempotency_keys")
-                ).all()
-            db.engine.dispose()
-    finally:
-        with psycopg.connect(test_services.server_url, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    with migrations_scratch_app(notify_api, test_services):
+        upgrade(revision="0004")
+        with db.engine.begin() as connection:
+            connection.execute(text(_SERVICE), {"id": service_id})
+            connection.execute(text("SET LOCAL session_replication_role = replica"))  # no template needed
+            connection.execute(text(_NOTIFICATION), {"id": notification_id, "service_id": service_id})
+            connection.execute(text("SET LOCAL session_replication_role = origin"))
+            for key, stored_id in (("attributed", notification_id), ("unattributed", None)):
+                connection.execute(
+                    text(_RECORD),
+                    {"service_id": service_id, "key": key, "fingerprint": "f" * 64,
+                     "notification_id": stored_id, "body": answer},
+                )  # fmt: skip
+        upgrade()
+        with db.engine.connect() as connection:
+            upgraded = connection.execute(
+                text("SELECT key_type, idempotency_key, response_body FROM idempotency_keys")
+            ).all()
+        downgrade(revision="0004")
+        with db.engine.connect() as connection:
+            downgraded = connection.execute(text("SELECT idempotency_key, response_body FROM idempotency_keys")).all()
 
     assert [(key_type, key) for key_type, key, _ in upgraded] == [("test", "attributed")]
     assert "123456" not in upgraded[0][2]
@@ -131,43 +123,27 @@ def test_the_support_search_migration_hashes_live_recipients_and_records_status_
 ) -> None:
     from sqlalchemy import text
 
-    from app.extensions import db, migrate
+    from app.extensions import db
     from app.recipients.search_hash import recipient_search_hash
 
-    database = f"herald_migrations_{uuid.uuid4().hex[:8]}"
-    assert test_services.server_url is not None
-    with psycopg.connect(test_services.server_url, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{database}"')
     service_id, notification_id = uuid.uuid4(), uuid.uuid4()
-    try:
-        scratch = Flask("migrations-test")
-        scratch.config.update(notify_api.config)
-        scratch.config["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(
-            database_url_named(test_services.server_url, database)
-        )
-        db.init_app(scratch)
-        migrate.init_app(scratch, db, directory=notify_api.extensions["migrate"].directory)
-        with scratch.app_context():
-            upgrade(revision="0010")
-            with db.engine.begin() as connection:
-                connection.execute(text(_SERVICE), {"id": service_id})
-                connection.execute(text("SET LOCAL session_replication_role = replica"))  # no template needed
-                connection.execute(text(_NOTIFICATION), {"id": notification_id, "service_id": service_id})
-                connection.execute(text("UPDATE notifications SET normalised_to = '447700900123'"))
-                connection.execute(text("SET LOCAL session_replication_role = origin"))
-            upgrade()
-            with db.engine.begin() as connection:
-                connection.execute(text("UPDATE notifications SET notification_status = 'sending'"))
-            with db.engine.begin() as connection:  # a new transaction: no foreign-key recheck of this row
-                connection.execute(text("UPDATE notifications SET billable_units = 1"))  # not a status change
-                recipient_hash = connection.execute(text("SELECT recipient_hash FROM notifications")).scalar_one()
-                events = connection.execute(
-                    text("SELECT notification_id, notification_status FROM notification_status_events")
-                ).all()
-            db.engine.dispose()
-    finally:
-        with psycopg.connect(test_services.server_url, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    with migrations_scratch_app(notify_api, test_services):
+        upgrade(revision="0010")
+        with db.engine.begin() as connection:
+            connection.execute(text(_SERVICE), {"id": service_id})
+            connection.execute(text("SET LOCAL session_replication_role = replica"))  # no template needed
+            connection.execute(text(_NOTIFICATION), {"id": notification_id, "service_id": service_id})
+            connection.execute(text("UPDATE notifications SET normalised_to = '447700900123'"))
+            connection.execute(text("SET LOCAL session_replication_role = origin"))
+        upgrade()
+        with db.engine.begin() as connection:
+            connection.execute(text("UPDATE notifications SET notification_status = 'sending'"))
+        with db.engine.begin() as connection:  # a new transaction: no foreign-key recheck of this row
+            connection.execute(text("UPDATE notifications SET billable_units = 1"))  # not a status change
+            recipient_hash = connection.execute(text("SELECT recipient_hash FROM notifications")).scalar_one()
+            events = connection.execute(
+                text("SELECT notification_id, notification_status FROM notification_status_events")
+            ).all()
 
     assert recipient_hash == recipient_search_hash(notify_api.config["RECIPIENT_SEARCH_KEY"], "447700900123")
     assert events == [(notification_id, "sending")]
