@@ -10,7 +10,11 @@
    request).
 4. The limit checks (rate limit + daily limit, one Redis round trip) timed in-process at 0 and 1 M rows.
 5. Mixed load (benchmarks/mixed_load.py): a 20,000-row job draining while priority texts, another service's API
-   texts and its small job go through their lanes; `--only mixed` runs this phase alone.
+   texts and its small job go through their lanes; it takes minutes, so only `--only mixed` (`make bench-mixed`)
+   runs it.
+6. Scale-out (benchmarks/scale_out.py): the end-to-end run again on Redis and on RabbitMQ with 1, 2 and 4 worker
+   processes on the normal lane, in a table of its own; `--only scale` (`make bench-scale`) runs it alone, and
+   leaving `scale` out of `--only` skips it.
 
 Runs against its own embedded PostgreSQL and Redis under .data/bench (a fresh `herald_bench` database each run), so
 it never touches a running `make run`. Logs of the child processes go to .data/bench/logs.
@@ -36,7 +40,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks import mixed_load  # noqa: E402
+from benchmarks import mixed_load, scale_out  # noqa: E402
 from benchmarks.cpu_meter import CpuMeter, CpuReading  # noqa: E402
 from benchmarks.stack import BenchStack  # noqa: E402
 from devstack.embedded import EmbeddedServices, ensure_services  # noqa: E402
@@ -44,6 +48,8 @@ from devstack.processes import WorkerSettings  # noqa: E402
 
 BENCH_DIR = ROOT / ".data" / "bench"
 BENCH_DATABASE = "herald_bench"
+# Every phase but the mixed load, which takes minutes of its own (`make bench-mixed`).
+DEFAULT_PHASES = "accept,e2e,receipts,scale,limits"
 PHONE_NUMBER = "07700900123"  # delivered by the simulator; not a smoke-test number
 HIGH_LIMIT = 1_000_000_000
 PROCESS_LABELS = {
@@ -54,7 +60,9 @@ PROCESS_LABELS = {
     "postgres": "PostgreSQL",
     "redis": "Redis",
     "loadgen": "load gen",
+    "rabbitmq": "RabbitMQ",
 }
+TARGET_E2E_VS_BASELINE = scale_out.TARGET_VS_BASELINE
 
 
 @dataclass(frozen=True)
@@ -82,6 +90,9 @@ def main() -> int:
         stack.stop()
         services.stop()
     print(_table(rows, arguments, time.monotonic() - started))
+    if "scale" in rows:
+        print()
+        print(scale_out.table(rows["scale"], _baseline_rate(rows), arguments.e2e_rate, arguments.scale_seconds))
     if arguments.json:
         Path(arguments.json).write_text(json.dumps(rows, indent=2) + "\n")
     return 0
@@ -111,7 +122,22 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--prefetch", type=int, default=workers.prefetch_multiplier)
     parser.add_argument("--mixed-rows", type=int, default=mixed_load.MixedLoad.rows, help="rows of A's big job")
     parser.add_argument("--mixed-seconds", type=float, default=mixed_load.MixedLoad.seconds)
-    parser.add_argument("--only", help="comma-separated phases: accept,e2e,mixed,receipts,limits")
+    parser.add_argument(
+        "--scale-seconds", type=float, default=8, help="each scale-out run's load, at --e2e-rate a second"
+    )
+    parser.add_argument(
+        "--scale-workers",
+        default=",".join(str(count) for count in scale_out.WORKER_COUNTS),
+        help="normal-lane worker processes of each scale-out run, comma-separated",
+    )
+    parser.add_argument(
+        "--rabbitmq-url",
+        default=os.environ.get("RABBITMQ_URL", scale_out.DEFAULT_RABBITMQ_URL),
+        help="the RabbitMQ the scale-out phase makes a vhost of its own on",
+    )
+    parser.add_argument(
+        "--only", help=f"comma-separated phases of accept,e2e,mixed,receipts,scale,limits (default {DEFAULT_PHASES})"
+    )
     parser.add_argument("--json", help="also write the measurements to this file")
     parser.add_argument("--profile", action="store_true", help="py-spy the API during the accept run (.data/bench)")
     return parser.parse_args()
@@ -151,7 +177,7 @@ def run(arguments: argparse.Namespace, stack: BenchStack) -> dict[str, Any]:
 
     from app import create_app
 
-    phases = set((arguments.only or "accept,e2e,mixed,receipts,limits").split(","))
+    phases = set((arguments.only or DEFAULT_PHASES).split(","))
     app = create_app({"LOG_JSON": False, "LOG_LEVEL": "WARNING"})
     rows: dict[str, Any] = {"load_before": os.getloadavg()[0]}
     with app.app_context():
@@ -167,9 +193,10 @@ def run(arguments: argparse.Namespace, stack: BenchStack) -> dict[str, Any]:
             _progress("accept: Herald, then baseline")
             rows.update(measure_accept(stack, seeded, arguments))
             app.extensions["redis"].delete("send-sms")  # those tasks are not part of the end-to-end run
-        _progress("starting simulator and worker")
-        stack.start_simulator()
-        _start_workers(stack, arguments)
+        if phases & {"e2e", "mixed", "receipts"}:
+            _progress("starting simulator and worker")
+            stack.start_simulator()
+            _start_workers(stack, arguments)
         if "e2e" in phases:
             _progress("end to end")
             # The light run first: after the heavy one the worker may still be working through a backlog.
@@ -183,7 +210,12 @@ def run(arguments: argparse.Namespace, stack: BenchStack) -> dict[str, Any]:
         if "receipts" in phases:
             _progress("receipts")
             rows["receipts"] = measure_receipts(stack, seeded, arguments)
+        if "scale" in phases and "accept_baseline" not in rows:
+            _progress("scale-out: the no-work baseline")
+            rows["scale_baseline"] = measure_baseline(stack, seeded, arguments)
         stack.stop()
+        if "scale" in phases:
+            rows["scale"] = measure_scale(stack, seeded, arguments)
         if "limits" in phases:
             _progress("inserting rows")
             rows["rows_inserted"] = insert_rows(seeded, arguments.rows)
@@ -218,6 +250,44 @@ def _worker_layout(arguments: argparse.Namespace) -> str:
         f" {settings.priority_prefetch_multiplier}; normal {settings.normal_processes} ×"
         f" {settings.normal_concurrency} threads, prefetch {settings.normal_prefetch_multiplier}; bulk"
         f" {settings.processes} × {bulk}; a callbacks worker"
+    )
+
+
+def measure_baseline(stack: BenchStack, seeded: Seeded, arguments: argparse.Namespace) -> dict[str, Any]:
+    """The no-work baseline's req/s alone (when the accept phase did not run), for the scale-out table's ratios."""
+    body = _send_body(seeded)
+    stack.start_baseline()
+    try:
+        url = f"{stack.baseline_url}/v2/notifications/sms"
+        _loadgen(url, seconds=2, connections=arguments.connections, api_key=seeded.api_key, body=body)
+        return _loadgen(url, seconds=5, connections=arguments.connections, api_key=seeded.api_key, body=body)
+    finally:
+        stack.stop("baseline")
+
+
+def _baseline_rate(rows: dict[str, Any]) -> float | None:
+    baseline = rows.get("accept_baseline") or rows.get("scale_baseline")
+    return float(baseline["rate"]) if baseline else None
+
+
+def measure_scale(stack: BenchStack, seeded: Seeded, arguments: argparse.Namespace) -> dict[str, Any]:
+    """Phase 6 (benchmarks/scale_out.py): phase 2's heavy run on each broker with 1, 2 and 4 normal-lane workers."""
+    from app.celery.queues import all_queues
+    from config import celery_broker_url
+
+    without_profiler = argparse.Namespace(**{**vars(arguments), "profile": False})
+    return scale_out.measure_scale_out(
+        stack,
+        redis_celery_url=celery_broker_url(os.environ["REDIS_URL"]),
+        rabbitmq_url=arguments.rabbitmq_url,
+        settings=_worker_settings(arguments),
+        worker_counts=tuple(int(count) for count in arguments.scale_workers.split(",")),
+        measure=lambda variant: measure_end_to_end(
+            variant, seeded, without_profiler, arguments.e2e_rate, arguments.scale_seconds
+        ),
+        queues=all_queues(),
+        log_dir=BENCH_DIR / "logs",
+        progress=_progress,
     )
 
 
@@ -617,8 +687,15 @@ def _table(rows: dict[str, Any], arguments: argparse.Namespace, seconds: float) 
             e2e["accept"]["p95_ms"],
             e2e["accept"]["p99_ms"],
         )
-        row("   created → sent", "", *sent, target="p99 < 2,000 ms")
+        row("   created → sent", "", *sent, target="p99 < 2,000 ms" if key == "e2e" else "p99 < 100 ms")
         row("   created → delivered", "", *done)
+        baseline_rate = _baseline_rate(rows)
+        if key == "e2e" and baseline_rate:
+            row(
+                "   delivered/s / no-work baseline req/s",
+                f"{e2e['rate'] / baseline_rate:.1%}",
+                target=f">= {TARGET_E2E_VS_BASELINE:.1%}",
+            )
         _cpu_row(row, "   CPU ms per delivered notification", e2e["cpu"])
     if "receipts" in rows:
         receipts = rows["receipts"]

@@ -26,10 +26,25 @@ class BenchStack(LocalStack):
     ) -> None:
         settings = {"SIMULATOR_LOG_LEVEL": "WARNING", **dict(extra_env)}
         super().__init__(database_url=database_url, redis_url=redis_url, log_dir=log_dir, settings=settings)
+        self._database_url, self._redis_url = database_url, redis_url
+        self._extra_env = dict(extra_env)
         self.baseline_port = free_port()
         self.baseline_url = f"http://127.0.0.1:{self.baseline_port}"
         self.service_pids = dict(service_pids or {})  # servers this stack did not start (PostgreSQL, Redis)
         self.worker_names: list[str] = []
+
+    def variant(
+        self, *, extra_env: Mapping[str, str], log_dir: Path, service_pids: Mapping[str, int] | None = None
+    ) -> BenchStack:
+        """A second stack on the same database and Redis (new ports, its logs in ``log_dir``) whose processes also
+        take ``extra_env`` (a different broker, say) and whose `pids` also name ``service_pids``."""
+        return BenchStack(
+            database_url=self._database_url,
+            redis_url=self._redis_url,
+            log_dir=log_dir,
+            extra_env={**self._extra_env, **extra_env},
+            service_pids={**self.service_pids, **dict(service_pids or {})},
+        )
 
     def start_api(self) -> None:
         self.group.start(self.api())

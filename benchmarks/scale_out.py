@@ -1,0 +1,283 @@
+"""`make bench` phase 6, scale-out: does end-to-end throughput hold or grow as normal-lane worker processes are added,
+on each broker Herald supports, and does anything break?
+
+For each broker (the bench's own Redis, then the machine's RabbitMQ) a stack of its own is started on the bench's
+database: the API and the simulator with CELERY_BROKER_URL pointing at that broker, and then, in turn, 1, 2 and 4
+worker processes on the normal lane's queues (the lane an API text goes to, `send-sms`) plus the callbacks worker.
+Each count gets the end-to-end run of phase 2 (the same load generator, rate and timestamps), so the table compares
+like with like: delivered/s, created → sent, CPU per delivered notification (the broker's own CPU included), and
+throughput against N = 1 and against the no-work baseline's req/s of the same run. Ratios are what carry from one
+day to the next: this machine's speed varies twofold.
+
+RabbitMQ runs in a vhost made for the run (`rabbitmqctl add_vhost`) and deleted after it, so neither an earlier run's
+messages nor a `make run` on the default vhost can be consumed by, or take, the bench's tasks; the Redis broker is
+the bench's own server. Between worker counts every queue is purged, so a backlog one count left cannot flatter or
+burden the next. When RabbitMQ cannot be reached or no vhost can be made, its rows say why and the phase goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import shutil
+import socket
+import subprocess
+import urllib.request
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+import psutil
+
+from benchmarks.stack import BenchStack
+from devstack.processes import NORMAL_QUEUES, WorkerSettings
+
+DEFAULT_RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672//"
+WORKER_COUNTS = (1, 2, 4)
+RABBITMQCTL_TIMEOUT_SECONDS = 60
+TARGET_VS_BASELINE = 0.045  # end to end delivered/s against the no-work baseline's req/s
+TARGET_SENT_P99_MS = 2_000
+
+
+class BrokerUnavailable(Exception):
+    """This broker cannot be measured here (not running, not reachable, no vhost could be made): the reason."""
+
+
+@dataclass(frozen=True)
+class Broker:
+    """A broker to measure: its name in the table, the URL every process is given, servers to count the CPU of."""
+
+    name: str
+    url: str
+    pids: Mapping[str, int]
+
+
+def normal_lane_workers(settings: WorkerSettings, processes: int) -> WorkerSettings:
+    """``processes`` workers on the normal lane's queues with the normal lane's threads and prefetch (what `make run`
+    starts for it), and no priority or bulk workers: only the lane the bench sends on is scaled."""
+    return replace(
+        settings,
+        queues=NORMAL_QUEUES,
+        processes=processes,
+        concurrency=settings.normal_concurrency,
+        prefetch_multiplier=settings.normal_prefetch_multiplier,
+    )
+
+
+def with_vhost(url: str, vhost: str) -> str:
+    """``url`` with its virtual host (the path) replaced by ``vhost``."""
+    return urlunsplit(urlsplit(url)._replace(path=f"/{vhost}"))
+
+
+def _rabbitmqctl(*arguments: str) -> None:
+    command = shutil.which("rabbitmqctl")
+    if command is None:
+        raise BrokerUnavailable("rabbitmqctl is not installed, so no vhost of its own can be made")
+    try:
+        subprocess.run(
+            [command, *arguments], capture_output=True, text=True, check=True, timeout=RABBITMQCTL_TIMEOUT_SECONDS
+        )
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+        output = (getattr(error, "stderr", "") or "").strip().splitlines()
+        raise BrokerUnavailable(f"rabbitmqctl {arguments[0]} failed: {output[-1] if output else error}") from error
+
+
+def _rabbitmq_pids() -> dict[str, int]:
+    """The RabbitMQ server on this machine (its Erlang VM), so its CPU is counted with the other processes'."""
+    for process in psutil.process_iter(["name", "cmdline"]):
+        if process.info["name"] == "beam.smp" and "rabbit" in " ".join(process.info["cmdline"] or []):
+            return {"rabbitmq": process.pid}
+    return {}
+
+
+@contextmanager
+def rabbitmq_broker(url: str) -> Iterator[Broker]:
+    """A vhost made for this run on the RabbitMQ at ``url`` (its user given every permission there), deleted after."""
+    parts = urlsplit(url)
+    try:
+        socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 5672), timeout=2).close()
+    except OSError as error:
+        where = f"{parts.hostname}:{parts.port or 5672}"
+        raise BrokerUnavailable(f"RabbitMQ at {where} is unreachable ({error})") from error
+    vhost = f"herald-bench-{secrets.token_hex(4)}"
+    _rabbitmqctl("add_vhost", vhost)
+    try:
+        _rabbitmqctl("set_permissions", "-p", vhost, unquote(parts.username or "guest"), ".*", ".*", ".*")
+        yield Broker(name="RabbitMQ", url=with_vhost(url, vhost), pids=_rabbitmq_pids())
+    finally:
+        _rabbitmqctl("delete_vhost", vhost)
+
+
+@contextmanager
+def redis_broker(celery_url: str) -> Iterator[Broker]:
+    """The bench's own Redis (already among the stack's processes)."""
+    yield Broker(name="Redis", url=celery_url, pids={})
+
+
+def purge_queues(broker_url: str, queues: list[str]) -> None:
+    """Empty ``queues`` on the broker (on Redis also the messages workers held unacknowledged when they stopped)."""
+    from kombu import Connection
+    from kombu import Queue as KombuQueue
+
+    with Connection(broker_url) as connection:
+        channel = connection.channel()
+        for name in queues:
+            try:
+                KombuQueue(name, channel=channel).purge()
+            except connection.channel_errors:  # not declared yet (a fresh vhost); RabbitMQ closes the channel
+                channel = connection.channel()
+        client = getattr(channel, "client", None)
+        if broker_url.startswith(("redis", "rediss")) and client is not None:
+            client.delete("unacked", "unacked_index")
+
+
+def clear_provider_messages(simulator_url: str) -> None:
+    """Forget what the simulator accepted so far."""
+    request = urllib.request.Request(f"{simulator_url}/_simulator/messages", method="DELETE")
+    with urllib.request.urlopen(request, timeout=30):
+        pass
+
+
+def provider_sends(simulator_url: str) -> dict[str, int]:
+    """How many messages the simulator accepted since it was last cleared, and how many of them repeated a
+    notification already sent (the same MMG cid or Firetext reference: our notification id)."""
+    with urllib.request.urlopen(f"{simulator_url}/_simulator/messages", timeout=60) as response:
+        messages = json.load(response)["messages"]
+    references = [message["client_reference"] for message in messages]
+    return {"sends": len(references), "sent_twice": len(references) - len(set(references))}
+
+
+def measure_broker(
+    base: BenchStack,
+    broker: Broker,
+    *,
+    settings: WorkerSettings,
+    worker_counts: tuple[int, ...],
+    measure: Callable[[BenchStack], dict[str, Any]],
+    queues: list[str],
+    log_dir: Path,
+    progress: Callable[[str], None],
+) -> list[dict[str, Any]]:
+    """The API and simulator on ``broker``, then each worker count in turn: one end-to-end run each."""
+    stack = base.variant(
+        extra_env={"CELERY_BROKER_URL": broker.url}, log_dir=log_dir / broker.name.lower(), service_pids=broker.pids
+    )
+    results = []
+    try:
+        stack.start_api()
+        stack.start_simulator()
+        for count in worker_counts:
+            progress(f"scale-out: {broker.name}, {count} normal worker(s)")
+            purge_queues(broker.url, queues)
+            stack.start_workers(normal_lane_workers(settings, count))
+            clear_provider_messages(stack.simulator_url)
+            try:
+                measured = measure(stack)
+                results.append(
+                    {"broker": broker.name, "workers": count, **measured, **provider_sends(stack.simulator_url)}
+                )
+            finally:
+                stack.stop_workers()
+        purge_queues(broker.url, queues)
+    finally:
+        stack.stop()
+    return results
+
+
+def measure_scale_out(
+    base: BenchStack,
+    *,
+    redis_celery_url: str,
+    rabbitmq_url: str,
+    settings: WorkerSettings,
+    worker_counts: tuple[int, ...] = WORKER_COUNTS,
+    measure: Callable[[BenchStack], dict[str, Any]],
+    queues: list[str],
+    log_dir: Path,
+    progress: Callable[[str], None],
+) -> dict[str, Any]:
+    """Every broker × worker count; a broker that cannot be measured is listed under ``skipped`` with the reason."""
+    cells: list[dict[str, Any]] = []
+    skipped: dict[str, str] = {}
+    brokers: list[tuple[str, Callable[[], Any]]] = [
+        ("Redis", lambda: redis_broker(redis_celery_url)),
+        ("RabbitMQ", lambda: rabbitmq_broker(rabbitmq_url)),
+    ]
+    for name, broker_context in brokers:
+        try:
+            with broker_context() as broker:
+                cells += measure_broker(
+                    base,
+                    broker,
+                    settings=settings,
+                    worker_counts=worker_counts,
+                    measure=measure,
+                    queues=queues,
+                    log_dir=log_dir,
+                    progress=progress,
+                )
+        except BrokerUnavailable as error:
+            progress(f"scale-out: {name} skipped: {error}")
+            skipped[name] = str(error)
+    return {"cells": cells, "skipped": skipped}
+
+
+def with_ratios(scale: dict[str, Any], baseline_rate: float | None) -> list[dict[str, Any]]:
+    """Each cell with its delivered/s relative to the same broker's N = 1 and to the baseline's req/s."""
+    first = {cell["broker"]: cell["rate"] for cell in scale["cells"] if cell["workers"] == 1}
+    rows = []
+    for cell in scale["cells"]:
+        one = first.get(cell["broker"])
+        rows.append(
+            {
+                **cell,
+                "vs_one": cell["rate"] / one if one else None,
+                "vs_baseline": cell["rate"] / baseline_rate if baseline_rate else None,
+            }
+        )
+    return rows
+
+
+def table(scale: dict[str, Any], baseline_rate: float | None, offered_rate: float, seconds: float) -> str:
+    """The phase's own table: broker × normal-lane worker processes."""
+    baseline = f"{baseline_rate:,.0f} req/s" if baseline_rate else "not measured"
+    lines = [
+        f"6. Scale-out: {offered_rate:.0f}/s offered for {seconds:.0f} s through the API, N worker processes on the"
+        f" normal lane (+ the callbacks worker); no-work baseline of this run {baseline}",
+        "",
+        "| broker   | N | delivered/s | delivered / accepted | sent p50 ms | sent p99 ms | CPU ms / delivered"
+        " | cores busy | vs N=1 | vs baseline req/s | sent twice |",
+        "|----------|--:|------------:|---------------------:|------------:|------------:|-------------------:"
+        "|-----------:|-------:|------------------:|-----------:|",
+    ]
+    for cell in with_ratios(scale, baseline_rate):
+        sent = cell["sent_ms"] or [None, None, None]
+        cpu = cell["cpu"]
+        drained = "" if cell["is_drained"] else " (not all)"
+        counts = f"{cell['delivered']:,} / {cell['accepted']:,}{drained}"
+        lines.append(
+            f"| {cell['broker']:<8} | {cell['workers']} | {cell['rate']:>11,.0f} | {counts:>20} |"
+            f" {_number(sent[0]):>11} | {_number(sent[2]):>11} | {sum(cpu['ms'].values()):>18.2f} |"
+            f" {cpu['cores_busy']:>10.2f} | {_ratio(cell['vs_one']):>6} | {_ratio(cell['vs_baseline']):>17} |"
+            f" {cell['sent_twice']:>10} |"
+        )
+    for name, reason in scale["skipped"].items():
+        lines.append(f"| {name:<8} | — | skipped: {reason}")
+    lines.append("")
+    lines.append(
+        f"Targets: delivered/s ≥ {TARGET_VS_BASELINE:.1%} of the baseline's req/s; created → sent p99 <"
+        f" {TARGET_SENT_P99_MS:,} ms at that load. On 2 cores N = 4 cannot beat N = 2 on CPU: the question is"
+        " whether throughput holds as N grows and every notification is still delivered once."
+    )
+    return "\n".join(lines)
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:,.0f}"
+
+
+def _ratio(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1%}" if value < 0.1 else f"{value:.0%}"
