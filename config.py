@@ -274,6 +274,11 @@ def _base_settings() -> dict[str, Any]:
     s["LETTERS_PDF_DIRECTORY"] = _env("LETTERS_PDF_DIRECTORY", str(Path(__file__).resolve().parent / ".data/letters"))
     s["LETTERS_PDF_BUCKET_NAME"] = _env("LETTERS_PDF_BUCKET_NAME")
     s["LETTERS_S3_ENDPOINT_URL"] = _env("LETTERS_S3_ENDPOINT_URL")
+    # Letter PDFs and the files sent by email are read by other processes than the one that wrote them (a worker
+    # renders a PDF that the print run and the API read; the API stores a file that any API process serves and a
+    # worker deletes), so a deployed Herald on several hosts keeps them in S3. Set this when LETTERS_PDF_DIRECTORY and
+    # DOCUMENTS_DIRECTORY are on storage every host mounts (or there is only one host) to keep them on disk.
+    s["LOCAL_FILE_STORAGE_IS_SHARED"] = _env_bool("LOCAL_FILE_STORAGE_IS_SHARED", False)
     # A test key's letter is never printed: on, it goes `sending` then `delivered` once its PDF exists (a fake
     # despatch, as Notify's TEST_LETTERS_FAKE_DELIVERY); off, it is `delivered` at once.
     s["TEST_LETTERS_FAKE_DELIVERY"] = _env_bool("TEST_LETTERS_FAKE_DELIVERY", True)
@@ -357,6 +362,7 @@ def check_deployed_settings(settings: dict[str, Any]) -> None:
         problems.append("LETTERS_PDF_STORE must be local or s3")
     elif settings["LETTERS_PDF_STORE"] == "s3" and not settings["LETTERS_PDF_BUCKET_NAME"]:
         problems.append("LETTERS_PDF_BUCKET_NAME is not set (LETTERS_PDF_STORE is s3)")
+    problems.extend(_file_storage_problems(settings))
     problems.extend(_virus_scanner_problems(settings))
     if settings["LETTERS_PRINT_RUN_INTERVAL_SECONDS"]:
         problems.append("LETTERS_PRINT_RUN_INTERVAL_SECONDS is set (printing at any time is for development only)")
@@ -367,6 +373,24 @@ def check_deployed_settings(settings: dict[str, Any]) -> None:
             f"NOTIFY_ENVIRONMENT={settings['NOTIFY_ENVIRONMENT']} is not development or test, so Herald needs its own "
             f"secrets; refusing to start: {'; '.join(problems)}"
         )
+
+
+def _file_storage_problems(settings: dict[str, Any]) -> list[str]:
+    """Files on a local disk that another host would look for in vain, unless that disk is shared."""
+    if settings["LOCAL_FILE_STORAGE_IS_SHARED"]:
+        return []
+    problems = []
+    if settings["LETTERS_PDF_STORE"] == "local":
+        problems.append(
+            "LETTERS_PDF_STORE is local (each host would keep its own letter PDFs: use s3, or set"
+            " LOCAL_FILE_STORAGE_IS_SHARED when every host mounts LETTERS_PDF_DIRECTORY)"
+        )
+    if not settings["DOCUMENTS_BUCKET"]:
+        problems.append(
+            "DOCUMENTS_BUCKET is not set (each host would keep its own files sent by email: set a bucket, or set"
+            " LOCAL_FILE_STORAGE_IS_SHARED when every host mounts DOCUMENTS_DIRECTORY)"
+        )
+    return problems
 
 
 def _virus_scanner_problems(settings: dict[str, Any]) -> list[str]:

@@ -27,18 +27,25 @@ DEPLOYED = {
     "DVLA_API_PASSWORD": "real-dvla-password",
     "DVLA_API_KEY": "real-dvla-api-key",
 }
+# Where a deployment on several hosts keeps the files any of them may read: S3.
+SHARED_FILE_STORAGE = {
+    "LETTERS_PDF_STORE": "s3",
+    "LETTERS_PDF_BUCKET_NAME": "herald-letters",
+    "DOCUMENTS_BUCKET": "herald-documents",
+}
 DEPLOYED_ENVIRONMENTS = ["production", "staging", "preview", "Production", "prod", " development"]
 
 
 @pytest.fixture
 def deployed_environment(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     """The process environment of a correctly configured deployment (SNS prefixes unset)."""
-    for name, value in DEPLOYED.items():
+    for name, value in {**DEPLOYED, **SHARED_FILE_STORAGE}.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("SNS_TRUSTED_CERT_URL_PREFIXES", raising=False)
     monkeypatch.delenv("CALLBACK_LOCAL_NETWORKS", raising=False)
     monkeypatch.delenv("VIRUS_SCANNER", raising=False)
     monkeypatch.delenv("LETTERS_PRINT_RUN_INTERVAL_SECONDS", raising=False)
+    monkeypatch.delenv("LOCAL_FILE_STORAGE_IS_SHARED", raising=False)
     return monkeypatch
 
 
@@ -122,6 +129,36 @@ def test_a_deployed_environment_refuses_printing_at_any_time(deployed_environmen
     assert _refusal("production").endswith(
         "LETTERS_PRINT_RUN_INTERVAL_SECONDS is set (printing at any time is for development only)"
     )
+
+
+def test_a_deployed_environment_refuses_letter_pdfs_on_a_local_disk(deployed_environment: pytest.MonkeyPatch) -> None:
+    deployed_environment.setenv("LETTERS_PDF_STORE", "local")
+
+    assert _refusal("production").endswith(
+        "LETTERS_PDF_STORE is local (each host would keep its own letter PDFs: use s3, or set"
+        " LOCAL_FILE_STORAGE_IS_SHARED when every host mounts LETTERS_PDF_DIRECTORY)"
+    )
+
+
+def test_a_deployed_environment_refuses_documents_on_a_local_disk(deployed_environment: pytest.MonkeyPatch) -> None:
+    deployed_environment.delenv("DOCUMENTS_BUCKET")
+
+    assert _refusal("production").endswith(
+        "DOCUMENTS_BUCKET is not set (each host would keep its own files sent by email: set a bucket, or set"
+        " LOCAL_FILE_STORAGE_IS_SHARED when every host mounts DOCUMENTS_DIRECTORY)"
+    )
+
+
+def test_a_deployed_environment_keeps_files_on_a_disk_it_says_every_host_shares(
+    deployed_environment: pytest.MonkeyPatch,
+) -> None:
+    deployed_environment.setenv("LETTERS_PDF_STORE", "local")
+    deployed_environment.delenv("DOCUMENTS_BUCKET")
+    deployed_environment.setenv("LOCAL_FILE_STORAGE_IS_SHARED", "true")
+
+    settings = load_config("production")
+
+    assert (settings["LETTERS_PDF_STORE"], settings["DOCUMENTS_BUCKET"]) == ("local", None)
 
 
 @pytest.mark.parametrize("environment", ["development", "test"], ids=str)
