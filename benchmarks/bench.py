@@ -126,6 +126,9 @@ def _arguments() -> argparse.Namespace:
         "--scale-seconds", type=float, default=8, help="each scale-out run's load, at --e2e-rate a second"
     )
     parser.add_argument(
+        "--scale-backlog", type=int, default=1_000, help="deliver tasks each scale-out run then drains (no API)"
+    )
+    parser.add_argument(
         "--scale-workers",
         default=",".join(str(count) for count in scale_out.WORKER_COUNTS),
         help="normal-lane worker processes of each scale-out run, comma-separated",
@@ -284,6 +287,12 @@ def measure_scale(stack: BenchStack, seeded: Seeded, arguments: argparse.Namespa
         worker_counts=tuple(int(count) for count in arguments.scale_workers.split(",")),
         measure=lambda variant: measure_end_to_end(
             variant, seeded, without_profiler, arguments.e2e_rate, arguments.scale_seconds
+        ),
+        backlog=scale_out.Backlog(
+            service_id=seeded.service_id,
+            template_id=scale_out.backlog_template(seeded.service_id),
+            size=arguments.scale_backlog,
+            drain_seconds=arguments.drain_seconds,
         ),
         queues=all_queues(),
         log_dir=BENCH_DIR / "logs",
