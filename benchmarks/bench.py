@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import mixed_load, scale_out  # noqa: E402
+from benchmarks.bench_brokers import DEFAULT_RABBITMQ_URL  # noqa: E402
 from benchmarks.cpu_meter import CpuMeter, CpuReading  # noqa: E402
 from benchmarks.stack import BenchStack  # noqa: E402
 from devstack.embedded import EmbeddedServices, ensure_services  # noqa: E402
@@ -135,7 +136,7 @@ def _arguments() -> argparse.Namespace:
     )
     parser.add_argument(
         "--rabbitmq-url",
-        default=os.environ.get("RABBITMQ_URL", scale_out.DEFAULT_RABBITMQ_URL),
+        default=os.environ.get("RABBITMQ_URL", DEFAULT_RABBITMQ_URL),
         help="the RabbitMQ the scale-out phase makes a vhost of its own on",
     )
     parser.add_argument(

@@ -1,60 +1,38 @@
-"""`make bench` phase 6, scale-out: does end-to-end throughput hold or grow as normal-lane worker processes are added,
-on each broker Herald supports, and does anything break?
+"""`make bench` phase 6, scale-out: does throughput hold or grow as normal-lane worker processes are added, on each
+broker Herald supports (benchmarks/bench_brokers.py), and does anything break?
 
-For each broker (the bench's own Redis, then the machine's RabbitMQ) a stack of its own is started on the bench's
-database: the API and the simulator with CELERY_BROKER_URL pointing at that broker, and then, in turn, 1, 2 and 4
-worker processes on the normal lane's queues (the lane an API text goes to, `send-sms`) plus the callbacks worker.
-Each count gets the end-to-end run of phase 2 (the same load generator, rate and timestamps), so the table compares
-like with like: delivered/s, created → sent, CPU per delivered notification (the broker's own CPU included), and
-throughput against N = 1 and against the no-work baseline's req/s of the same run. Ratios are what carry from one
-day to the next: this machine's speed varies twofold.
+For each broker a stack of its own is started on the bench's database: the API and the simulator with
+CELERY_BROKER_URL pointing at that broker, and then, in turn, 1, 2 and 4 worker processes on the normal lane's queues
+(the lane an API text goes to, `send-sms`) plus the callbacks worker. Each count gets the end-to-end run of phase 2
+(the same load generator, rate and timestamps), then a backlog of `created` rows whose deliver tasks are published
+straight to the broker: on 2 shared cores the API-paced run is bound by the accept path, the backlog by the workers
+alone. The table gives delivered/s, created → sent, CPU per delivered notification (the broker's own included), the
+WAL written, what the simulator was sent twice, and throughput against N = 1 and against the no-work baseline's
+req/s of the same run. Ratios are what carry from one day to the next: this machine's speed varies twofold.
 
-RabbitMQ runs in a vhost made for the run (`rabbitmqctl add_vhost`) and deleted after it, so neither an earlier run's
-messages nor a `make run` on the default vhost can be consumed by, or take, the bench's tasks; the Redis broker is
-the bench's own server. Between worker counts every queue is purged, so a backlog one count left cannot flatter or
-burden the next. When RabbitMQ cannot be reached or no vhost can be made, its rows say why and the phase goes on.
+Between worker counts every queue is purged, so a backlog one count left cannot flatter or burden the next. When
+RabbitMQ cannot be reached or no vhost can be made, its rows say why and the phase goes on.
 """
 
 from __future__ import annotations
 
 import json
 import secrets
-import shutil
-import socket
-import subprocess
 import time
 import urllib.request
 import uuid
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit, urlunsplit
 
-import psutil
-
+from benchmarks.bench_brokers import Broker, BrokerUnavailable, purge_queues, rabbitmq_broker, redis_broker
 from benchmarks.stack import BenchStack
 from devstack.processes import NORMAL_QUEUES, WorkerSettings
 
-DEFAULT_RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672//"
 WORKER_COUNTS = (1, 2, 4)
-RABBITMQCTL_TIMEOUT_SECONDS = 60
 TARGET_VS_BASELINE = 0.045  # end to end delivered/s against the no-work baseline's req/s
 TARGET_SENT_P99_MS = 2_000
-
-
-class BrokerUnavailable(Exception):
-    """This broker cannot be measured here (not running, not reachable, no vhost could be made): the reason."""
-
-
-@dataclass(frozen=True)
-class Broker:
-    """A broker to measure: its name in the table, the URL every process is given, servers to count the CPU of."""
-
-    name: str
-    url: str
-    pids: Mapping[str, int]
 
 
 def normal_lane_workers(settings: WorkerSettings, processes: int) -> WorkerSettings:
@@ -67,73 +45,6 @@ def normal_lane_workers(settings: WorkerSettings, processes: int) -> WorkerSetti
         concurrency=settings.normal_concurrency,
         prefetch_multiplier=settings.normal_prefetch_multiplier,
     )
-
-
-def with_vhost(url: str, vhost: str) -> str:
-    """``url`` with its virtual host (the path) replaced by ``vhost``."""
-    return urlunsplit(urlsplit(url)._replace(path=f"/{vhost}"))
-
-
-def _rabbitmqctl(*arguments: str) -> None:
-    command = shutil.which("rabbitmqctl")
-    if command is None:
-        raise BrokerUnavailable("rabbitmqctl is not installed, so no vhost of its own can be made")
-    try:
-        subprocess.run(
-            [command, *arguments], capture_output=True, text=True, check=True, timeout=RABBITMQCTL_TIMEOUT_SECONDS
-        )
-    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
-        output = (getattr(error, "stderr", "") or "").strip().splitlines()
-        raise BrokerUnavailable(f"rabbitmqctl {arguments[0]} failed: {output[-1] if output else error}") from error
-
-
-def _rabbitmq_pids() -> dict[str, int]:
-    """The RabbitMQ server on this machine (its Erlang VM), so its CPU is counted with the other processes'."""
-    for process in psutil.process_iter(["name", "cmdline"]):
-        if process.info["name"] == "beam.smp" and "rabbit" in " ".join(process.info["cmdline"] or []):
-            return {"rabbitmq": process.pid}
-    return {}
-
-
-@contextmanager
-def rabbitmq_broker(url: str) -> Iterator[Broker]:
-    """A vhost made for this run on the RabbitMQ at ``url`` (its user given every permission there), deleted after."""
-    parts = urlsplit(url)
-    try:
-        socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 5672), timeout=2).close()
-    except OSError as error:
-        where = f"{parts.hostname}:{parts.port or 5672}"
-        raise BrokerUnavailable(f"RabbitMQ at {where} is unreachable ({error})") from error
-    vhost = f"herald-bench-{secrets.token_hex(4)}"
-    _rabbitmqctl("add_vhost", vhost)
-    try:
-        _rabbitmqctl("set_permissions", "-p", vhost, unquote(parts.username or "guest"), ".*", ".*", ".*")
-        yield Broker(name="RabbitMQ", url=with_vhost(url, vhost), pids=_rabbitmq_pids())
-    finally:
-        _rabbitmqctl("delete_vhost", vhost)
-
-
-@contextmanager
-def redis_broker(celery_url: str) -> Iterator[Broker]:
-    """The bench's own Redis (already among the stack's processes)."""
-    yield Broker(name="Redis", url=celery_url, pids={})
-
-
-def purge_queues(broker_url: str, queues: list[str]) -> None:
-    """Empty ``queues`` on the broker (on Redis also the messages workers held unacknowledged when they stopped)."""
-    from kombu import Connection
-    from kombu import Queue as KombuQueue
-
-    with Connection(broker_url) as connection:
-        channel = connection.channel()
-        for name in queues:
-            try:
-                KombuQueue(name, channel=channel).purge()
-            except connection.channel_errors:  # not declared yet (a fresh vhost); RabbitMQ closes the channel
-                channel = connection.channel()
-        client = getattr(channel, "client", None)
-        if broker_url.startswith(("redis", "rediss")) and client is not None:
-            client.delete("unacked", "unacked_index")
 
 
 def clear_provider_messages(simulator_url: str) -> None:

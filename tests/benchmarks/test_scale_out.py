@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from benchmarks.scale_out import normal_lane_workers, table, with_ratios, with_vhost
+from benchmarks.bench_brokers import with_vhost
+from benchmarks.scale_out import normal_lane_workers, table, with_ratios
 from devstack import processes
 from devstack.processes import NORMAL_QUEUES, WorkerSettings
 
