@@ -35,7 +35,7 @@ from app.dao.bulk_feed_dao import (
     dao_list_jobs_awaiting_feed,
 )
 from app.delivery.lanes import Lane
-from app.delivery.queueing import deliver_queue, deliver_task_name
+from app.delivery.queueing import deliver_queue, enqueue_deliver_batch
 from app.jobs.fair_shares import Claim, fair_shares
 
 logger = logging.getLogger(__name__)
@@ -142,13 +142,13 @@ def _waiting_messages(queues: Iterable[QueueNames]) -> dict[QueueNames, int]:
 
 
 def _publish(rows: Sequence[FedRow]) -> None:
-    """Queue each row's deliver task on its lane, jobs interleaved in proportion and each job's rows in row order."""
-    by_destination: dict[tuple[QueueNames, TaskNames], list[FedRow]] = defaultdict(list)
+    """Queue the rows' batch deliver tasks on their lanes, up to MAX_DELIVER_BATCH rows a message, jobs interleaved
+    in proportion and each job's rows in row order."""
+    by_destination: dict[tuple[str, str], list[FedRow]] = defaultdict(list)
     for row in _interleaved(rows):
-        destination = (bulk_queue(row.notification_type, row.key_type), deliver_task_name(row.notification_type))
-        by_destination[destination].append(row)
-    for (queue, task_name), destination_rows in by_destination.items():
-        task_queue.queue_tasks(task_name, arg_lists=[[str(row.id)] for row in destination_rows], queue=queue)
+        by_destination[(row.notification_type, row.key_type)].append(row)
+    for (notification_type, key_type), destination_rows in by_destination.items():
+        enqueue_deliver_batch([row.id for row in destination_rows], notification_type, key_type, lane=Lane.BULK)
 
 
 def _interleaved(rows: Sequence[FedRow]) -> list[FedRow]:
