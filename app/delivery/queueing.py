@@ -37,18 +37,16 @@ def enqueue_deliver_task(
     queue: QueueNames | None = None,
     failed_provider: str | None = None,
     countdown_seconds: int = 0,
-    retries: int = 0,
 ) -> None:
     """Send `deliver_sms` / `deliver_email` / `deliver_letter` for one notification (by name: no task module is
-    imported) to ``queue``, else its ``lane``'s queue, to run no sooner than ``countdown_seconds`` from now, counting
-    ``retries`` attempts as made already. Broker errors propagate."""
+    imported) to ``queue``, else its ``lane``'s queue, to run no sooner than ``countdown_seconds`` from now. Broker
+    errors propagate."""
     task_queue.queue_task(
         deliver_task_name(notification_type),
         args=[str(notification_id)],
         queue=queue or deliver_queue(notification_type, key_type, lane),
         kwargs={"failed_provider": failed_provider} if failed_provider else None,
         countdown_seconds=countdown_seconds,
-        retries=retries,
     )
 
 

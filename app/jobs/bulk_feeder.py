@@ -2,7 +2,8 @@
 
 process_job stores a job's rows without queueing them (they wait: see app/dao/bulk_feed_dao.py). The feeder keeps
 each lane's queue (bulk-sms, bulk-email; research-mode for test-key jobs, as before) at about BULK_FEED_QUEUE_DEPTH
-waiting messages. Each time a queue has room for a quarter of that depth or more, the room is split between the
+waiting rows, published as batch deliver tasks of up to MAX_DELIVER_BATCH rows (each waiting message is counted as a
+full batch). Each time a queue has room for a quarter of that depth or more, the room is split between the
 services with rows for it in proportion to their `bulk_share_weight`, each service's part evenly between its jobs,
 and each job gives its next rows in row order. So a service's 200-row job waits behind a few hundred rows, not
 behind another service's 100,000, and no service takes the whole lane while another waits.
@@ -35,7 +36,7 @@ from app.dao.bulk_feed_dao import (
     dao_list_jobs_awaiting_feed,
 )
 from app.delivery.lanes import Lane
-from app.delivery.queueing import deliver_queue, enqueue_deliver_batch
+from app.delivery.queueing import MAX_DELIVER_BATCH, deliver_queue, enqueue_deliver_batch
 from app.jobs.fair_shares import Claim, fair_shares
 
 logger = logging.getLogger(__name__)
@@ -92,7 +93,9 @@ def feed_bulk_lanes() -> int | None:
         jobs_by_queue[bulk_queue(job.notification_type, job.key_type)].append(job)
     row_counts: dict[uuid.UUID, int] = {}
     for queue, messages in _waiting_messages(jobs_by_queue).items():
-        room = depth - messages
+        # Each message is a batch of at most MAX_DELIVER_BATCH rows, all full but the last of each feed: counting
+        # every message as full never overfills the lane (a safety net's single-row messages make it underfill).
+        room = depth - messages * MAX_DELIVER_BATCH
         if room >= max(1, depth // 4):
             row_counts.update(share_room(room, jobs_by_queue[queue]))
     if not any(row_counts.values()):

@@ -24,7 +24,7 @@ from app.jobs.bulk_feeder import feed_bulk_lanes, run_bulk_feeder
 from app.jobs.process_job import process_job
 from app.models import Job, Notification
 from tests.factories import create_service, create_template
-from tests.jobs.conftest import delivery_tasks, phone_rows, queued_tasks
+from tests.jobs.conftest import delivered_ids, delivery_tasks, phone_rows, queued_tasks
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ def notification_ids(job: Job) -> list[str]:
 
 
 def queued_ids(queue: str = "bulk-sms") -> list[str]:
-    return [args[0] for _task, args in delivery_tasks(queue)]
+    return [notification_id for _task, notification_id in delivered_ids(queue)]
 
 
 def fed_count_by_job(*jobs: Job) -> dict[str, int]:
