@@ -296,7 +296,7 @@ def dao_record_notifications_sent(
         .returning(Notification.id, Notification.status)
         .execution_options(synchronize_session=False)
     )
-    recorded = {notification_id: status for notification_id, status in db.session.execute(statement).tuples()}
+    recorded = {notification_id: status for notification_id, status in db.session.execute(statement)}
     db.session.commit()
     return recorded
 
