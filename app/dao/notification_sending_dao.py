@@ -21,6 +21,8 @@ from sqlalchemy import (
     ScalarSelect,
     String,
     Uuid,
+    any_,
+    bindparam,
     case,
     column,
     func,
@@ -28,8 +30,8 @@ from sqlalchemy import (
     select,
     tuple_,
     update,
-    values,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from app.clock import utc_now
 from app.dao.notification_status_dao import may_become
@@ -162,16 +164,17 @@ def dao_claim_notifications_for_sending(
     """
     if not requests:
         return set()
-    rows = values(
-        column("notification_id", Uuid),
-        column("sent_by", String),
-        column("billable_units", Integer),
-        name="claim_requests",
-    ).data([(request.notification_id, request.sent_by, request.billable_units) for request in requests])
+    rows = _unnested(
+        "claim_requests",
+        notification_id=Uuid,
+        sent_by=String,
+        billable_units=Integer,
+    )
     is_created = Notification.status == NotificationStatus.CREATED
     statement = (
         update(Notification)
         .where(
+            _one_of_the_ids(),
             Notification.id == rows.c.notification_id,
             _claimable(claimed_at=claimed_at) | _stale_claim(claimed_before=stale_claims_before, now=claimed_at),
         )
@@ -186,9 +189,32 @@ def dao_claim_notifications_for_sending(
         .returning(Notification.id)
         .execution_options(synchronize_session=False)
     )
-    claimed = set(db.session.execute(statement).scalars())
+    parameters = {
+        "notification_id": [request.notification_id for request in requests],
+        "sent_by": [request.sent_by for request in requests],
+        "billable_units": [request.billable_units for request in requests],
+    }
+    claimed = set(db.session.execute(statement, parameters).scalars())
     db.session.commit()
     return claimed
+
+
+def _one_of_the_ids() -> ColumnElement[bool]:
+    """`id = ANY(:notification_id)`: the rows of an _unnested statement found through the primary key, whatever the
+    planner makes of the other conditions (a guard on the status alone could scan every `created` notification)."""
+    return Notification.id == any_(bindparam("notification_id", type_=ARRAY(Uuid)))
+
+
+def _unnested(name: str, **columns: Any) -> Any:
+    """`unnest(:a, :b, ...) AS name(a, b, ...)`: one row per element of the equally long array parameters named as
+    ``columns`` (each with its element type). The statement's text does not depend on how many rows there are, so it
+    is compiled once per process and planned as a join on each row's id."""
+    arrays = [bindparam(column_name, type_=ARRAY(column_type)) for column_name, column_type in columns.items()]
+    return (
+        func.unnest(*arrays)
+        .table_valued(*(column(column_name, column_type) for column_name, column_type in columns.items()))
+        .render_derived(name=name)
+    )
 
 
 @statsd(namespace="dao")
@@ -286,17 +312,16 @@ def dao_record_notifications_sent(
     is missing. Commits."""
     if not references:
         return {}
-    rows = values(column("notification_id", Uuid), column("reference", String), name="answers").data(
-        list(references.items())
-    )
+    rows = _unnested("answers", notification_id=Uuid, reference=String)
     statement = (
         update(Notification)
-        .where(Notification.id == rows.c.notification_id, Notification.sent_at.is_(None))
+        .where(_one_of_the_ids(), Notification.id == rows.c.notification_id, Notification.sent_at.is_(None))
         .values(sent_at=sent_at, reference=rows.c.reference)
         .returning(Notification.id, Notification.status)
         .execution_options(synchronize_session=False)
     )
-    recorded = {notification_id: status for notification_id, status in db.session.execute(statement)}
+    parameters = {"notification_id": list(references), "reference": list(references.values())}
+    recorded = {notification_id: status for notification_id, status in db.session.execute(statement, parameters)}
     db.session.commit()
     return recorded
 
@@ -306,14 +331,17 @@ def dao_update_notifications_next_attempt_at(next_attempts: Mapping[uuid.UUID, d
     """dao_update_notification_next_attempt_at for many notifications, in one statement. Commits."""
     if not next_attempts:
         return
-    rows = values(column("notification_id", Uuid), column("next_attempt_at", DateTime(timezone=True)), name="due").data(
-        list(next_attempts.items())
-    )
+    rows = _unnested("due", notification_id=Uuid, next_attempt_at=DateTime(timezone=True))
     db.session.execute(
         update(Notification)
-        .where(Notification.id == rows.c.notification_id, Notification.status == NotificationStatus.CREATED)
+        .where(
+            _one_of_the_ids(),
+            Notification.id == rows.c.notification_id,
+            Notification.status == NotificationStatus.CREATED,
+        )
         .values(next_attempt_at=rows.c.next_attempt_at)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
+        {"notification_id": list(next_attempts), "next_attempt_at": list(next_attempts.values())},
     )
     db.session.commit()
 
