@@ -152,6 +152,11 @@ class _NotStartedInTimeError(Exception):
 def _hand_over(
     claims: dict[uuid.UUID, SendingClaim], sends: dict[uuid.UUID, PreparedSend], outcome: BatchOutcome
 ) -> None:
+    if len(claims) == 1:  # nothing to overlap: call from this thread, as a single send does
+        ((notification_id, _claim),) = claims.items()
+        future = _called_here(sends[notification_id])
+        _settle([future], {future: notification_id}, claims, sends, outcome)
+        return
     start_before = next(iter(claims.values())).claimed_at + _start_window()
     futures: dict[Future[ProviderAnswer], uuid.UUID] = {
         call_pool().submit(_call_unless_late, sends[notification_id], start_before): notification_id
@@ -205,6 +210,15 @@ def _settle(
             # A bug: as on the single path, the claim is left for the safety net and the retry refused until then.
             logger.error("Sending notification %s failed unexpectedly", notification_id, exc_info=failure)
         outcome.retries.append(BatchRetry(notification_id, None, 0))
+
+
+def _called_here(send: PreparedSend) -> Future[ProviderAnswer]:
+    future: Future[ProviderAnswer] = Future()
+    try:
+        future.set_result(call_provider(send))
+    except Exception as error:
+        future.set_exception(error)
+    return future
 
 
 def _call_unless_late(send: PreparedSend, start_before: datetime) -> ProviderAnswer:
