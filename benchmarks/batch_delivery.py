@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import subprocess
 import sys
 import time
@@ -26,12 +25,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.cpu_meter import process_tree_cpu_seconds  # noqa: E402
+from benchmarks.scratch_services import start_scratch_services  # noqa: E402
 from devstack.network import free_port  # noqa: E402
 
 BENCH_DATABASE = "herald_bench_batch"
@@ -52,20 +51,7 @@ def main() -> None:
 
 
 def _start_services() -> Any:
-    import psycopg
-
-    from devstack.embedded import ensure_services
-
-    bench_dir = ROOT / ".data" / "bench-batch"
-    services = ensure_services(postgres_dir=bench_dir / "postgres", redis_dir=bench_dir / "redis", environ=os.environ)
-    assert services.database_url is not None
-    assert services.redis_url is not None
-    with psycopg.connect(services.database_url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
-    os.environ["DATABASE_URL"] = urlunsplit(urlsplit(services.database_url)._replace(path=f"/{BENCH_DATABASE}"))
-    os.environ["REDIS_URL"] = services.redis_url
-    return services
+    return start_scratch_services(database=BENCH_DATABASE, directory="bench-batch")
 
 
 @contextmanager
