@@ -157,7 +157,7 @@ def _hand_over(
         future = _called_here(sends[notification_id])
         _settle([future], {future: notification_id}, claims, sends, outcome)
         return
-    start_before = next(iter(claims.values())).claimed_at + _start_window()
+    start_before = next(iter(claims.values())).claimed_at + call_start_window()
     futures: dict[Future[ProviderAnswer], uuid.UUID] = {
         call_pool().submit(_call_unless_late, sends[notification_id], start_before): notification_id
         for notification_id in claims
@@ -227,7 +227,7 @@ def _call_unless_late(send: PreparedSend, start_before: datetime) -> ProviderAns
     return call_provider(send)
 
 
-def _start_window() -> timedelta:
+def call_start_window() -> timedelta:
     """How long after the claim a provider call may still start (see the module's docstring)."""
     config = current_app.config
     lease_seconds = float(config["SENDING_CLAIM_LEASE_SECONDS"])

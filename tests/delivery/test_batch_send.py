@@ -31,7 +31,7 @@ from app.clock import utc_now
 from app.dao.notifications_dao import dao_get_notification_by_id
 from app.dao.provider_details_dao import dao_get_provider_details_by_identifier, dao_update_provider_details
 from app.dao.services_dao import dao_get_service_by_id, dao_update_service
-from app.delivery.batch_send import send_batch
+from app.delivery.batch_send import call_start_window, send_batch
 from app.delivery.errors import DeliveryRetryableError
 from app.delivery.lanes import Lane
 from app.delivery.queueing import MAX_DELIVER_BATCH, enqueue_deliver_batch
@@ -306,7 +306,7 @@ def test_a_call_that_cannot_start_within_the_claims_window_is_not_made_and_retri
 ) -> None:
     ids = [create_notification().id for _ in range(3)]
 
-    with patch("app.delivery.batch_send._start_window", return_value=timedelta(seconds=-1)):
+    with patch("app.delivery.batch_send.call_start_window", return_value=timedelta(seconds=-1)):
         outcome = send_batch(ids)
 
     assert sum(mmg.sent.values()) == 0
@@ -380,3 +380,17 @@ def test_a_batch_of_an_inactive_service_fails_its_notifications_without_calling_
 
     assert (outcome.retries, outcome.statuses, sum(mmg.sent.values())) == ([], {}, 0)
     assert {_reload(n).status for n in ids} == {S.TECHNICAL_FAILURE}
+
+
+@pytest.mark.parametrize(
+    ("lease", "provider_timeout", "window"),
+    [(60, 10, 9.5), (90, 10, 39.5), (2, 5, 1)],
+    ids=["defaults", "longer-lease", "lease-shorter-than-a-call"],
+)
+def test_a_batch_s_calls_may_start_until_the_lease_less_the_slowest_call_and_the_recording_retries(
+    notify_api: Flask, monkeypatch: pytest.MonkeyPatch, lease: int, provider_timeout: float, window: float
+) -> None:
+    monkeypatch.setitem(notify_api.config, "SENDING_CLAIM_LEASE_SECONDS", lease)
+    monkeypatch.setitem(notify_api.config, "PROVIDER_TIMEOUT_SECONDS", provider_timeout)
+
+    assert call_start_window() == timedelta(seconds=window)

@@ -8,9 +8,9 @@ from collections import Counter
 from celery import Celery
 
 from tests.factories import create_notification, create_template
-from tests.reliability.provider_stub import ACCEPT, HOLD, ProviderStub
-from tests.reliability.waiting import sent_by, wait_until
-from tests.reliability.worker_process import StartWorker
+from tests.reliability.provider_stub import HOLD, ProviderStub
+from tests.reliability.waiting import sent_by
+from tests.reliability.worker_process import StartWorker, replace_worker_killed_mid_send
 
 DELIVERED_BATCH = r"Task deliver_sms_batch\[[^\]]+\] succeeded"
 
@@ -48,15 +48,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_the_survivor_sends_each_not
     _deliver_sms_batch(publisher, notification_ids)
     provider_stub.wait_for_held_requests(5)  # the batch's calls are all in flight at once
 
-    doomed.kill()
-    for provider in ("mmg", "firetext"):
-        provider_stub.set_mode(provider, ACCEPT)
-    provider_stub.release_held_requests()
-    survivor = start_worker()
-    wait_until(
-        lambda: sorted(provider_stub.accepted_references()) == sorted(notification_ids),
-        describe=lambda: f"accepted {provider_stub.accepted_references()}\n{survivor.log()[-3000:]}",
-    )
+    survivor = replace_worker_killed_mid_send(doomed, start_worker, provider_stub, notification_ids)
     survivor.wait_for_log(DELIVERED_BATCH, count=1)
 
     assert len(provider_stub.dropped) == 5  # the killed worker's requests never reached the provider
