@@ -14,10 +14,11 @@ the slowest call (PROVIDER_TIMEOUT_SECONDS to connect plus as much to answer) pl
 trying while the database recovers (database_errors.WRITE_RETRY_DELAYS_SECONDS): 60 - 20 - 30.5 leaves 9.5 s after
 the claim in which a call may start. A call that has not started by then (the pool was busy with other batches) is
 not made: its claim is handed back and it is retried at once. So a batch never holds a live claim past its lease,
-whatever the pool size, batch size and number of batches in flight; with the defaults (BATCH_CALL_THREADS = 32, calls
-of about 0.1 s) a process starts ~300 calls a second, far more than a worker's batches bring in 9.5 s. Settings with
-a lease too short for even one slow call (tests) cannot keep that promise on the single path either; there a call may
-start until half the lease has passed.
+whatever the pool size, batch size and number of batches in flight. With the defaults (BATCH_CALL_THREADS = 32,
+calls of about 0.1 s) a process's pool starts about 300 calls a second, so some 2,800 calls (56 full batches) may
+wait in it and still start in time, while a worker process of 16 threads has at most 16 batches (800 calls) in
+flight. Settings whose lease leaves less than MIN_CALL_START_WINDOW_SECONDS (tests' 2-second lease) cannot keep the
+promise on the single path either; there a call may start until half the lease has passed.
 
 Sent but not recorded: a worker killed after a provider accepted a notification and before its answer was
 recorded leaves a claim that the safety net takes for a send that never happened. The answers are recorded in at
@@ -61,6 +62,7 @@ logger = logging.getLogger(__name__)
 
 BATCH_CALL_THREADS = 32  # provider calls in flight per process: the SMS sessions' and SES's pooled connections
 RECORD_FIRST_ANSWERS_AFTER_SECONDS = 1.0
+MIN_CALL_START_WINDOW_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -233,7 +235,9 @@ def call_start_window() -> timedelta:
     lease_seconds = float(config["SENDING_CLAIM_LEASE_SECONDS"])
     slowest_call_seconds = 2 * float(config["PROVIDER_TIMEOUT_SECONDS"])
     window_seconds = lease_seconds - slowest_call_seconds - sum(WRITE_RETRY_DELAYS_SECONDS)
-    return timedelta(seconds=max(window_seconds, lease_seconds / 2))
+    if window_seconds < MIN_CALL_START_WINDOW_SECONDS:  # a lease too short for the promise (tests): half of it
+        return timedelta(seconds=lease_seconds / 2)
+    return timedelta(seconds=window_seconds)
 
 
 _pool_lock = threading.Lock()

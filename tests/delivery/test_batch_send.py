@@ -393,4 +393,5 @@ def test_a_batch_s_calls_may_start_until_the_lease_less_the_slowest_call_and_the
     monkeypatch.setitem(notify_api.config, "SENDING_CLAIM_LEASE_SECONDS", lease)
     monkeypatch.setitem(notify_api.config, "PROVIDER_TIMEOUT_SECONDS", provider_timeout)
 
-    assert call_start_window() == timedelta(seconds=window)
+    with notify_api.app_context():
+        assert call_start_window() == timedelta(seconds=window)
