@@ -28,10 +28,12 @@ from app.celery.provider_tasks import deliver_email_batch, deliver_sms_batch
 from app.celery.queues import TaskNames
 from app.clients.registry import ProviderClients
 from app.clock import utc_now
+from app.dao.notification_sending_dao import ClaimRequest
 from app.dao.notifications_dao import dao_get_notification_by_id
 from app.dao.provider_details_dao import dao_get_provider_details_by_identifier, dao_update_provider_details
 from app.dao.services_dao import dao_get_service_by_id, dao_update_service
 from app.delivery.batch_send import call_start_window, send_batch
+from app.delivery.claims import claim_notifications_for_sending, record_provider_answers
 from app.delivery.errors import DeliveryRetryableError
 from app.delivery.lanes import Lane
 from app.delivery.queueing import MAX_DELIVER_BATCH, enqueue_deliver_batch
@@ -395,3 +397,16 @@ def test_a_batch_s_calls_may_start_until_the_lease_less_the_slowest_call_and_the
 
     with notify_api.app_context():
         assert call_start_window() == timedelta(seconds=window)
+
+
+def test_recording_a_batch_s_answers_keeps_the_first_answer_recorded(
+    notify_db_session: None, mmg: Mmg, send_task: MagicMock
+) -> None:
+    first, second = create_notification().id, create_notification().id
+    claims = claim_notifications_for_sending([ClaimRequest(n, "mmg", 1) for n in (first, second)])
+    record_provider_answers({claims[first]: "first-answer"})
+
+    recorded = record_provider_answers({claims[first]: "late-answer", claims[second]: "second-answer"})
+
+    assert (recorded[first].status, recorded[second].status) == (None, S.SENDING)
+    assert (_reload(first).reference, _reload(second).reference) == ("first-answer", "second-answer")
