@@ -32,7 +32,7 @@ import logging
 import os
 import threading
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -83,16 +83,12 @@ class BatchOutcome:
     missing: list[uuid.UUID] = field(default_factory=list)
 
 
-def chunks(notification_ids: Sequence[str], size: int = MAX_DELIVER_BATCH) -> list[list[str]]:
-    """``notification_ids`` in order, in lists of at most ``size``."""
-    return [list(notification_ids[start : start + size]) for start in range(0, len(notification_ids), size)]
-
-
 def send_batch(notification_ids: Iterable[uuid.UUID]) -> BatchOutcome:
     """Send up to MAX_DELIVER_BATCH notifications (of any types), each exactly as send_to_providers would.
 
-    Database errors before any provider is called propagate (nothing was sent: the whole batch may be retried;
-    claims already made are refused to the retry until they go stale, when the safety net hands them back).
+    Database errors propagate. Before the provider calls nothing was sent, and a retry of the batch is refused the
+    claims already made until they go stale. After them, recording has kept trying for a while
+    (record_provider_answers) and what is left unanswered is the stale-claim safety net's, as on the single path.
     """
     ids = list(dict.fromkeys(notification_ids))
     if len(ids) > MAX_DELIVER_BATCH:

@@ -17,6 +17,7 @@ from unittest.mock import MagicMock, patch
 import pytest
 import requests
 import responses
+from botocore.stub import Stubber
 from celery import Task
 from celery.exceptions import Retry
 from flask import Flask
@@ -27,6 +28,7 @@ from sqlalchemy.exc import OperationalError
 from app.celery.provider_tasks import deliver_email_batch, deliver_sms_batch
 from app.celery.queues import TaskNames
 from app.clients.registry import ProviderClients
+from app.clients.statsd_client import StatsdClient
 from app.clock import utc_now
 from app.dao.notification_sending_dao import ClaimRequest
 from app.dao.notifications_dao import dao_get_notification_by_id
@@ -41,6 +43,7 @@ from app.delivery.send_to_providers import send_sms_to_provider
 from app.extensions import db
 from app.models import Notification
 from app.notification_status import NotificationStatus
+from tests.clients.statsd_listener import STATSD_PREFIX, StatsdListener
 from tests.factories import create_notification, create_template
 
 S = NotificationStatus
@@ -410,3 +413,50 @@ def test_recording_a_batch_s_answers_keeps_the_first_answer_recorded(
 
     assert (recorded[first].status, recorded[second].status) == (None, S.SENDING)
     assert (_reload(first).reference, _reload(second).reference) == ("first-answer", "second-answer")
+
+
+def test_an_email_batch_settles_each_answer_as_a_single_send_would(
+    notify_db_session: None, provider_clients: ProviderClients, send_task: MagicMock
+) -> None:
+    template = create_template(template_type="email")
+    ids = [create_notification(template=template).id for _ in range(3)]
+    with Stubber(provider_clients.email("ses").boto_client) as ses:  # type: ignore[attr-defined]
+        # The calls run at once, so which notification gets which answer is not known: each answer goes to one.
+        ses.add_response("send_email", {"MessageId": "ses-message-1"})
+        ses.add_client_error("send_email", service_error_code="InvalidParameterValue", http_status_code=400)
+        ses.add_client_error("send_email", service_error_code="TooManyRequestsException", http_status_code=429)
+
+        _run(deliver_email_batch, [str(n) for n in ids], routing_key="send-email")
+
+        ses.assert_no_pending_responses()
+    rows = {row.status: row for row in (_reload(n) for n in ids)}
+    assert sorted(rows) == sorted([S.SENDING, S.PERMANENT_FAILURE, S.CREATED])
+    assert (rows[S.SENDING].reference, rows[S.SENDING].sent_at is not None) == ("ses-message-1", True)
+    assert _queued(send_task) == {
+        str(rows[S.CREATED].id): (
+            "deliver_email",
+            {"queue": "retry", "kwargs": {"failed_provider": "ses"}, "countdown_seconds": 300, "retries": 1},
+        )
+    }
+
+
+def test_each_notification_of_a_batch_is_timed_from_creation_to_sent_on_its_lane(
+    notify_db_session: None,
+    mmg: Mmg,
+    send_task: MagicMock,
+    installed_statsd_client: StatsdClient,
+    statsd_listener: StatsdListener,
+) -> None:
+    template = create_template()
+    ids = [create_notification(template=template, created_at=utc_now() - timedelta(seconds=2)).id for _ in range(3)]
+
+    send_batch(ids)
+
+    datagrams = [datagram.split(":", 1) for datagram in statsd_listener.receive_all()]
+    timings = [
+        (name.removeprefix(f"{STATSD_PREFIX}."), float(value.split("|")[0]))
+        for name, value in datagrams
+        if name.endswith((".created-to-sent", "sms.total-time"))
+    ]
+    assert sorted(name for name, _ms in timings) == ["lanes.normal.sms.created-to-sent"] * 3 + ["sms.total-time"] * 3
+    assert all(2000 <= ms < 10_000 for _name, ms in timings)
