@@ -249,9 +249,13 @@ def _base_settings() -> dict[str, Any]:
     # An `in progress` job whose processor has not finished a batch for this long is resumed by another worker.
     s["JOB_STALLED_AFTER_MINUTES"] = _env_float("JOB_STALLED_AFTER_MINUTES", 10)
     s["RETENTION_BATCH_SIZE"] = _env_int("RETENTION_BATCH_SIZE", 10_000)  # notifications moved per statement
-    # The bulk-lane feeder (app/jobs/bulk_feeder.py) keeps each bulk queue at about this many waiting messages: enough
+    # The bulk-lane feeder (app/jobs/bulk_feeder.py) keeps each bulk queue at about this many waiting rows: enough
     # for the bulk workers never to run dry between two feeds, few enough that a new job's rows wait behind little.
     s["BULK_FEED_QUEUE_DEPTH"] = _env_int_between("BULK_FEED_QUEUE_DEPTH", 300, 10, 100_000)
+    # Rows per batch deliver task the feeder publishes (at most app/delivery/queueing.py's MAX_DELIVER_BATCH, 50). A
+    # batch costs a worker a fraction of the CPU per row of single tasks, but the messages a bulk worker prefetches are
+    # whole batches: rows held by workers = processes x threads x prefetch multiplier x this, all ahead of a new job.
+    s["BULK_FEED_BATCH_SIZE"] = _env_int_between("BULK_FEED_BATCH_SIZE", 10, 1, 50)
     # How often the feeder looks at the queues while rows wait, and how long one feeder task runs before it queues
     # its successor (beat starts one this often too, should every successor be lost).
     s["BULK_FEED_INTERVAL_SECONDS"] = _env_float("BULK_FEED_INTERVAL_SECONDS", 0.25)

@@ -2,7 +2,7 @@
 
 Creates a job through the domain function (every row validated, stored encrypted), then runs process_job in this
 process (notifications inserted in batches, waiting for the bulk-lane feeder), then the feeder with room for every
-row: one deliver_sms task per row published to the real Redis broker's bulk-sms queue.
+row: one deliver_sms_batch task per MAX_DELIVER_BATCH rows published to the real Redis broker's bulk-sms queue.
 The baseline, measured in the same run, is one `INSERT ... SELECT ... FROM generate_series` of 100,000 rows into a
 scratch table shaped and indexed like `notifications`: the fastest the database itself takes such rows.
 
@@ -25,10 +25,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.scratch_services import start_scratch_services  # noqa: E402
 
 BENCH_DATABASE = "herald_bench_jobs"
 DELIVER_QUEUE = "bulk-sms"
@@ -47,20 +48,7 @@ def main() -> None:
 
 
 def _start_services() -> Any:
-    import psycopg
-
-    from devstack.embedded import ensure_services
-
-    bench_dir = ROOT / ".data" / "bench"
-    services = ensure_services(postgres_dir=bench_dir / "postgres", redis_dir=bench_dir / "redis", environ=os.environ)
-    assert services.database_url is not None
-    assert services.redis_url is not None
-    with psycopg.connect(services.database_url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
-    os.environ["DATABASE_URL"] = urlunsplit(urlsplit(services.database_url)._replace(path=f"/{BENCH_DATABASE}"))
-    os.environ["REDIS_URL"] = services.redis_url
-    return services
+    return start_scratch_services(database=BENCH_DATABASE, directory="bench")
 
 
 def run(row_count: int) -> dict[str, Any]:

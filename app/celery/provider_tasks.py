@@ -7,11 +7,16 @@ send's to its own priority queue (lanes.retry_queue). A
 notification not committed yet (NoResultFound) is retried 5 times, soon. A database that could not be reached (a
 restart, a dropped connection) is retried within seconds on a fresh session (database_errors.py), never counted as
 the provider's failure.
+
+The batch tasks (`deliver_sms_batch`, `deliver_email_batch`: delivery/batch_send.py) make each notification's first
+attempt as part of a batch; a notification that needs a retry is queued again as its single deliver task, counted as
+its first retry, on the schedule above.
 """
 
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, NoReturn
@@ -19,14 +24,21 @@ from typing import Any, NoReturn
 from celery import Task, shared_task
 from sqlalchemy.exc import NoResultFound
 
-from app.celery.database_errors import is_database_unavailable, retry_after_database_error
+from app.celery import task_queue
+from app.celery.database_errors import DATABASE_MAX_RETRIES, is_database_unavailable, retry_after_database_error
 from app.celery.queues import QueueNames, TaskNames
 from app.clock import utc_now
-from app.dao.notification_sending_dao import dao_update_notification_next_attempt_at
+from app.dao.notification_sending_dao import (
+    dao_update_notification_next_attempt_at,
+    dao_update_notifications_next_attempt_at,
+)
+from app.delivery.batch_send import BatchOutcome, send_batch
 from app.delivery.errors import DeliveryRetryableError, NotificationTechnicalFailureException
 from app.delivery.lanes import retry_queue
+from app.delivery.queueing import MAX_DELIVER_BATCH, deliver_task_name
 from app.delivery.send_to_providers import send_email_to_provider, send_sms_to_provider
 from app.extensions import db
+from app.models import NotificationType
 from app.notification_status import NotificationStatus
 from app.statsd_decorators import statsd
 from app.status_changes import ChangeLog, change_status
@@ -114,13 +126,112 @@ def _deliver(
         least_countdown = 0
     if task.request.retries >= task.max_retries:
         _fail_after_last_retry(notification_id, description, fields)
-    countdown = max(first_retry_countdown if task.request.retries == 0 else RETRY_COUNTDOWN_SECONDS, least_countdown)
+    countdown = retry_countdown(task.request.retries, first_retry_countdown, least_countdown)
     # Tell the safety net when the retry is due, so it neither starts a second chain nor sends it early.
     dao_update_notification_next_attempt_at(notification_id, next_attempt_at=utc_now() + timedelta(seconds=countdown))
     logger.info("Notification %s will be retried in %s s", notification_id, countdown, extra=fields)
     raise task.retry(
         countdown=countdown, queue=_retry_queue(task), kwargs=_retry_kwargs(task, failed_provider=next_failed_provider)
     )
+
+
+def retry_countdown(retries: int, first_retry_countdown: int, least_countdown: int) -> int:
+    """Seconds before the retry that follows attempt ``retries`` (0: the first attempt)."""
+    return max(first_retry_countdown if retries == 0 else RETRY_COUNTDOWN_SECONDS, least_countdown)
+
+
+@shared_task(bind=True, name=TaskNames.DELIVER_SMS_BATCH, max_retries=DATABASE_MAX_RETRIES)
+@statsd(namespace="tasks")
+def deliver_sms_batch(self: Task, notification_ids: list[str]) -> None:
+    _deliver_batch(
+        self, notification_ids, NotificationType.SMS, first_retry_countdown=FIRST_SMS_RETRY_COUNTDOWN_SECONDS
+    )
+
+
+@shared_task(bind=True, name=TaskNames.DELIVER_EMAIL_BATCH, max_retries=DATABASE_MAX_RETRIES)
+@statsd(namespace="tasks")
+def deliver_email_batch(self: Task, notification_ids: list[str]) -> None:
+    _deliver_batch(self, notification_ids, NotificationType.EMAIL, first_retry_countdown=RETRY_COUNTDOWN_SECONDS)
+
+
+def _deliver_batch(task: Task, notification_ids: object, notification_type: str, *, first_retry_countdown: int) -> None:
+    """Send the batch in parts of MAX_DELIVER_BATCH; queue each notification to retry as its single deliver task.
+
+    A database that could not be reached retries the task (the parts not yet done) within seconds: a part's claims
+    are made before any provider call and a notification already claimed or sent is left alone, so nothing is sent
+    twice by that retry.
+    """
+    ids = _parsed_ids(task, notification_ids)
+    for start in range(0, len(ids), MAX_DELIVER_BATCH):
+        part = ids[start : start + MAX_DELIVER_BATCH]
+        try:
+            outcome = send_batch(part)
+        except Exception as error:
+            db.session.remove()
+            if is_database_unavailable(error):
+                remaining = [str(notification_id) for notification_id in ids[start:]]
+                raise retry_after_database_error(task, error, queue=_retry_queue(task), args=[remaining]) from error
+            raise
+        _queue_batch_retries(task, outcome, notification_type, first_retry_countdown)
+
+
+def _parsed_ids(task: Task, notification_ids: object) -> list[uuid.UUID]:
+    """The batch's ids; anything that is not a notification id is logged and dropped (it names nothing to send)."""
+    if not isinstance(notification_ids, list):
+        logger.error(
+            "%s got %s, not a list of notification ids: nothing sent", task.name, type(notification_ids).__name__
+        )
+        return []
+    ids: list[uuid.UUID] = []
+    for value in notification_ids:
+        try:
+            if not isinstance(value, str):
+                raise ValueError(value)
+            ids.append(uuid.UUID(value))
+        except ValueError:
+            logger.error("%s got %r, which is no notification id: dropped", task.name, str(value)[:64])
+    return ids
+
+
+def _queue_batch_retries(task: Task, outcome: BatchOutcome, notification_type: str, first_retry_countdown: int) -> None:
+    """Queue each notification the batch could not settle as its single deliver task on the lane's retry queue,
+    counted as its first retry (the batch was its first attempt), when a single send's retry would run."""
+    now = utc_now()
+    countdowns = {
+        retry.notification_id: retry_countdown(0, first_retry_countdown, retry.least_countdown_seconds)
+        for retry in outcome.retries
+    }
+    # Tell the safety net when each retry is due, so it neither starts a second chain nor sends it early.
+    dao_update_notifications_next_attempt_at(
+        {notification_id: now + timedelta(seconds=countdown) for notification_id, countdown in countdowns.items()}
+    )
+    queue = _retry_queue(task)
+    name = deliver_task_name(notification_type)
+    for retry in outcome.retries:
+        logger.info(
+            "Notification %s will be retried in %s s",
+            retry.notification_id,
+            countdowns[retry.notification_id],
+            extra={"notification_id": retry.notification_id, "task_name": task.name},
+        )
+        task_queue.queue_task(
+            name,
+            args=[str(retry.notification_id)],
+            queue=queue,
+            kwargs={"failed_provider": retry.failed_provider} if retry.failed_provider else None,
+            countdown_seconds=countdowns[retry.notification_id],
+            retries=1,
+        )
+    for notification_id in outcome.missing:
+        # As a single task's NoResultFound: most likely a commit the task overtook; look again soon.
+        logger.warning("Notification %s not found yet; will retry", notification_id, extra={"task_name": task.name})
+        task_queue.queue_task(
+            name,
+            args=[str(notification_id)],
+            queue=queue,
+            countdown_seconds=NOT_FOUND_RETRY_COUNTDOWNS_SECONDS[0],
+            retries=1,
+        )
 
 
 def _retry_queue(task: Task) -> QueueNames:

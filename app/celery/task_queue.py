@@ -35,14 +35,18 @@ def queue_task(
     queue: QueueNames,
     kwargs: Mapping[str, Any] | None = None,
     countdown_seconds: int = 0,
+    retries: int = 0,
 ) -> None:
     """Send task ``name`` with ``args`` (and ``kwargs``) to ``queue``, to run no sooner than ``countdown_seconds``
-    from now. Broker errors (kombu's OperationalError and the transport's own) propagate."""
+    from now; ``retries`` is how many attempts the task is to count as made already (its request's `retries`).
+    Broker errors (kombu's OperationalError and the transport's own) propagate."""
     options: dict[str, Any] = {}
     if kwargs:
         options["kwargs"] = dict(kwargs)
     if countdown_seconds:
         options["countdown"] = countdown_seconds
+    if retries:
+        options["retries"] = retries
     celery_app().send_task(name, args=list(args), queue=queue, **options)
 
 

@@ -9,12 +9,29 @@ before then, and a receipt that comes for it (matched by the reference that send
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, func, or_, select, tuple_, update
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Integer,
+    ScalarSelect,
+    String,
+    Uuid,
+    any_,
+    bindparam,
+    case,
+    column,
+    func,
+    or_,
+    select,
+    tuple_,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from app.clock import utc_now
 from app.dao.notification_status_dao import may_become
@@ -94,8 +111,7 @@ def dao_claim_notification_for_sending(
         update(Notification)
         .where(
             Notification.id == notification_id,
-            may_become(NotificationStatus.SENDING, only_from=[NotificationStatus.CREATED]),
-            or_(Notification.receipt_wait_until.is_(None), Notification.receipt_wait_until <= claimed_at),
+            _claimable(claimed_at=claimed_at),
         )
         .values(
             status=NotificationStatus.SENDING,
@@ -109,6 +125,96 @@ def dao_claim_notification_for_sending(
     claimed = rows_changed(db.session.execute(statement)) == 1
     db.session.commit()
     return claimed
+
+
+def _claimable(*, claimed_at: datetime) -> ColumnElement[bool]:
+    """A `created` notification whose wait for a receipt, if any, is over at ``claimed_at``."""
+    return may_become(NotificationStatus.SENDING, only_from=[NotificationStatus.CREATED]) & or_(
+        Notification.receipt_wait_until.is_(None), Notification.receipt_wait_until <= claimed_at
+    )
+
+
+@dataclass(frozen=True)
+class ClaimRequest:
+    """One notification of a batch to claim, with what its claim stamps: its provider and billable units."""
+
+    notification_id: uuid.UUID
+    sent_by: str
+    billable_units: int
+
+
+@statsd(namespace="dao")
+def dao_get_notifications_for_sending(notification_ids: Sequence[uuid.UUID]) -> list[Notification]:
+    """The notifications of ``notification_ids`` that exist, in one query (an id not committed yet is missing)."""
+    if not notification_ids:
+        return []
+    return list(db.session.execute(select(Notification).where(Notification.id.in_(notification_ids))).scalars())
+
+
+@statsd(namespace="dao")
+def dao_claim_notifications_for_sending(
+    requests: Sequence[ClaimRequest], *, claimed_at: datetime, stale_claims_before: datetime
+) -> set[uuid.UUID]:
+    """Claim many notifications in one statement, each as dao_claim_notification_for_sending would claim it, else
+    as dao_reclaim_stale_sending_notification would take over its stale claim; stamps ``claimed_at`` and each
+    request's `sent_by` and `billable_units`. Returns the ids claimed. Commits.
+
+    The two guards exclude each other (`created` / `sending`), so one OR of them claims each row as the two single
+    statements tried one after the other would. A taken-over claim keeps its status and `receipt_wait_until`.
+    """
+    if not requests:
+        return set()
+    rows = _unnested(
+        "claim_requests",
+        notification_id=Uuid,
+        sent_by=String,
+        billable_units=Integer,
+    )
+    is_created = Notification.status == NotificationStatus.CREATED
+    statement = (
+        update(Notification)
+        .where(
+            _one_of_the_ids(),
+            Notification.id == rows.c.notification_id,
+            _claimable(claimed_at=claimed_at) | _stale_claim(claimed_before=stale_claims_before, now=claimed_at),
+        )
+        .values(
+            status=NotificationStatus.SENDING,
+            sending_claimed_at=claimed_at,
+            receipt_wait_until=case((is_created, None), else_=Notification.receipt_wait_until),
+            updated_at=claimed_at,
+            sent_by=rows.c.sent_by,
+            billable_units=rows.c.billable_units,
+        )
+        .returning(Notification.id)
+        .execution_options(synchronize_session=False)
+    )
+    parameters = {
+        "notification_id": [request.notification_id for request in requests],
+        "sent_by": [request.sent_by for request in requests],
+        "billable_units": [request.billable_units for request in requests],
+    }
+    claimed = set(db.session.execute(statement, parameters).scalars())
+    db.session.commit()
+    return claimed
+
+
+def _one_of_the_ids() -> ColumnElement[bool]:
+    """`id = ANY(:notification_id)`: the rows of an _unnested statement found through the primary key, whatever the
+    planner makes of the other conditions (a guard on the status alone could scan every `created` notification)."""
+    return Notification.id == any_(bindparam("notification_id", type_=ARRAY(Uuid)))
+
+
+def _unnested(name: str, **columns: Any) -> Any:
+    """`unnest(:a, :b, ...) AS name(a, b, ...)`: one row per element of the equally long array parameters named as
+    ``columns`` (each with its element type). The statement's text does not depend on how many rows there are, so it
+    is compiled once per process and planned as a join on each row's id."""
+    arrays = [bindparam(column_name, type_=ARRAY(column_type)) for column_name, column_type in columns.items()]
+    return (
+        func.unnest(*arrays)
+        .table_valued(*(column(column_name, column_type) for column_name, column_type in columns.items()))
+        .render_derived(name=name)
+    )
 
 
 @statsd(namespace="dao")
@@ -194,6 +300,50 @@ def dao_record_notification_sent(
     status = db.session.execute(statement).scalar_one_or_none()
     db.session.commit()
     return status
+
+
+@statsd(namespace="dao")
+def dao_record_notifications_sent(
+    references: Mapping[uuid.UUID, str | None], *, sent_at: datetime
+) -> dict[uuid.UUID, str]:
+    """Record many providers' acceptances in one statement, each as dao_record_notification_sent does (the first
+    answer recorded wins; `updated_at` left alone). ``references`` maps each notification to its provider's
+    reference. Returns the status each recorded row was left in; a notification whose answer was already recorded
+    is missing. Commits."""
+    if not references:
+        return {}
+    rows = _unnested("answers", notification_id=Uuid, reference=String)
+    statement = (
+        update(Notification)
+        .where(_one_of_the_ids(), Notification.id == rows.c.notification_id, Notification.sent_at.is_(None))
+        .values(sent_at=sent_at, reference=rows.c.reference)
+        .returning(Notification.id, Notification.status)
+        .execution_options(synchronize_session=False)
+    )
+    parameters = {"notification_id": list(references), "reference": list(references.values())}
+    recorded = {notification_id: status for notification_id, status in db.session.execute(statement, parameters)}
+    db.session.commit()
+    return recorded
+
+
+@statsd(namespace="dao")
+def dao_update_notifications_next_attempt_at(next_attempts: Mapping[uuid.UUID, datetime]) -> None:
+    """dao_update_notification_next_attempt_at for many notifications, in one statement. Commits."""
+    if not next_attempts:
+        return
+    rows = _unnested("due", notification_id=Uuid, next_attempt_at=DateTime(timezone=True))
+    db.session.execute(
+        update(Notification)
+        .where(
+            _one_of_the_ids(),
+            Notification.id == rows.c.notification_id,
+            Notification.status == NotificationStatus.CREATED,
+        )
+        .values(next_attempt_at=rows.c.next_attempt_at)
+        .execution_options(synchronize_session=False),
+        {"notification_id": list(next_attempts), "next_attempt_at": list(next_attempts.values())},
+    )
+    db.session.commit()
 
 
 @statsd(namespace="dao")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -24,10 +25,13 @@ from flask import current_app
 from app.celery.database_errors import write_while_database_recovers
 from app.clock import utc_now
 from app.dao.notification_sending_dao import (
+    ClaimRequest,
     NotificationToQueue,
     dao_claim_notification_for_sending,
+    dao_claim_notifications_for_sending,
     dao_reclaim_stale_sending_notification,
     dao_record_notification_sent,
+    dao_record_notifications_sent,
     dao_release_sending_claim,
     dao_release_sending_claim_to_await_receipt,
     dao_release_stale_sending_claims,
@@ -121,3 +125,37 @@ def record_provider_answer(claim: SendingClaim, *, reference: str | None) -> Rec
             extra={"notification_id": claim.notification_id, "provider": claim.provider},
         )
     return RecordedAnswer(sent_at=sent_at, status=status)
+
+
+def claim_notifications_for_sending(requests: Sequence[ClaimRequest]) -> dict[uuid.UUID, SendingClaim]:
+    """Claim each requested notification as claim_notification_for_sending would (a `created` one, else a stale
+    claim to take over), all in one statement and at one ``claimed_at``; returns the claims made, by notification."""
+    claimed_at = utc_now()
+    lease = timedelta(seconds=current_app.config["SENDING_CLAIM_LEASE_SECONDS"])
+    claimed = dao_claim_notifications_for_sending(
+        requests, claimed_at=claimed_at, stale_claims_before=claimed_at - lease
+    )
+    return {
+        request.notification_id: SendingClaim(request.notification_id, request.sent_by, claimed_at)
+        for request in requests
+        if request.notification_id in claimed
+    }
+
+
+def record_provider_answers(references: Mapping[SendingClaim, str | None]) -> dict[uuid.UUID, RecordedAnswer]:
+    """record_provider_answer for many claims, in one statement (kept trying while the database recovers)."""
+    sent_at = utc_now()
+    by_notification = {claim.notification_id: reference for claim, reference in references.items()}
+    statuses = write_while_database_recovers(lambda: dao_record_notifications_sent(by_notification, sent_at=sent_at))
+    for claim in references:
+        if claim.notification_id not in statuses:
+            logger.warning(
+                "Notification %s already had a provider answer recorded; %s's answer not stored",
+                claim.notification_id,
+                claim.provider,
+                extra={"notification_id": claim.notification_id, "provider": claim.provider},
+            )
+    return {
+        claim.notification_id: RecordedAnswer(sent_at=sent_at, status=statuses.get(claim.notification_id))
+        for claim in references
+    }

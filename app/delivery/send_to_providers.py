@@ -2,11 +2,13 @@
 
 Each send claims the notification first (`claims.py`), so only one worker ever calls a provider for it; renders it
 from its stored template version; closes the database session; calls the provider; and records the provider's
-reference and `sent_at`. A retryable provider error hands the claim back and raises DeliveryRetryableError naming
-the provider, so the retry goes elsewhere: at once when the provider certainly did not take the message, after
-AMBIGUOUS_SEND_RECEIPT_WAIT_SECONDS when it may have (no answer came after the request was sent). In that wait the
-notification keeps the reference its receipts carry (SMS: the notification id; SES events find an email by the
-notification id it carries in a header), so a receipt moves it on and the retry never sends it.
+reference and `sent_at`. The steps are public so that the batch send (`batch_send.py`) takes each one exactly as a
+single send does, only claiming and recording many notifications per statement. A retryable provider error hands the
+claim back and raises DeliveryRetryableError naming the provider, so the retry goes elsewhere: at once when the
+provider certainly did not take the message, after AMBIGUOUS_SEND_RECEIPT_WAIT_SECONDS when it may have (no answer
+came after the request was sent). In that wait the notification keeps the reference its receipts carry (SMS: the
+notification id; SES events find an email by the notification id it carries in a header), so a receipt moves it on
+and the retry never sends it.
 
 Where a notification can still be sent twice: the provider accepted it and the worker died (or lost the database)
 before recording the answer, so after the claim lease it is sent again; a send that got no answer and whose receipt
@@ -19,6 +21,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NoReturn
 
@@ -26,13 +29,16 @@ from flask import current_app
 
 from app.clients.errors import (
     InvalidEmailRecipientError,
+    ProviderError,
     ProviderOutcomeUnknownError,
     ProviderPermanentError,
     ProviderRetryableError,
 )
+from app.clients.provider import EmailProviderClient, SmsProviderClient
 from app.clients.statsd_client import get_statsd_client
 from app.dao.notifications_dao import dao_get_notification_by_id, dao_get_notification_status_by_id
 from app.delivery.claims import (
+    RecordedAnswer,
     SendingClaim,
     claim_notification_for_sending,
     record_provider_answer,
@@ -74,29 +80,7 @@ def send_sms_to_provider(notification_id: uuid.UUID | str, *, excluded_provider:
     Does nothing (and returns the current status) unless the notification is ours to claim. Raises NoResultFound,
     DeliveryRetryableError (claim handed back) or NotificationTechnicalFailureException (service inactive).
     """
-    notification = dao_get_notification_by_id(notification_id)
-    try:
-        sms = _build_sms(notification, _active_service(notification))
-    except _NotOursToSendError:
-        return _leave_alone(notification.id, dao_get_notification_status_by_id(notification.id))
-    provider = choose_sms_provider(international=sms.is_international, excluded=excluded_provider)
-    claim = claim_notification_for_sending(notification.id, provider=provider, billable_units=sms.fragment_count)
-    if claim is None:
-        return _leave_alone(notification.id, dao_get_notification_status_by_id(notification.id))
-    db.session.remove()  # no connection is held while the provider takes its time
-    status = _hand_over(
-        claim,
-        (lambda: None) if sms.is_research_mode else (lambda: _send_sms(provider, sms)),
-        notification_type=NotificationType.SMS,
-        lane=sms.lane,
-        service_id=sms.service_id,
-        created_at=sms.created_at,
-        is_final_once_accepted=sms.is_international and not sms.has_delivery_receipts,
-        receipt_reference=_sms_reference(sms),
-    )
-    if sms.is_research_mode and status == S.SENDING:
-        enqueue_simulated_sms_receipt(provider, sms.notification_id, sms.to)
-    return status
+    return _send_one(dao_get_notification_by_id(notification_id), excluded_provider=excluded_provider)
 
 
 def send_email_to_provider(notification_id: uuid.UUID | str, *, excluded_provider: str | None = None) -> str:
@@ -106,30 +90,99 @@ def send_email_to_provider(notification_id: uuid.UUID | str, *, excluded_provide
     outright (SES `InvalidParameterValue`) makes the notification `permanent-failure` with no retry. Raises as
     send_sms_to_provider does.
     """
-    notification = dao_get_notification_by_id(notification_id)
-    try:
-        email = _build_email(notification, _active_service(notification))
-    except _NotOursToSendError:
-        return _leave_alone(notification.id, dao_get_notification_status_by_id(notification.id))
-    provider = choose_email_provider(excluded=excluded_provider)
-    claim = claim_notification_for_sending(notification.id, provider=provider, billable_units=0)
+    return _send_one(dao_get_notification_by_id(notification_id), excluded_provider=excluded_provider)
+
+
+def _send_one(notification: Notification, *, excluded_provider: str | None) -> str:
+    send = prepare_send(notification, excluded_provider=excluded_provider)
+    if send is None:
+        return leave_alone(notification.id)
+    claim = claim_notification_for_sending(
+        send.notification_id, provider=send.provider, billable_units=send.billable_units
+    )
     if claim is None:
-        return _leave_alone(notification.id, dao_get_notification_status_by_id(notification.id))
+        return leave_alone(notification.id)
     db.session.remove()  # no connection is held while the provider takes its time
+    answer = call_provider(send)
+    if answer.error is not None:
+        return settle_refusal(claim, send, answer.error)
+    return settle_acceptance(claim, send, record_provider_answer(claim, reference=answer.reference))
+
+
+@dataclass(frozen=True)
+class PreparedSend:
+    """One notification built and matched with a provider, ready to be claimed and handed over.
+
+    ``call`` makes the provider call (nothing for a test key) and returns the provider's reference; it needs
+    neither the database nor the app context, so it may run on any thread. ``on_sending`` runs once the answer is
+    recorded and the notification is still `sending` (a test key's simulated receipt).
+    """
+
+    notification_id: uuid.UUID
+    notification_type: str
+    provider: str
+    billable_units: int
+    lane: Lane
+    service_id: uuid.UUID
+    created_at: datetime
+    is_final_once_accepted: bool
+    receipt_reference: str | None
+    call: Callable[[], str | None] = field(repr=False)
+    on_sending: Callable[[], None] | None = field(repr=False)
+
+
+def prepare_send(notification: Notification, *, excluded_provider: str | None) -> PreparedSend | None:
+    """Build the notification's message and choose its provider; None when it is not ours to send (it is not
+    `created`, and cannot be sent anyway). Raises NotificationTechnicalFailureException (made `technical-failure`:
+    service inactive, unrenderable, invalid recipient) or NoActiveProviderError."""
+    try:
+        service = _active_service(notification)
+        if notification.notification_type == NotificationType.EMAIL:
+            return _prepare_email(_build_email(notification, service), excluded_provider)
+        return _prepare_sms(_build_sms(notification, service), excluded_provider)
+    except _NotOursToSendError:
+        return None
+
+
+def _prepare_sms(sms: OutgoingSms, excluded_provider: str | None) -> PreparedSend:
+    provider = choose_sms_provider(international=sms.is_international, excluded=excluded_provider)
+    client = None if sms.is_research_mode else provider_clients().sms(provider)
+    return PreparedSend(
+        notification_id=sms.notification_id,
+        notification_type=NotificationType.SMS,
+        provider=provider,
+        billable_units=sms.fragment_count,
+        lane=sms.lane,
+        service_id=sms.service_id,
+        created_at=sms.created_at,
+        is_final_once_accepted=sms.is_international and not sms.has_delivery_receipts,
+        receipt_reference=_sms_reference(sms),
+        call=(lambda: None) if client is None else (lambda: _send_sms(client, sms)),
+        on_sending=(lambda: enqueue_simulated_sms_receipt(provider, sms.notification_id, sms.to))
+        if sms.is_research_mode
+        else None,
+    )
+
+
+def _prepare_email(email: OutgoingEmail, excluded_provider: str | None) -> PreparedSend:
+    provider = choose_email_provider(excluded=excluded_provider)
     simulated_reference = fake_provider_reference(NotificationType.EMAIL) if email.is_research_mode else None
-    status = _hand_over(
-        claim,
-        (lambda: simulated_reference) if email.is_research_mode else (lambda: _send_email(provider, email)),
+    client = None if email.is_research_mode else provider_clients().email(provider)
+    return PreparedSend(
+        notification_id=email.notification_id,
         notification_type=NotificationType.EMAIL,
+        provider=provider,
+        billable_units=0,
         lane=email.lane,
         service_id=email.service_id,
         created_at=email.created_at,
         is_final_once_accepted=False,
         receipt_reference=None,  # SES names its message id only in its answer; its events carry the notification id
+        call=(lambda: simulated_reference) if client is None else (lambda: _send_email(client, email)),
+        on_sending=(lambda: enqueue_simulated_ses_receipt(simulated_reference, email.to))
+        if simulated_reference
+        else None,
     )
-    if simulated_reference and status == S.SENDING:
-        enqueue_simulated_ses_receipt(simulated_reference, email.to)
-    return status
 
 
 def _sms_reference(sms: OutgoingSms) -> str:
@@ -137,8 +190,7 @@ def _sms_reference(sms: OutgoingSms) -> str:
     return str(sms.notification_id)
 
 
-def _send_sms(provider: str, sms: OutgoingSms) -> str:
-    client = provider_clients().sms(provider)
+def _send_sms(client: SmsProviderClient, sms: OutgoingSms) -> str:
     return client.send_sms(
         to=sms.to,
         content=sms.body,
@@ -148,8 +200,7 @@ def _send_sms(provider: str, sms: OutgoingSms) -> str:
     )
 
 
-def _send_email(provider: str, email: OutgoingEmail) -> str:
-    client = provider_clients().email(provider)
+def _send_email(client: EmailProviderClient, email: OutgoingEmail) -> str:
     return client.send_email(
         from_address=email.from_address,
         to_address=email.to,
@@ -162,46 +213,57 @@ def _send_email(provider: str, email: OutgoingEmail) -> str:
     )
 
 
-def _hand_over(
-    claim: SendingClaim,
-    send: Callable[[], str | None],
-    *,
-    notification_type: str,
-    lane: Lane,
-    service_id: uuid.UUID,
-    created_at: datetime,
-    is_final_once_accepted: bool,
-    receipt_reference: str | None,
-) -> str:
-    """Call the provider and record its answer; returns the status afterwards.
+@dataclass(frozen=True)
+class ProviderAnswer:
+    """What a provider call came to: the provider's reference (None for a simulated SMS), or the provider's error."""
+
+    reference: str | None = None
+    error: ProviderError | None = None
+
+
+def call_provider(send: PreparedSend) -> ProviderAnswer:
+    """Make the provider call; a provider's error is returned, anything else (a bug) raised."""
+    try:
+        return ProviderAnswer(reference=send.call())
+    except ProviderError as error:
+        return ProviderAnswer(error=error)
+
+
+def settle_refusal(claim: SendingClaim, send: PreparedSend, error: ProviderError) -> str:
+    """Act on a provider's error; returns the status afterwards, or raises DeliveryRetryableError.
 
     A retryable failure hands the claim back, counts toward the provider's error burst and raises
     DeliveryRetryableError naming the provider; when the provider may have taken the message, the claim is handed
-    back keeping ``receipt_reference`` (what its receipts carry, when known before its answer) and the error says to
-    wait AMBIGUOUS_SEND_RECEIPT_WAIT_SECONDS. A rejected recipient is `permanent-failure`; any other refusal the
-    provider says will never change is `technical-failure`.
+    back keeping the receipt reference (what its receipts carry, when known before its answer) and the error says
+    to wait AMBIGUOUS_SEND_RECEIPT_WAIT_SECONDS. A rejected recipient is `permanent-failure`; any other refusal the
+    provider says will never change is `technical-failure`. An error of no known kind is raised as it is.
     """
-    try:
-        reference = send()
-    except InvalidEmailRecipientError:
+    if isinstance(error, InvalidEmailRecipientError):
         return _fail_for_good(claim, S.PERMANENT_FAILURE, "the provider rejected the address", logging.INFO)
-    except ProviderOutcomeUnknownError as error:
-        _await_receipt(claim, error, notification_type, receipt_reference=receipt_reference)
-    except ProviderRetryableError as error:
-        _give_back(claim, error, notification_type)
-    except ProviderPermanentError as error:
+    if isinstance(error, ProviderOutcomeUnknownError):
+        _await_receipt(claim, error, send.notification_type, receipt_reference=send.receipt_reference)
+    if isinstance(error, ProviderRetryableError):
+        _give_back(claim, error, send.notification_type)
+    if isinstance(error, ProviderPermanentError):
         return _fail_for_good(claim, S.TECHNICAL_FAILURE, f"the provider refused it: {error}", logging.ERROR)
-    recorded = record_provider_answer(claim, reference=reference)
+    raise error
+
+
+def settle_acceptance(claim: SendingClaim, send: PreparedSend, recorded: RecordedAnswer) -> str:
+    """After the provider's answer is recorded: timings, the log line, `sent` for an SMS whose network sends no
+    receipts, a test key's simulated receipt. Returns the status afterwards."""
     statsd_client = get_statsd_client()
+    notification_type, lane, created_at = send.notification_type, send.lane, send.created_at
     statsd_client.timing_with_dates(f"{notification_type}.total-time", recorded.sent_at, created_at)
     statsd_client.timing_with_dates(f"lanes.{lane}.{notification_type}.created-to-sent", recorded.sent_at, created_at)
     logger.info(
         "Notification %s handed to %s",
         claim.notification_id,
         claim.provider,
-        extra={"notification_id": claim.notification_id, "service_id": service_id, "provider": claim.provider},
+        extra={"notification_id": claim.notification_id, "service_id": send.service_id, "provider": claim.provider},
     )
-    if is_final_once_accepted:
+    status = recorded.status or dao_get_notification_status_by_id(claim.notification_id)
+    if send.is_final_once_accepted:
         # International SMS to a network that sends no receipts: nothing more will ever be known.
         log = ChangeLog(
             "Notification %s is sent: its network sends no delivery receipts",
@@ -210,8 +272,10 @@ def _hand_over(
         )
         updated = change_status(claim.notification_id, S.SENT, only_from=[S.SENDING], log=log)
         if updated is not None:
-            return updated.status
-    return recorded.status or dao_get_notification_status_by_id(claim.notification_id)
+            status = updated.status
+    if send.on_sending is not None and status == S.SENDING:
+        send.on_sending()
+    return status
 
 
 def _give_back(claim: SendingClaim, error: ProviderRetryableError, notification_type: str) -> NoReturn:
@@ -311,7 +375,9 @@ class _NotOursToSendError(Exception):
     """The notification cannot be sent, but it is not `created` either: the claim would have refused it anyway."""
 
 
-def _leave_alone(notification_id: uuid.UUID, status: str) -> str:
+def leave_alone(notification_id: uuid.UUID) -> str:
+    """Log that the notification is not ours to send; returns its status."""
+    status = dao_get_notification_status_by_id(notification_id)
     logger.info(
         "Notification %s is %s: not ours to send",
         notification_id,

@@ -2,7 +2,8 @@
 
 process_job stores a job's rows without queueing them (they wait: see app/dao/bulk_feed_dao.py). The feeder keeps
 each lane's queue (bulk-sms, bulk-email; research-mode for test-key jobs, as before) at about BULK_FEED_QUEUE_DEPTH
-waiting messages. Each time a queue has room for a quarter of that depth or more, the room is split between the
+waiting rows, published as batch deliver tasks of BULK_FEED_BATCH_SIZE rows (each waiting message is counted as a
+full batch). Each time a queue has room for a quarter of that depth or more, the room is split between the
 services with rows for it in proportion to their `bulk_share_weight`, each service's part evenly between its jobs,
 and each job gives its next rows in row order. So a service's 200-row job waits behind a few hundred rows, not
 behind another service's 100,000, and no service takes the whole lane while another waits.
@@ -35,7 +36,7 @@ from app.dao.bulk_feed_dao import (
     dao_list_jobs_awaiting_feed,
 )
 from app.delivery.lanes import Lane
-from app.delivery.queueing import deliver_queue, deliver_task_name
+from app.delivery.queueing import MAX_DELIVER_BATCH, deliver_batch_task_name, deliver_queue
 from app.jobs.fair_shares import Claim, fair_shares
 
 logger = logging.getLogger(__name__)
@@ -92,7 +93,9 @@ def feed_bulk_lanes() -> int | None:
         jobs_by_queue[bulk_queue(job.notification_type, job.key_type)].append(job)
     row_counts: dict[uuid.UUID, int] = {}
     for queue, messages in _waiting_messages(jobs_by_queue).items():
-        room = depth - messages
+        # Each message is a batch of at most BULK_FEED_BATCH_SIZE rows, all full but the last of each feed: counting
+        # every message as full never overfills the lane (a safety net's single-row messages make it underfill).
+        room = depth - messages * _batch_size()
         if room >= max(1, depth // 4):
             row_counts.update(share_room(room, jobs_by_queue[queue]))
     if not any(row_counts.values()):
@@ -141,14 +144,22 @@ def _waiting_messages(queues: Iterable[QueueNames]) -> dict[QueueNames, int]:
         return {queue: celery.amqp.queues[queue].bind(channel).queue_declare().message_count for queue in queues}
 
 
+def _batch_size() -> int:
+    size: int = current_app.config["BULK_FEED_BATCH_SIZE"]
+    return max(1, min(size, MAX_DELIVER_BATCH))
+
+
 def _publish(rows: Sequence[FedRow]) -> None:
-    """Queue each row's deliver task on its lane, jobs interleaved in proportion and each job's rows in row order."""
-    by_destination: dict[tuple[QueueNames, TaskNames], list[FedRow]] = defaultdict(list)
+    """Queue the rows' batch deliver tasks on their lanes, BULK_FEED_BATCH_SIZE rows a message (one broker round trip
+    per lane), jobs interleaved in proportion and each job's rows in row order."""
+    by_destination: dict[tuple[QueueNames, TaskNames], list[str]] = defaultdict(list)
     for row in _interleaved(rows):
-        destination = (bulk_queue(row.notification_type, row.key_type), deliver_task_name(row.notification_type))
-        by_destination[destination].append(row)
-    for (queue, task_name), destination_rows in by_destination.items():
-        task_queue.queue_tasks(task_name, arg_lists=[[str(row.id)] for row in destination_rows], queue=queue)
+        destination = (bulk_queue(row.notification_type, row.key_type), deliver_batch_task_name(row.notification_type))
+        by_destination[destination].append(str(row.id))
+    size = _batch_size()
+    for (queue, task_name), ids in by_destination.items():
+        batches = [[ids[start : start + size]] for start in range(0, len(ids), size)]
+        task_queue.queue_tasks(task_name, arg_lists=batches, queue=queue)
 
 
 def _interleaved(rows: Sequence[FedRow]) -> list[FedRow]:

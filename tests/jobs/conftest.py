@@ -35,6 +35,16 @@ def delivery_tasks(queue: str) -> list[tuple[str, list[Any]]]:
     return [task for task in queued_tasks(queue) if task[0].startswith("deliver_")]
 
 
+def delivered_ids(queue: str) -> list[tuple[str, str]]:
+    """(task name, notification id) of every notification a deliver task waiting on ``queue`` is for, in queue order:
+    a batch task's ids one by one."""
+    return [
+        (name, notification_id)
+        for name, args in delivery_tasks(queue)
+        for notification_id in (args[0] if name.endswith("_batch") else args[:1])
+    ]
+
+
 @pytest.fixture
 def feed_every_waiting_row(notify_api: Flask, monkeypatch: pytest.MonkeyPatch) -> Callable[[], int]:
     """Run the bulk-lane feeder, with room for everything, until no row waits; returns how many rows it handed over."""

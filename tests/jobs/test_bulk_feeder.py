@@ -24,7 +24,7 @@ from app.jobs.bulk_feeder import feed_bulk_lanes, run_bulk_feeder
 from app.jobs.process_job import process_job
 from app.models import Job, Notification
 from tests.factories import create_service, create_template
-from tests.jobs.conftest import delivery_tasks, phone_rows, queued_tasks
+from tests.jobs.conftest import delivered_ids, delivery_tasks, phone_rows, queued_tasks
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ def notification_ids(job: Job) -> list[str]:
 
 
 def queued_ids(queue: str = "bulk-sms") -> list[str]:
-    return [args[0] for _task, args in delivery_tasks(queue)]
+    return [notification_id for _task, notification_id in delivered_ids(queue)]
 
 
 def fed_count_by_job(*jobs: Job) -> dict[str, int]:
@@ -78,6 +78,40 @@ def test_a_job_s_rows_are_handed_to_the_bulk_queue_in_row_order(started_job: Cal
     assert queued_ids() == notification_ids(job)
     next_attempts = db.session.execute(select(Notification.next_attempt_at).where(Notification.job_id == job.id))
     assert set(next_attempts.scalars()) == {datetime(2026, 12, 6, 12, tzinfo=UTC)}
+
+
+def test_rows_are_published_in_batch_tasks_of_the_configured_size(
+    started_job: Callable[..., Job], notify_api: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(notify_api.config, "BULK_FEED_BATCH_SIZE", 10)
+    job = started_job(25)
+
+    feed_bulk_lanes()
+
+    batches = delivery_tasks("bulk-sms")
+    assert [(name, len(args[0])) for name, args in batches] == [("deliver_sms_batch", 10)] * 2 + [
+        ("deliver_sms_batch", 5)
+    ]
+    assert [notification_id for _name, args in batches for notification_id in args[0]] == notification_ids(job)
+
+
+def test_a_waiting_batch_counts_as_a_full_batch_of_rows(
+    started_job: Callable[..., Job], depth: Callable[[int], None], notify_api: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(notify_api.config, "BULK_FEED_BATCH_SIZE", 10)
+    depth(40)
+    started_job(100)
+
+    first, with_four_batches_waiting = feed_bulk_lanes(), feed_bulk_lanes()
+    take_first_message("bulk-sms")
+    take_first_message("bulk-sms")
+    with_two_batches_waiting = feed_bulk_lanes()
+
+    assert (first, with_four_batches_waiting, with_two_batches_waiting) == (40, 0, 20)
+
+
+def take_first_message(queue: str) -> None:
+    current_app.extensions["redis"].rpop(queue)
 
 
 def test_the_feeder_tops_a_queue_up_to_its_depth_and_no_further(

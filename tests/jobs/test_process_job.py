@@ -20,7 +20,7 @@ from app.extensions import db
 from app.jobs.process_job import JobRun, process_job
 from app.models import Job, Notification
 from tests.factories import create_email_reply_to, create_service, create_sms_sender, create_template
-from tests.jobs.conftest import delivery_tasks, phone_rows, queued_tasks
+from tests.jobs.conftest import delivered_ids, delivery_tasks, phone_rows, queued_tasks
 
 AWAITING_FEED_AT = datetime(9999, 12, 31, tzinfo=UTC)
 
@@ -101,7 +101,7 @@ def test_each_notification_is_fed_to_the_bulk_sms_lane(
 
     feed_every_waiting_row()
 
-    expected = [("deliver_sms", [str(notification.id)]) for notification in job_notifications(job)]
+    expected = [("deliver_sms_batch", [[str(notification.id) for notification in job_notifications(job)]])]
     assert delivery_tasks("bulk-sms") == expected
 
 
@@ -116,7 +116,7 @@ def test_email_notifications_are_fed_to_the_bulk_email_lane(
 
     (notification,) = job_notifications(job)
     assert (notification.to, notification.personalisation) == ("jo@example.com", {"name": "Jo", "ref": "A1"})
-    assert delivery_tasks("bulk-email") == [("deliver_email", [str(notification.id)])]
+    assert delivery_tasks("bulk-email") == [("deliver_email_batch", [[str(notification.id)]])]
 
 
 def test_a_test_key_job_is_fed_to_research_mode(
@@ -127,7 +127,7 @@ def test_a_test_key_job_is_fed_to_research_mode(
 
     feed_every_waiting_row()
 
-    assert len(delivery_tasks("research-mode")) == 3
+    assert len(delivered_ids("research-mode")) == 3
     assert delivery_tasks("bulk-sms") == []
 
 
@@ -261,7 +261,7 @@ def test_a_10000_row_job_processed_twice_at_once_has_exactly_10000_notifications
     assert all(runs)
     assert sum(run.inserted_count for run in runs if run) == 10_000
     assert feed_every_waiting_row() == 10_000
-    queued_ids = [args[0] for _, args in delivery_tasks("bulk-sms")]
+    queued_ids = [notification_id for _, notification_id in delivered_ids("bulk-sms")]
     assert len(queued_ids) == len(set(queued_ids)) == 10_000
     assert fresh_job(job).job_status == "finished"
 
@@ -303,7 +303,7 @@ def test_a_job_killed_halfway_resumes_from_its_last_row_without_duplicates(
     assert resumed.inserted_count == 7000
     assert notification_count(job) == 10_000
     assert feed_every_waiting_row() == 10_000
-    queued_ids = [args[0] for _, args in delivery_tasks("bulk-sms")]
+    queued_ids = [notification_id for _, notification_id in delivered_ids("bulk-sms")]
     assert len(queued_ids) == len(set(queued_ids)) == 10_000
     assert fresh_job(job).job_status == "finished"
 

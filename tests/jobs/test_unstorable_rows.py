@@ -21,7 +21,7 @@ from app.jobs.contents import decode_job_contents, encode_job_contents
 from app.jobs.process_job import JobRun, process_job
 from app.models import Job, Notification
 from tests.factories import batch_for, create_template
-from tests.jobs.conftest import delivery_tasks, phone_rows
+from tests.jobs.conftest import delivered_ids, phone_rows
 
 # What an old job could hold: stored before cells were checked, a valid number padded with characters PostgreSQL text
 # cannot hold (`to` is text since letters: its length alone no longer makes a row unstorable).
@@ -67,7 +67,7 @@ def test_the_rows_around_an_unstorable_row_are_all_stored_and_queued(
     assert [n.job_row_number for n in notifications] == list(range(10))
     sendable = [n for n in notifications if n.job_row_number != 5]
     assert {n.status for n in sendable} == {"created"}
-    queued_ids = [args[0] for _, args in delivery_tasks("bulk-sms")]
+    queued_ids = [notification_id for _, notification_id in delivered_ids("bulk-sms")]
     assert sorted(queued_ids) == sorted(str(n.id) for n in sendable)
     assert dao_get_job_by_id(job.id).job_status == "finished"
 

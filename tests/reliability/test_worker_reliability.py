@@ -15,9 +15,9 @@ from app.dao.provider_details_dao import (
     dao_update_provider_details,
 )
 from tests.factories import create_notification, create_template
-from tests.reliability.provider_stub import ACCEPT, FAIL, HOLD, ProviderStub
-from tests.reliability.waiting import sent_by, wait_until
-from tests.reliability.worker_process import StartWorker
+from tests.reliability.provider_stub import FAIL, HOLD, ProviderStub
+from tests.reliability.waiting import sent_by
+from tests.reliability.worker_process import StartWorker, replace_worker_killed_mid_send
 
 DELIVERED_TASK = r"Task deliver_sms\[[^\]]+\] succeeded"
 
@@ -52,15 +52,7 @@ def test_a_worker_killed_mid_send_loses_nothing_and_sends_each_notification_once
         _deliver_sms(publisher, notification_id)
     provider_stub.wait_for_held_requests(3)
 
-    doomed.kill()
-    for provider in ("mmg", "firetext"):
-        provider_stub.set_mode(provider, ACCEPT)
-    provider_stub.release_held_requests()
-    survivor = start_worker()
-    wait_until(
-        lambda: sorted(provider_stub.accepted_references()) == sorted(notification_ids),
-        describe=lambda: f"accepted {provider_stub.accepted_references()}\n{survivor.log()[-3000:]}",
-    )
+    survivor = replace_worker_killed_mid_send(doomed, start_worker, provider_stub, notification_ids)
     survivor.wait_for_log(DELIVERED_TASK, count=3)
 
     assert len(provider_stub.dropped) == 3  # the killed worker's requests never reached the provider
