@@ -33,7 +33,7 @@ def enqueue_deliver_in_group(
 ) -> None:
     """Queue ``notification_id`` for delivery on its lane's queue (research-mode for test keys), in one batch message
     with whatever other requests of this process are queueing at the same moment. Broker errors propagate."""
-    _publisher().submit(
+    deliver_group_publisher().submit(
         deliver_batch_task_name(notification_type),
         deliver_queue(notification_type, key_type, lane),
         str(notification_id),
@@ -44,5 +44,6 @@ def _publish_batch(task_name: str, queue: str, notification_ids: list[Any]) -> N
     task_queue.queue_task(TaskNames(task_name), args=[notification_ids], queue=QueueNames(queue))
 
 
-def _publisher() -> GroupPublisher:
+def deliver_group_publisher() -> GroupPublisher:
+    """This process's publisher of deliver batches (one per process: see group_publisher.publisher_for)."""
     return publisher_for(current_app.extensions, "deliver", lambda: GroupPublisher(_publish_batch))
