@@ -33,7 +33,6 @@ class TaskNames(StrEnum):
     # args: (notification_id: str); a retry adds kwarg failed_provider (the provider the next attempt avoids)
     DELIVER_SMS = "deliver_sms"
     DELIVER_EMAIL = "deliver_email"
-    # args: (notification_ids: list of str); deliver_sms / deliver_email for each, from an API accept's group publish
     DELIVER_SMS_BATCH = "deliver_sms_batch"
     DELIVER_EMAIL_BATCH = "deliver_email_batch"
     PROCESS_JOB = "process_job"
