@@ -1,6 +1,8 @@
 """Store an accepted notification (one INSERT, status `created`) and then queue its delivery task.
 
-The task is queued only after the row is committed, so a worker always finds it. If the broker refuses the task the
+The task is queued only after the row is committed, so a worker always finds it. An SMS or email goes out in a batch
+message shared with the requests this process queues at the same moment (delivery/grouped_queueing.py); the call
+still returns only once that message is on the broker. If the broker refuses the task the
 row is deleted again and the error propagates (a 500): a client never gets a 201 for something that will not be
 sent. A process that dies between the commit and the enqueue leaves a `created` row, which the delivery safety net
 queues a few minutes later.
@@ -24,8 +26,8 @@ from app.dao.idempotency_dao import (
     dao_update_idempotency_record_notification_id,
 )
 from app.dao.notifications_dao import dao_create_notification_autocommit, dao_delete_notification_by_id
+from app.delivery.grouped_queueing import enqueue_deliver_in_group
 from app.delivery.lanes import Lane, notification_lane
-from app.delivery.queueing import enqueue_deliver_task
 from app.letters.queueing import enqueue_letter_pdf_task
 from app.models import Notification, NotificationType
 from app.notification_status import NotificationStatus
@@ -109,12 +111,12 @@ def persist_notification(prepared: PreparedNotification, claim: IdempotencyClaim
 def enqueue_notification(
     notification_id: uuid.UUID, notification_type: str, key_type: str, lane: Lane = Lane.NORMAL
 ) -> None:
-    """Queue deliver_sms / deliver_email on ``lane``'s queue (research-mode for test keys); a letter's PDF is made
-    first (create-letters-pdf-tasks)."""
+    """Queue an SMS or email on ``lane``'s queue (research-mode for test keys) in a deliver_sms_batch /
+    deliver_email_batch message; a letter's PDF is made first (create-letters-pdf-tasks)."""
     if notification_type == NotificationType.LETTER:
         enqueue_letter_pdf_task(notification_id)
         return
-    enqueue_deliver_task(notification_id, notification_type, key_type, lane=lane)
+    enqueue_deliver_in_group(notification_id, notification_type, key_type, lane)
 
 
 def persist_and_enqueue_notification(prepared: PreparedNotification, claim: IdempotencyClaim | None = None) -> None:
