@@ -66,7 +66,9 @@ class WorkerSettings:
     processes: int = 2
     pool: str = "threads"
     concurrency: int = 16
-    prefetch_multiplier: int = 8
+    # One message per thread: a bulk message carries BULK_FEED_BATCH_SIZE rows, so a deeper prefetch would hold
+    # thousands of one job's rows ahead of a job started after it (the fair shares are kept in the queue, not here).
+    prefetch_multiplier: int = 1
     normal_processes: int = 2
     normal_concurrency: int = 16
     normal_prefetch_multiplier: int = 2
@@ -76,6 +78,7 @@ class WorkerSettings:
     # runs the API and the priority and normal workers first, so a lane's wait is not spent waiting for a core.
     bulk_niceness: int = 10
     callback_concurrency: int = 16
+    callback_prefetch_multiplier: int = 8
     queues: Sequence[str] | None = None
 
     @classmethod
@@ -101,6 +104,9 @@ class WorkerSettings:
             ),
             bulk_niceness=number("CELERY_BULK_NICENESS", default.bulk_niceness),
             callback_concurrency=number("CELERY_CALLBACK_CONCURRENCY", default.callback_concurrency),
+            callback_prefetch_multiplier=number(
+                "CELERY_CALLBACK_PREFETCH_MULTIPLIER", default.callback_prefetch_multiplier
+            ),
             queues=queues.split(",") if queues else None,
         )
 
@@ -198,7 +204,7 @@ def workers(settings: WorkerSettings, *, options: Sequence[str] = ()) -> list[Pr
         ]
         delivery = [priority, *normal, *bulk]
     callbacks = celery_worker(
-        "callback-worker", [QueueNames.CALLBACKS], settings.callback_concurrency, settings.prefetch_multiplier
+        "callback-worker", [QueueNames.CALLBACKS], settings.callback_concurrency, settings.callback_prefetch_multiplier
     )
     return [*delivery, callbacks]
 

@@ -16,16 +16,7 @@ from app.celery import task_queue
 from app.celery.group_publisher import GroupPublisher, publisher_for
 from app.celery.queues import QueueNames, TaskNames
 from app.delivery.lanes import Lane
-from app.delivery.queueing import deliver_queue
-from app.models import NotificationType
-
-
-def deliver_batch_task_name(notification_type: str) -> TaskNames:
-    if notification_type == NotificationType.EMAIL:
-        return TaskNames.DELIVER_EMAIL_BATCH
-    if notification_type == NotificationType.SMS:
-        return TaskNames.DELIVER_SMS_BATCH
-    raise ValueError(f"No batch deliver task for {notification_type} notifications")
+from app.delivery.queueing import MAX_DELIVER_BATCH, deliver_batch_task_name, deliver_queue
 
 
 def enqueue_deliver_in_group(
@@ -46,4 +37,8 @@ def _publish_batch(task_name: str, queue: str, notification_ids: list[Any]) -> N
 
 def deliver_group_publisher() -> GroupPublisher:
     """This process's publisher of deliver batches (one per process: see group_publisher.publisher_for)."""
-    return publisher_for(current_app.extensions, "deliver", lambda: GroupPublisher(_publish_batch))
+    return publisher_for(
+        current_app.extensions,
+        "deliver",
+        lambda: GroupPublisher(_publish_batch, max_items_per_message=MAX_DELIVER_BATCH),
+    )

@@ -43,8 +43,8 @@ def test_workers_are_one_kind_per_lane_and_one_callbacks_worker() -> None:
         "priority-worker": "1",
         "worker": "2",
         "worker-2": "2",
-        "bulk-worker": "8",
-        "bulk-worker-2": "8",
+        "bulk-worker": "1",
+        "bulk-worker-2": "1",
         "callback-worker": "8",
     }
     assert threads == {
@@ -93,7 +93,7 @@ def test_lane_workers_take_their_celery_variables() -> None:
         ("priority-worker", "2", "2"),
         ("worker", "6", "3"),
         ("worker-2", "6", "3"),
-        ("bulk-worker", "16", "8"),
+        ("bulk-worker", "16", "1"),
         ("callback-worker", "16", "8"),
     ]
     assert [spec.command[0] for spec in specs] == [processes.CELERY[0]] * 5
@@ -107,6 +107,7 @@ def test_worker_settings_take_each_celery_variable_over_its_default() -> None:
             "CELERY_CONCURRENCY": "4",
             "CELERY_PREFETCH_MULTIPLIER": "1",
             "CELERY_CALLBACK_CONCURRENCY": "2",
+            "CELERY_CALLBACK_PREFETCH_MULTIPLIER": "1",
             "CELERY_QUEUES": "send-sms,retry",
         }
     )
@@ -128,5 +129,5 @@ def test_worker_settings_default_to_what_the_benchmark_measured_best() -> None:
         2,
         "threads",
         16,
-        8,
+        1,
     )
