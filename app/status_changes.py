@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -26,6 +26,10 @@ from app.callbacks.delivery_status import enqueue_delivery_status_callback
 from app.clients.statsd_client import get_statsd_client
 from app.clock import utc_now
 from app.dao.notification_status_dao import (
+    AppliedReceiptMove,
+    ReceiptKey,
+    ReceiptMove,
+    dao_apply_receipt_moves,
     dao_cancel_letters_of_job,
     dao_fail_unsent_notifications,
     dao_timeout_sending_notifications,
@@ -85,6 +89,23 @@ def change_status_by_receipt(
     if updated is not None:
         _after_change(updated, log, metric_prefix=f"callback.{provider}")
     return updated
+
+
+def change_statuses_by_receipts(
+    moves: Sequence[ReceiptMove],
+    log_for: Callable[[AppliedReceiptMove], ChangeLog],
+    *,
+    match_on: ReceiptKey,
+    provider: str,
+) -> list[AppliedReceiptMove]:
+    """Apply many ``provider`` receipts in one statement, each a compare-and-set as in change_status_by_receipt (one
+    move per status its notification may be found in; at most one receipt per notification). Each change made is
+    logged with the line ``log_for`` gives for it, counted, timed and its callback queued exactly as
+    change_status_by_receipt does for one receipt. Returns the moves made; a receipt with none was refused."""
+    applied = dao_apply_receipt_moves(moves, match_on=match_on, provider=provider, received_at=utc_now())
+    for move in applied:
+        _after_change(move.notification, log_for(move), metric_prefix=f"callback.{provider}")
+    return applied
 
 
 def time_out_unanswered_notifications(*, created_before: datetime, limit: int) -> int:

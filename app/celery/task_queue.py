@@ -35,10 +35,14 @@ def queue_task(
     queue: QueueNames,
     kwargs: Mapping[str, Any] | None = None,
     countdown_seconds: int = 0,
+    retries: int = 0,
 ) -> None:
     """Send task ``name`` with ``args`` (and ``kwargs``) to ``queue``, to run no sooner than ``countdown_seconds``
-    from now. Broker errors (kombu's OperationalError and the transport's own) propagate."""
+    from now, as its ``retries``-th retry (what `task.request.retries` says when it runs). Broker errors (kombu's
+    OperationalError and the transport's own) propagate."""
     options: dict[str, Any] = {}
+    if retries:
+        options["retries"] = retries
     if kwargs:
         options["kwargs"] = dict(kwargs)
     if countdown_seconds:

@@ -11,10 +11,26 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, exists, literal_column, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    String,
+    Uuid,
+    case,
+    column,
+    exists,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from app.clock import utc_now
 from app.dao.row_picking import picked_once
@@ -89,6 +105,88 @@ def dao_update_awaiting_notification_status_from_receipt(
         .execution_options(synchronize_session=False, populate_existing=True)
     )
     return _committed_snapshot(db.session.execute(statement).scalar_one_or_none())
+
+
+@dataclass(frozen=True)
+class ReceiptMove:
+    """One status a receipt asks for, should its notification be in ``current``: the notification named by ``key``
+    (its id, or the reference a provider knows it by) moves to ``status``. ``position`` says which receipt asked."""
+
+    position: int
+    key: uuid.UUID | str
+    current: NotificationStatus
+    status: NotificationStatus
+
+
+@dataclass(frozen=True)
+class AppliedReceiptMove:
+    position: int
+    previous: str
+    notification: Notification
+
+
+ReceiptKey = Literal["id", "reference"]
+
+
+@statsd(namespace="dao")
+def dao_apply_receipt_moves(
+    moves: Sequence[ReceiptMove], *, match_on: ReceiptKey, provider: str, received_at: datetime
+) -> list[AppliedReceiptMove]:
+    """Apply many receipts in one UPDATE: each notification in the ``current`` of one of its moves goes to that
+    move's ``status`` (compare-and-set, as dao_update_notification_status_by_id with ``only_from=[current]``).
+
+    Give at most one receipt per notification (its moves for the statuses it may find): the statement writes a row
+    once. The guard is the status machine's, as for one receipt: a move from `created` also needs the reference its
+    receipts carry, and records ``provider`` as the sender and ``received_at`` as `sent_at`, as
+    dao_update_awaiting_notification_status_from_receipt does. The moves travel as four arrays (unnest), so the
+    statement's text, and its plan, are the same whatever the batch's size. Commits; returns the moves made, with
+    the rows detached as the UPDATE returned them.
+    """
+    if not moves:
+        return []
+    key_type = Uuid() if match_on == "id" else String()
+    given = (
+        func.unnest(
+            literal([move.key for move in moves], ARRAY(key_type)),
+            literal([str(move.current) for move in moves], ARRAY(String())),
+            literal([str(move.status) for move in moves], ARRAY(String())),
+            literal([move.position for move in moves], ARRAY(Integer())),
+        )
+        .table_valued(
+            column("key", key_type), column("current", String()), column("status", String()), column("position")
+        )
+        .render_derived(name="moves", with_types=False)
+    )
+    key_column = Notification.id if match_on == "id" else Notification.reference
+    from_created = given.c.current == NotificationStatus.CREATED
+    targets = sorted({move.status for move in moves})
+    statement = (
+        update(Notification)
+        .where(
+            key_column == given.c.key,
+            Notification.status == given.c.current,
+            or_(*((given.c.status == target) & may_become_by_receipt(target) for target in targets)),
+            ~from_created | Notification.reference.is_not(None),
+        )
+        .values(
+            status=given.c.status,
+            updated_at=received_at,
+            sent_by=case((from_created, provider), else_=Notification.sent_by),
+            sent_at=case((from_created, received_at), else_=Notification.sent_at),
+            receipt_wait_until=case((from_created, None), else_=Notification.receipt_wait_until),
+        )
+        .returning(Notification, given.c.position, given.c.current)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    )
+    rows = db.session.execute(statement).all()
+    applied = sorted(
+        (AppliedReceiptMove(position, previous, notification) for notification, position, previous in rows),
+        key=lambda move: move.position,
+    )
+    for move in applied:
+        db.session.expunge(move.notification)
+    db.session.commit()
+    return applied
 
 
 def _committed_snapshot(updated: Notification | None) -> Notification | None:
