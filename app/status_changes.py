@@ -20,9 +20,9 @@ from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
-from app.callbacks.delivery_status import enqueue_delivery_status_callback
+from app.callbacks.delivery_status import ChangedNotification, enqueue_delivery_status_callback
 from app.clients.statsd_client import get_statsd_client
 from app.clock import utc_now
 from app.dao.notification_status_dao import (
@@ -35,6 +35,7 @@ from app.dao.notification_status_dao import (
     dao_timeout_sending_notifications,
     dao_update_awaiting_notification_status_from_receipt,
     dao_update_notification_status_by_id,
+    dao_update_notification_status_by_receipt,
 )
 from app.models import Notification
 from app.notification_status import NotificationStatus, is_final
@@ -91,6 +92,22 @@ def change_status_by_receipt(
     return updated
 
 
+def apply_status_by_receipt(
+    notification_id: uuid.UUID, status: NotificationStatus, *, current: str, provider: str, log: ChangeLog
+) -> bool:
+    """change_status_by_receipt for callers that need no row back (the receipt endpoints and tasks): from a status
+    other than `created` the UPDATE returns only what the log, metrics and callback read, which saves the receipt's
+    request about half its CPU. Logs, counts and queues exactly as change_status_by_receipt. Returns whether the
+    status changed."""
+    if current == NotificationStatus.CREATED:
+        changed = change_status_by_receipt(notification_id, status, current=current, provider=provider, log=log)
+        return changed is not None
+    updated = dao_update_notification_status_by_receipt(notification_id, status, current=current)
+    if updated is not None:
+        _after_change(updated, log, metric_prefix=f"callback.{provider}")
+    return updated is not None
+
+
 def change_statuses_by_receipts(
     moves: Sequence[ReceiptMove],
     log_for: Callable[[AppliedReceiptMove], ChangeLog],
@@ -129,7 +146,12 @@ def cancel_letters_of_job(job_id: uuid.UUID | str) -> int:
     return _after_batch_change(changed, NotificationStatus.CANCELLED, f"letter job {job_id} cancelled")
 
 
-def _after_change(notification: Notification, log: ChangeLog, *, metric_prefix: str | None = None) -> None:
+class _ChangedWithSentAt(ChangedNotification, Protocol):
+    @property
+    def sent_at(self) -> datetime | None: ...
+
+
+def _after_change(notification: _ChangedWithSentAt, log: ChangeLog, *, metric_prefix: str | None = None) -> None:
     fields = {
         "notification_id": notification.id,
         "service_id": notification.service_id,
@@ -144,7 +166,7 @@ def _after_change(notification: Notification, log: ChangeLog, *, metric_prefix: 
     enqueue_delivery_status_callback(notification)
 
 
-def _count_receipt(notification: Notification, metric_prefix: str) -> None:
+def _count_receipt(notification: _ChangedWithSentAt, metric_prefix: str) -> None:
     statsd = get_statsd_client()
     statsd.incr(f"{metric_prefix}.{notification.status}")
     if is_final(notification.status) and notification.sent_at is not None:

@@ -20,10 +20,9 @@ from typing import TypeVar
 
 from app.dao.notification_status_dao import AppliedReceiptMove, ReceiptKey, ReceiptMove
 from app.dao.notifications_dao import dao_get_notification_status_by_id
-from app.models import Notification
 from app.notification_status import RECEIPT_UPDATABLE_STATUSES, NotificationStatus, is_receipt_transition_allowed
 from app.receipts.outcomes import ReceiptOutcome, UnrecognisedProviderStatusError
-from app.status_changes import ChangeLog, change_status_by_receipt, change_statuses_by_receipts
+from app.status_changes import ChangeLog, apply_status_by_receipt, change_statuses_by_receipts
 
 logger = logging.getLogger(__name__)
 
@@ -37,14 +36,14 @@ R = TypeVar("R")
 
 def apply_receipt_outcome(
     notification_id: uuid.UUID, decide: Decide, *, provider: str, current: str = NotificationStatus.SENDING
-) -> Notification | None:
+) -> bool:
     """Move the notification to the status ``decide`` gives for its current status; changes nothing once it is final.
 
     ``decide`` sees the status the UPDATE is guarded on (compare-and-set), so a rule such as Firetext's "declined after
     pending is temporary" always judges the status it replaces. ``current`` is the status read with the notification,
     or, by default, the one a receipt almost always finds (`sending`): then the first UPDATE is tried without reading
-    the row, and only when it finds another status is the status read. Returns the updated notification, or None for
-    a duplicate or late receipt (logged as a warning). Raises NoResultFound when there is no such notification.
+    the row, and only when it finds another status is the status read. Returns whether it changed the status (False for
+    a duplicate or late receipt, logged as a warning). Raises NoResultFound when there is no such notification.
     """
     decide = _technical_failure_when_unrecognised(decide)
     for _ in range(_MAX_ATTEMPTS):
@@ -54,9 +53,8 @@ def apply_receipt_outcome(
         if not is_receipt_transition_allowed(current, outcome.status):
             break  # e.g. a second `pending`: nothing to write
         log = _change_log(outcome, notification_id=notification_id, previous=current, provider=provider)
-        updated = change_status_by_receipt(notification_id, outcome.status, current=current, provider=provider, log=log)
-        if updated is not None:
-            return updated
+        if apply_status_by_receipt(notification_id, outcome.status, current=current, provider=provider, log=log):
+            return True
         previous, current = current, dao_get_notification_status_by_id(notification_id)
         if previous == current == NotificationStatus.CREATED:
             break  # `created` with no send that may have been taken: no receipt can be for it yet
@@ -67,7 +65,7 @@ def apply_receipt_outcome(
         current,
         extra={"notification_id": notification_id, "provider": provider, "notification_status": current},
     )
-    return None
+    return False
 
 
 @dataclass(frozen=True)
