@@ -49,9 +49,12 @@ from app.notification_status import (
 from app.statsd_decorators import statsd
 
 
-def may_become(target: NotificationStatus, only_from: Iterable[str] | None = None) -> ColumnElement[bool]:
-    """`status IN (...)`: the statuses the status machine allows ``target`` from, narrowed to ``only_from``."""
-    return _status_in(allowed_previous_statuses(target), only_from)
+def may_become(
+    target: NotificationStatus, only_from: Iterable[str] | None = None, *, column: ColumnElement[str] | None = None
+) -> ColumnElement[bool]:
+    """`status IN (...)`: the statuses the status machine allows ``target`` from, narrowed to ``only_from``; of
+    ``column`` when given (the table's, for a Core statement), else of the mapped `Notification.status`."""
+    return _status_in(allowed_previous_statuses(target), only_from, column=column)
 
 
 def may_become_by_receipt(target: NotificationStatus, only_from: Iterable[str] | None = None) -> ColumnElement[bool]:
@@ -61,9 +64,12 @@ def may_become_by_receipt(target: NotificationStatus, only_from: Iterable[str] |
     return _status_in(allowed, only_from)
 
 
-def _status_in(allowed: Collection[str], only_from: Iterable[str] | None) -> ColumnElement[bool]:
+def _status_in(
+    allowed: Collection[str], only_from: Iterable[str] | None, *, column: ColumnElement[str] | None = None
+) -> ColumnElement[bool]:
     statuses = set(allowed) if only_from is None else set(allowed) & set(only_from)
-    return Notification.status.in_(sorted(statuses))
+    status = Notification.status if column is None else column
+    return status.in_(sorted(statuses))
 
 
 @statsd(namespace="dao")
@@ -110,7 +116,10 @@ def _receipt_update(status: NotificationStatus, current: str) -> Update:
     columns = _NOTIFICATIONS.c
     return (
         update(_NOTIFICATIONS)
-        .where(columns.id == bindparam("notification_id"), may_become(status, only_from=[current]))
+        .where(
+            columns.id == bindparam("notification_id"),
+            may_become(status, only_from=[current], column=columns.notification_status),
+        )
         .values(notification_status=status, updated_at=bindparam("updated_at"))
         .returning(
             columns.id, columns.service_id, columns.notification_type, columns.notification_status, columns.sent_at
