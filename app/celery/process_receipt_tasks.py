@@ -24,6 +24,7 @@ from app.celery.queues import QueueNames, TaskNames
 from app.extensions import db
 from app.receipts import ses_receipts, sms_receipts
 from app.receipts.errors import InvalidReceiptError, ReceiptForUnknownNotificationError, ReceiptMayBeEarlyError
+from app.receipts.receipt_batches import MAX_RECEIPT_BATCH
 from app.statsd_decorators import statsd
 
 logger = logging.getLogger(__name__)
@@ -31,9 +32,6 @@ logger = logging.getLogger(__name__)
 RECEIPT_MAX_RETRIES = 5
 # Short: a receipt that beats the send's commit finds its notification within seconds; after ~3 minutes it is dropped.
 RECEIPT_RETRY_COUNTDOWNS_SECONDS = (10, 20, 30, 45, 60)
-# Receipts applied by one statement: a batch of 500 SMS receipts is a 1,500-row unnest and a few milliseconds of SQL.
-# A longer list is applied in chunks of this size.
-MAX_RECEIPT_BATCH = 500
 
 
 def _process_or_retry(task: Task, process: Callable[[], None], *, provider: str) -> None:
@@ -80,9 +78,9 @@ def _process_batch(
     one_receipt_task: tuple[TaskNames, Callable[[Receipt], list[Any]]],
     provider: str,
 ) -> None:
-    """Apply ``receipts`` in chunks of MAX_RECEIPT_BATCH, each in one statement, then each receipt a chunk left with
-    ``process_one``. A database error on a chunk retries this task with the chunks not yet applied
-    (``batch_args``); a receipt left that may be early is queued alone as ``one_receipt_task``."""
+    """Apply ``receipts`` in chunks of MAX_RECEIPT_BATCH (a longer list is split), each in one statement, then
+    each receipt a chunk left with ``process_one``. A database error on a chunk retries this task with the chunks not
+    yet applied (``batch_args``); a receipt left that may be early is queued alone as ``one_receipt_task``."""
     fields = {"task_name": task.name, "provider": provider}
     for start in range(0, len(receipts), MAX_RECEIPT_BATCH):
         try:
