@@ -97,7 +97,7 @@ def apply_status_by_receipt(
 ) -> bool:
     """change_status_by_receipt for callers that need no row back (the receipt endpoints and tasks): from a status
     other than `created` the UPDATE returns only what the log, metrics and callback read, which saves the receipt's
-    request about half its CPU. Logs, counts and queues exactly as change_status_by_receipt. Returns whether the
+    request some 40% of its CPU. Logs, counts and queues exactly as change_status_by_receipt. Returns whether the
     status changed."""
     if current == NotificationStatus.CREATED:
         changed = change_status_by_receipt(notification_id, status, current=current, provider=provider, log=log)
