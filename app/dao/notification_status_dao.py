@@ -57,11 +57,13 @@ def may_become(
     return _status_in(allowed_previous_statuses(target), only_from, column=column)
 
 
-def may_become_by_receipt(target: NotificationStatus, only_from: Iterable[str] | None = None) -> ColumnElement[bool]:
+def may_become_by_receipt(
+    target: NotificationStatus, only_from: Iterable[str] | None = None, *, column: ColumnElement[str] | None = None
+) -> ColumnElement[bool]:
     """As may_become, for a provider receipt: it may also move a `created` notification whose last send may have
     been taken (see `notification_status.RECEIPT_UPDATABLE_STATUSES`)."""
     allowed = {status for status in RECEIPT_UPDATABLE_STATUSES if is_receipt_transition_allowed(status, target)}
-    return _status_in(allowed, only_from)
+    return _status_in(allowed, only_from, column=column)
 
 
 def _status_in(
@@ -222,7 +224,15 @@ def dao_apply_receipt_moves(
         .where(
             key_column == given.c.key,
             Notification.status == given.c.current,
-            or_(*((given.c.status == target) & may_become_by_receipt(target) for target in targets)),
+            # The guard is written on the status each move expects (the row's own, by the condition above), so the
+            # only index the statement can use on notifications is the one on ``key``: one lookup per receipt,
+            # however many notifications are `sending` (on the row's status, PostgreSQL chose the status index).
+            or_(
+                *(
+                    (given.c.status == target) & may_become_by_receipt(target, column=given.c.current)
+                    for target in targets
+                )
+            ),
             ~from_created | Notification.reference.is_not(None),
         )
         .values(
