@@ -509,59 +509,90 @@ def measure_end_to_end(
 
 
 def measure_receipts(stack: BenchStack, seeded: Seeded, arguments: argparse.Namespace) -> dict[str, Any]:
-    """Queue one MMG `delivered` receipt task per `sending` notification with the workers stopped, then time the
-    workers applying them (first to last `updated_at`)."""
+    """Apply ``--receipts`` MMG `delivered` receipts for `sending` notifications twice, each time queued while the
+    workers are stopped and timed from the first to the last `updated_at` once they start: first one task per receipt
+    (`process_sms_receipt`: a receipt retried alone, and messages from before batches), then in batch tasks of 100
+    (`process_sms_receipts`, one UPDATE per batch). The batch figures are the phase's; the one-task-per-receipt ones
+    are under `single_task`."""
     from flask import current_app
     from sqlalchemy import text
 
     from app.celery.queues import QueueNames, TaskNames
     from app.extensions import db
 
+    batch_size = 100
     stack.stop("simulator")  # no more receipts from the end-to-end run
-    stack.stop_workers()
-    # Whatever the end-to-end run left undelivered stays undelivered: only receipts reach this worker.
-    current_app.extensions["redis"].delete("send-sms", "receipts", "unacked", "unacked_index")
-    batch = str(uuid.uuid4())[:8]
-    _insert_notifications(seeded, arguments.receipts, status="sending", client_reference=batch)
-    ids = (
-        db.session.execute(text("SELECT id FROM notifications WHERE client_reference = :batch"), {"batch": batch})
-        .scalars()
-        .all()
-    )
-    db.session.commit()
     celery = current_app.extensions["celery"]
-    with celery.producer_or_acquire() as producer:
-        for notification_id in ids:
-            receipt = {
+
+    def apply_queued(batch_size: int | None) -> dict[str, Any]:
+        """Queue a receipt for each of --receipts new `sending` notifications (in tasks of ``batch_size``, or one
+        task each when None) with the workers stopped; start them and time their applying every receipt."""
+        stack.stop_workers()
+        # Whatever ran before stays as it is: only these receipts reach the workers.
+        current_app.extensions["redis"].delete("send-sms", "receipts", "unacked", "unacked_index")
+        run = str(uuid.uuid4())[:8]
+        _insert_notifications(seeded, arguments.receipts, status="sending", client_reference=run)
+        ids = (
+            db.session.execute(text("SELECT id FROM notifications WHERE client_reference = :run"), {"run": run})
+            .scalars()
+            .all()
+        )
+        db.session.commit()
+        receipts = [
+            {
                 "CID": str(notification_id),
                 "status": "3",
                 "substatus": "5",
                 "reference": "bench",
                 "deliverytime": "2026-01-01 00:00:00",
             }
-            celery.send_task(
-                TaskNames.PROCESS_SMS_RECEIPT, args=["mmg", receipt], queue=QueueNames.RECEIPTS, producer=producer
-            )
-    _start_workers(stack, arguments)
-    pending_sql = (
-        "SELECT count(*) FROM notifications WHERE client_reference = :batch AND notification_status <> 'delivered'"
+            for notification_id in ids
+        ]
+        with celery.producer_or_acquire() as producer:
+            if batch_size is None:
+                for receipt in receipts:
+                    celery.send_task(
+                        TaskNames.PROCESS_SMS_RECEIPT,
+                        args=["mmg", receipt],
+                        queue=QueueNames.RECEIPTS,
+                        producer=producer,
+                    )
+            else:
+                for start in range(0, len(receipts), batch_size):
+                    celery.send_task(
+                        TaskNames.PROCESS_SMS_RECEIPTS,
+                        args=["mmg", receipts[start : start + batch_size]],
+                        queue=QueueNames.RECEIPTS,
+                        producer=producer,
+                    )
+        _start_workers(stack, arguments)
+        pending_sql = (
+            "SELECT count(*) FROM notifications WHERE client_reference = :run AND notification_status <> 'delivered'"
+        )
+        is_drained = _wait_until(lambda: _scalar(pending_sql, run=run) == 0, timeout_seconds=arguments.drain_seconds)
+        span = db.session.execute(
+            text(
+                "SELECT count(*), extract(epoch FROM max(updated_at) - min(updated_at)) FROM notifications"
+                " WHERE client_reference = :run AND notification_status = 'delivered'"
+            ),
+            {"run": run},
+        ).one()
+        db.session.commit()
+        applied, seconds = int(span[0]), float(span[1] or 0)
+        return {
+            "queued": len(ids),
+            "applied": applied,
+            "is_drained": is_drained,
+            "rate": round((applied - 1) / seconds, 1) if seconds else 0.0,
+        }
+
+    single_task = apply_queued(None)
+    batched = apply_queued(batch_size)
+    _progress(
+        f"receipts applied/s: {single_task['rate']:,.0f} one task per receipt,"
+        f" {batched['rate']:,.0f} in tasks of {batch_size}"
     )
-    is_drained = _wait_until(lambda: _scalar(pending_sql, batch=batch) == 0, timeout_seconds=arguments.drain_seconds)
-    span = db.session.execute(
-        text(
-            "SELECT count(*), extract(epoch FROM max(updated_at) - min(updated_at)) FROM notifications"
-            " WHERE client_reference = :batch AND notification_status = 'delivered'"
-        ),
-        {"batch": batch},
-    ).one()
-    db.session.commit()
-    applied, seconds = int(span[0]), float(span[1] or 0)
-    return {
-        "queued": len(ids),
-        "applied": applied,
-        "is_drained": is_drained,
-        "rate": round((applied - 1) / seconds, 1) if seconds else 0.0,
-    }
+    return {**batched, "batch_size": batch_size, "single_task": single_task}
 
 
 def _insert_notifications(seeded: Seeded, count: int, *, status: str, client_reference: str) -> None:

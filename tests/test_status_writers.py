@@ -26,13 +26,17 @@ def _functions(tree: ast.Module) -> dict[str, ast.FunctionDef]:
     return {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
 
 
+# The mapped attribute (`update(Notification)`) and the table's column (`update(Notification.__table__)`).
+STATUS_KEYWORDS = {"status", "notification_status"}
+
+
 def _sets_status(function: ast.FunctionDef) -> bool:
-    """True when ``function`` itself calls `.values(status=...)`."""
+    """True when ``function`` itself calls `.values(status=...)` (or `.values(notification_status=...)`)."""
     return any(
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
         and node.func.attr == "values"
-        and any(keyword.arg == "status" for keyword in node.keywords)
+        and any(keyword.arg in STATUS_KEYWORDS for keyword in node.keywords)
         for node in ast.walk(function)
     )
 
@@ -83,6 +87,8 @@ def test_the_status_writers_are_found_in_the_dao_source() -> None:
     assert dao_status_writers() >= {
         "dao_update_notification_status_by_id",
         "dao_update_awaiting_notification_status_from_receipt",
+        "dao_update_notification_status_by_receipt",
+        "dao_apply_receipt_moves",
         "dao_timeout_sending_notifications",
         "dao_fail_unsent_notifications",
         "dao_claim_notification_for_sending",

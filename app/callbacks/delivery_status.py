@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, Protocol
 
 from app.callbacks.dispatch import enqueue_callback_if_wanted, send_service_callback
 from app.callbacks.timestamps import format_callback_datetime
@@ -29,7 +29,24 @@ def delivery_status_payload(notification: Notification) -> dict[str, Any]:
     }
 
 
-def enqueue_delivery_status_callback(notification: Notification) -> bool:
+class ChangedNotification(Protocol):
+    """What queueing a delivery-status callback reads of a notification whose status just changed: a Notification,
+    or the few columns a receipt's UPDATE returns (`notification_status_dao.ChangedStatus`)."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+
+    @property
+    def service_id(self) -> uuid.UUID: ...
+
+    @property
+    def notification_type(self) -> str: ...
+
+    @property
+    def status(self) -> str: ...
+
+
+def enqueue_delivery_status_callback(notification: ChangedNotification) -> bool:
     """Queue the service's delivery-status callback for a notification that has just reached a final status.
 
     Call it once, right after the status change committed. Returns False (and queues nothing) when the status is

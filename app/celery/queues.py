@@ -55,6 +55,11 @@ class TaskNames(StrEnum):
     PROCESS_SMS_RECEIPT = "process_sms_receipt"
     # args: (ses_event: dict, the decoded SNS `Message` of a SES Delivery/Bounce/Complaint event)
     PROCESS_SES_RECEIPT = "process_ses_receipt"
+    # args: (provider: "mmg" | "firetext", receipts: list of receipts as PROCESS_SMS_RECEIPT takes one), at most
+    # MAX_RECEIPT_BATCH (process_receipt_tasks.py) applied in one statement
+    PROCESS_SMS_RECEIPTS = "process_sms_receipts"
+    # args: (ses_events: list of events as PROCESS_SES_RECEIPT takes one), as PROCESS_SMS_RECEIPTS
+    PROCESS_SES_RECEIPTS = "process_ses_receipts"
     # args: (notification_id: str) / (complaint_id: str) / (inbound_sms_id: str); each task loads its own rows
     SEND_DELIVERY_STATUS_TO_SERVICE = "send_delivery_status_to_service"
     SEND_COMPLAINT_TO_SERVICE = "send_complaint_to_service"

@@ -41,12 +41,12 @@ def queue_task(
     from now; ``retries`` is how many attempts the task is to count as made already (its request's `retries`).
     Broker errors (kombu's OperationalError and the transport's own) propagate."""
     options: dict[str, Any] = {}
+    if retries:
+        options["retries"] = retries
     if kwargs:
         options["kwargs"] = dict(kwargs)
     if countdown_seconds:
         options["countdown"] = countdown_seconds
-    if retries:
-        options["retries"] = retries
     celery_app().send_task(name, args=list(args), queue=queue, **options)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,7 +19,7 @@ from app.dao.complaints_dao import dao_create_complaint
 from app.dao.notifications_dao import dao_get_notification_by_id, dao_get_notification_by_reference
 from app.dao.unanswered_email_dao import dao_record_ses_message_id_of_unanswered_send
 from app.models import Notification
-from app.receipts.apply_receipt import apply_receipt_outcome
+from app.receipts.apply_receipt import PlannedReceipt, apply_receipt_batch, apply_receipt_outcome
 from app.receipts.errors import InvalidReceiptError, ReceiptForUnknownNotificationError, ReceiptMayBeEarlyError
 from app.receipts.outcomes import UnrecognisedProviderStatusError
 from app.receipts.ses_events import (
@@ -63,6 +63,29 @@ def process_ses_receipt(event: Mapping[str, Any]) -> None:
         return
     notification = _notification_for_reference(reference, event)
     apply_receipt_outcome(notification.id, lambda _current: outcome, provider="ses", current=notification.status)
+
+
+def process_ses_receipt_batch(events: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """Apply a batch of SES events (as `ses_events.ses_event_for_queue` reduced them) in one statement, matched by
+    `mail.messageId` = notifications.reference (see apply_receipt_batch).
+
+    Returns, in order, the events it did not apply, for process_ses_receipt to apply one by one: complaints, events of
+    types that carry no status, malformed ones, and those whose reference matched no notification it could move (the
+    one-event path looks for the notification a header names, tells an early event from an unknown one, and logs a
+    duplicate or late one).
+    """
+    return apply_receipt_batch(events, _plan_ses_receipt, provider="ses", match_on="reference")
+
+
+def _plan_ses_receipt(event: Mapping[str, Any]) -> PlannedReceipt | None:
+    if is_ses_complaint(event):
+        return None
+    try:
+        reference = ses_message_id(event)
+        outcome = decide_ses_outcome(event)
+    except (InvalidReceiptError, UnrecognisedProviderStatusError):
+        return None
+    return PlannedReceipt(reference, lambda _current: outcome)
 
 
 def record_ses_complaint(event: Mapping[str, Any], notification: Notification) -> None:

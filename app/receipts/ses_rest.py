@@ -72,7 +72,7 @@ def receive_ses_sns_message() -> tuple[Response, int]:
         logger.warning("SNS unsubscribed us from topic %s", message.get("TopicArn"), extra={"provider": "ses"})
         return jsonify(result="success", message="SES-SNS unsubscribe confirmation noted"), 200
     event = ses_event_for_queue(_ses_event(message), digest_key=current_app.config["SECRET_KEY"])
-    apply_or_queue_receipt(lambda: process_ses_receipt(event), TaskNames.PROCESS_SES_RECEIPT, [event], provider="ses")
+    apply_or_queue_receipt(lambda: process_ses_receipt(event), TaskNames.PROCESS_SES_RECEIPTS, event, provider="ses")
     return jsonify(result="success", message="SES-SNS callback succeeded"), 200
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy.exc import NoResultFound
 
-from app.receipts.apply_receipt import Decide, apply_receipt_outcome
+from app.receipts.apply_receipt import Decide, PlannedReceipt, apply_receipt_batch, apply_receipt_outcome
 from app.receipts.errors import InvalidReceiptError, ReceiptForUnknownNotificationError
 from app.receipts.firetext_codes import decide_firetext_outcome
 from app.receipts.mmg_codes import decide_mmg_outcome
@@ -33,19 +33,44 @@ def process_firetext_receipt(receipt: Mapping[str, Any]) -> None:
 def apply_mmg_receipt(notification_id: uuid.UUID, receipt: Mapping[str, Any]) -> None:
     """Apply an MMG receipt whose `CID` has already been parsed into ``notification_id``; raises as
     process_mmg_receipt does."""
-    status, substatus = _text(receipt.get("status")), _text(receipt.get("substatus"))
-    _apply(notification_id, lambda _current: decide_mmg_outcome(status, substatus), provider="mmg")
+    _apply(notification_id, _mmg_decision(receipt), provider="mmg")
 
 
 def apply_firetext_receipt(notification_id: uuid.UUID, receipt: Mapping[str, Any]) -> None:
     """Apply a Firetext receipt whose `reference` has already been parsed into ``notification_id``; raises as
     process_mmg_receipt does."""
+    _apply(notification_id, _firetext_decision(receipt), provider="firetext")
+
+
+def _mmg_decision(receipt: Mapping[str, Any]) -> Decide:
+    status, substatus = _text(receipt.get("status")), _text(receipt.get("substatus"))
+    return lambda _current: decide_mmg_outcome(status, substatus)
+
+
+def _firetext_decision(receipt: Mapping[str, Any]) -> Decide:
     status, code = _text(receipt.get("status")), _text(receipt.get("code")) or None
-    _apply(
-        notification_id,
-        lambda current: decide_firetext_outcome(status, code, current_status=current),
-        provider="firetext",
-    )
+    return lambda current: decide_firetext_outcome(status, code, current_status=current)
+
+
+_DECISIONS: Mapping[str, Callable[[Mapping[str, Any]], Decide]] = {"mmg": _mmg_decision, "firetext": _firetext_decision}
+
+
+def process_sms_receipt_batch(provider: str, receipts: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """Apply a batch of one SMS ``provider``'s receipts as queued, in one statement (see apply_receipt_batch).
+
+    Returns, in order, the receipts it did not apply, for SMS_RECEIPT_PROCESSORS to apply one by one: it alone tells a
+    duplicate or late receipt (logged) from one for a notification Herald does not have or a malformed one (raised).
+    """
+    decision = _DECISIONS[provider]
+
+    def plan(receipt: Mapping[str, Any]) -> PlannedReceipt | None:
+        try:
+            notification_id = notification_id_of_sms_receipt(receipt, provider=provider)
+        except InvalidReceiptError:
+            return None
+        return PlannedReceipt(notification_id, decision(receipt))
+
+    return apply_receipt_batch(receipts, plan, provider=provider, match_on="id")
 
 
 # The field in which each provider names the notification: the reference Herald sent it, our notification id.

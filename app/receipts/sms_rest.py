@@ -69,10 +69,14 @@ def receive_firetext_receipt() -> tuple[Response, int]:
 
 
 def _apply_or_queue(provider: str, notification_id: uuid.UUID, receipt: dict[str, str]) -> None:
-    """Apply the receipt now, or queue process_sms_receipt(provider, receipt) to apply it later."""
+    """Apply the receipt now, or queue it in a process_sms_receipts(provider, receipts) to apply it later."""
     apply = SMS_RECEIPT_APPLIERS[provider]
     apply_or_queue_receipt(
-        lambda: apply(notification_id, receipt), TaskNames.PROCESS_SMS_RECEIPT, [provider, receipt], provider=provider
+        lambda: apply(notification_id, receipt),
+        TaskNames.PROCESS_SMS_RECEIPTS,
+        receipt,
+        provider=provider,
+        leading_args=(provider,),
     )
 
 

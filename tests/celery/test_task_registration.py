@@ -13,6 +13,8 @@ from app.celery.queues import TaskNames
     [
         TaskNames.PROCESS_SMS_RECEIPT,
         TaskNames.PROCESS_SES_RECEIPT,
+        TaskNames.PROCESS_SMS_RECEIPTS,
+        TaskNames.PROCESS_SES_RECEIPTS,
         TaskNames.SEND_DELIVERY_STATUS_TO_SERVICE,
         TaskNames.SEND_COMPLAINT_TO_SERVICE,
         TaskNames.SEND_INBOUND_SMS_TO_SERVICE,

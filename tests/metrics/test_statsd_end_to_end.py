@@ -183,8 +183,8 @@ EXPECTED_EVERY_RUN = {
     ("POST.receipts_ses.receive_ses_sns_message.200", "c"),
     ("POST.receipts_ses.receive_ses_sns_message.200", "ms"),
     # DAO: the claim and the receipt's guarded status update
-    ("dao.dao_update_notification_status_by_id", "c"),
-    ("dao.dao_update_notification_status_by_id", "ms"),
+    ("dao.dao_update_notification_status_by_receipt", "c"),
+    ("dao.dao_update_notification_status_by_receipt", "ms"),
     ("dao.dao_record_notifications_sent", "c"),
     ("dao.dao_record_notifications_sent", "ms"),
     # Providers: created -> handed over, and SES's own call

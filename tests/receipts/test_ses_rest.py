@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 from kombu.exceptions import OperationalError
 from werkzeug.test import TestResponse
 
-from app.celery.process_receipt_tasks import process_ses_receipt
+from app.celery.process_receipt_tasks import process_ses_receipts
 from app.dao.notifications_dao import dao_get_notification_by_id, dao_get_notification_status_by_id
 from app.notification_status import NotificationStatus
 from app.receipts.ses_rest import MAX_SNS_BODY_BYTES, SNS_CERTIFICATES, check_sns_trusted_prefixes
@@ -68,8 +68,9 @@ def test_signed_ses_event_is_queued_without_recipients_and_answered_200(
         {"result": "success", "message": "SES-SNS callback succeeded"},
     )
     [call] = send_task.call_args_list
-    assert (call.args, call.kwargs["queue"], call.kwargs["args"][0]["notificationType"]) == (
-        ("process_ses_receipt",),
+    [[event]] = call.kwargs["args"]
+    assert (call.args, call.kwargs["queue"], event["notificationType"]) == (
+        ("process_ses_receipts",),
         "receipts",
         "Delivery",
     )
@@ -349,7 +350,7 @@ def test_ses_event_for_an_email_not_found_yet_is_queued_and_its_task_delivers_it
     notification = create_notification(  # the send's commit lands after the receipt
         template=create_template(template_type="email"), status=NotificationStatus.SENDING, reference=reference
     )
-    process_ses_receipt(*send_task.call_args.kwargs["args"])
+    process_ses_receipts(*send_task.call_args.kwargs["args"])
 
     assert (response.status_code, send_task.call_count) == (200, 1)
     assert dao_get_notification_status_by_id(notification.id) == NotificationStatus.DELIVERED

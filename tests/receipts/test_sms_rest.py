@@ -51,16 +51,18 @@ def test_mmg_receipt_is_queued_without_the_recipient_and_answered_200(
 
     assert (response.status_code, response.get_json()) == (200, {"result": "success"})
     send_task.assert_called_once_with(
-        "process_sms_receipt",
+        "process_sms_receipts",
         args=[
             "mmg",
-            {
-                "CID": NOTIFICATION_ID,
-                "status": "3",
-                "substatus": "5",
-                "reference": "mmg-ref-10101",
-                "deliverytime": "2026-11-20 16:01:07",
-            },
+            [
+                {
+                    "CID": NOTIFICATION_ID,
+                    "status": "3",
+                    "substatus": "5",
+                    "reference": "mmg-ref-10101",
+                    "deliverytime": "2026-11-20 16:01:07",
+                }
+            ],
         ],
         queue="receipts",
     )
@@ -89,10 +91,10 @@ def test_firetext_receipt_is_queued_without_the_recipient_and_answered_200(
 
     assert (response.status_code, response.get_json()) == (200, {"result": "success"})
     send_task.assert_called_once_with(
-        "process_sms_receipt",
+        "process_sms_receipts",
         args=[
             "firetext",
-            {"reference": NOTIFICATION_ID, "status": "1", "code": "101", "time": "2026-11-20 15:17:00"},
+            [{"reference": NOTIFICATION_ID, "status": "1", "code": "101", "time": "2026-11-20 15:17:00"}],
         ],
         queue="receipts",
     )
@@ -353,7 +355,7 @@ def test_receipt_is_queued_when_the_database_fails_while_applying_it(client: Fla
     with patch.dict(SMS_RECEIPT_APPLIERS, {"mmg": MagicMock(side_effect=failure)}):
         response = client.post("/notifications/sms/mmg", json=receipt)
 
-    queued_provider, queued_receipt = send_task.call_args.kwargs["args"]
+    queued_provider, [queued_receipt] = send_task.call_args.kwargs["args"]
     assert (response.status_code, queued_provider, queued_receipt["CID"]) == (200, "mmg", str(notification.id))
     assert dao_get_notification_status_by_id(notification.id) == NotificationStatus.SENDING
 
