@@ -24,7 +24,7 @@ from app.celery.queues import QueueNames, TaskNames
 from app.extensions import db
 from app.receipts import ses_receipts, sms_receipts
 from app.receipts.errors import InvalidReceiptError, ReceiptForUnknownNotificationError, ReceiptMayBeEarlyError
-from app.receipts.receipt_batches import MAX_RECEIPT_BATCH
+from app.receipts.queueing import MAX_RECEIPT_BATCH
 from app.statsd_decorators import statsd
 
 logger = logging.getLogger(__name__)

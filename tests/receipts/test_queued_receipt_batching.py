@@ -1,5 +1,7 @@
-"""The group commit of queued receipts: receipts queued while a publish is in flight go together in the next one,
-and no submitter returns before the batch holding its receipt has been published (or fails when that publish did)."""
+"""Queued receipts share messages on the real broker: receipts queued while a publish is in flight go together in
+the next `process_sms_receipts` message of their provider, and a receipt's request answers only once its message is
+on the broker (503 when it could not be). The publisher's own rules are tested in tests/celery/test_group_publisher.py.
+"""
 
 from __future__ import annotations
 
@@ -8,133 +10,127 @@ import time
 from typing import Any
 
 import pytest
+from flask import Flask
+from kombu.exceptions import OperationalError as BrokerError
 
-from app.receipts.receipt_batches import ReceiptBatcher, ReceiptNotQueuedError
-
-
-class GatedPublisher:
-    """Records each batch; the first publish waits until ``release`` is set, the rest go at once."""
-
-    def __init__(self, fail_with: Exception | None = None) -> None:
-        self.batches: list[list[Any]] = []
-        self.first_started = threading.Event()
-        self.release = threading.Event()
-        self.fail_with = fail_with
-
-    def __call__(self, receipts: list[Any]) -> None:
-        if not self.batches:
-            self.batches.append(receipts)
-            self.first_started.set()
-            assert self.release.wait(5)
-        else:
-            self.batches.append(receipts)
-        if self.fail_with is not None:
-            raise self.fail_with
+from app.celery import task_queue
+from app.celery.queues import TaskNames
+from app.errors import InvalidRequest
+from app.receipts.queueing import queue_receipt
+from tests.v2.notifications.send_api import queued_tasks
 
 
-def _submit_in_threads(batcher: ReceiptBatcher, receipts: list[Any]) -> tuple[list[threading.Thread], dict[Any, Any]]:
-    """Submit each receipt from its own thread; the outcome of each (None, or the error raised) lands in the dict."""
-    outcomes: dict[Any, Any] = {}
+class HeldSeam:
+    """The task-queue seam wrapped: the first publish waits for ``release()``; while ``is_broker_down`` every
+    publish raises; otherwise each reaches the real broker."""
 
-    def submit(receipt: Any) -> None:
-        try:
-            batcher.submit(receipt)
-            outcomes[receipt] = None
-        except ReceiptNotQueuedError as error:
-            outcomes[receipt] = error
+    def __init__(self) -> None:
+        self.is_broker_down = False
+        self._real_queue_task = task_queue.queue_task
+        self._is_held = True
+        self._held = threading.Event()
+        self._released = threading.Event()
 
-    threads = [threading.Thread(target=submit, args=(receipt,)) for receipt in receipts]
-    for thread in threads:
-        thread.start()
-    return threads, outcomes
+    def queue_task(self, name: Any, *, args: Any, queue: Any, **options: Any) -> None:
+        if self._is_held:
+            self._is_held = False
+            self._held.set()
+            assert self._released.wait(5), "never released"
+        if self.is_broker_down:
+            raise BrokerError("broker down")
+        self._real_queue_task(name, args=args, queue=queue, **options)
 
 
-def _wait_for_waiting(batcher: ReceiptBatcher, count: int) -> None:
+@pytest.fixture
+def held_seam(monkeypatch: pytest.MonkeyPatch) -> HeldSeam:
+    seam = HeldSeam()
+    monkeypatch.setattr("app.celery.task_queue.queue_task", seam.queue_task)
+    return seam
+
+
+class Receipt(threading.Thread):
+    """One receipt request's queueing, in its own thread and app context."""
+
+    def __init__(self, app: Flask, provider: str, reference: str) -> None:
+        super().__init__(daemon=True)
+        self.app, self.provider, self.reference = app, provider, reference
+        self.error: BaseException | None = None
+        self.start()
+
+    def run(self) -> None:
+        with self.app.app_context():
+            try:
+                queue_receipt(
+                    TaskNames.PROCESS_SMS_RECEIPTS,
+                    {"reference": self.reference},
+                    provider=self.provider,
+                    leading_args=(self.provider,),
+                )
+            except BaseException as error:
+                self.error = error
+
+
+def _wait_until_waiting(app: Flask, count: int) -> None:
     deadline = time.monotonic() + 5
-    while len(batcher._waiting) < count:  # noqa: SLF001 - the test waits for the threads to have queued
-        assert time.monotonic() < deadline
+    while sum(_waiting_counts(app)) < count:
+        assert time.monotonic() < deadline, "the receipts never queued behind the held publish"
         time.sleep(0.005)
 
 
-def test_a_receipt_alone_is_published_at_once_as_a_batch_of_one() -> None:
-    published: list[list[Any]] = []
-    batcher = ReceiptBatcher(published.append)
-
-    batcher.submit("a")
-    batcher.submit("b")
-
-    assert published == [["a"], ["b"]]
+def _waiting_counts(app: Flask) -> list[int]:
+    return [held[1].waiting_count for name, held in app.extensions.items() if str(name).startswith("group_publisher")]
 
 
-def test_receipts_queued_while_a_publish_is_in_flight_go_together_in_the_next() -> None:
-    publisher = GatedPublisher()
-    batcher = ReceiptBatcher(publisher)
-    first, first_outcome = _submit_in_threads(batcher, ["first"])
-    assert publisher.first_started.wait(5)
-    rest, outcomes = _submit_in_threads(batcher, ["r1", "r2", "r3", "r4"])
-    _wait_for_waiting(batcher, 4)
-    assert all(thread.is_alive() for thread in rest)  # none answered before its batch went
+def test_receipts_queued_during_a_publish_share_their_providers_next_message(
+    notify_api: Flask, notify_db_session: None, held_seam: HeldSeam
+) -> None:
+    first = Receipt(notify_api, "mmg", "first")
+    assert held_seam._held.wait(5)  # noqa: SLF001 - the first publish is in flight
+    rest = [Receipt(notify_api, "mmg", f"mmg-{number}") for number in range(3)]
+    _wait_until_waiting(notify_api, 3)
+    assert all(receipt.is_alive() for receipt in rest)  # none answered before its message was on the broker
 
-    publisher.release.set()
-    for thread in first + rest:
-        thread.join(5)
+    held_seam._released.set()  # noqa: SLF001
+    for receipt in [first, *rest]:
+        receipt.join(5)
 
-    assert publisher.batches[0] == ["first"]
-    assert sorted(publisher.batches[1]) == ["r1", "r2", "r3", "r4"]
-    assert len(publisher.batches) == 2
-    assert first_outcome == {"first": None}
-    assert outcomes == {"r1": None, "r2": None, "r3": None, "r4": None}
-
-
-def test_a_batch_is_bounded() -> None:
-    publisher = GatedPublisher()
-    batcher = ReceiptBatcher(publisher, max_batch=2)
-    first, _ = _submit_in_threads(batcher, ["first"])
-    assert publisher.first_started.wait(5)
-    rest, outcomes = _submit_in_threads(batcher, ["r1", "r2", "r3", "r4", "r5"])
-    _wait_for_waiting(batcher, 5)
-
-    publisher.release.set()
-    for thread in first + rest:
-        thread.join(5)
-
-    assert [len(batch) for batch in publisher.batches] == [1, 2, 2, 1]
-    assert sorted(receipt for batch in publisher.batches[1:] for receipt in batch) == ["r1", "r2", "r3", "r4", "r5"]
-    assert set(outcomes.values()) == {None}
+    with notify_api.app_context():
+        queued = queued_tasks("receipts")
+    assert [receipt.error for receipt in [first, *rest]] == [None] * 4
+    assert queued[0] == ("process_sms_receipts", ["mmg", [{"reference": "first"}]])
+    assert queued[1][0] == "process_sms_receipts"
+    assert queued[1][1][0] == "mmg"
+    assert sorted(receipt["reference"] for receipt in queued[1][1][1]) == ["mmg-0", "mmg-1", "mmg-2"]
+    assert len(queued) == 2
 
 
-def test_every_submitter_of_a_batch_whose_publish_failed_hears_of_it() -> None:
-    broker_down = ConnectionError("broker down")
-    publisher = GatedPublisher(fail_with=broker_down)
-    batcher = ReceiptBatcher(publisher)
-    first, first_outcome = _submit_in_threads(batcher, ["first"])
-    assert publisher.first_started.wait(5)
-    rest, outcomes = _submit_in_threads(batcher, ["r1", "r2"])
-    _wait_for_waiting(batcher, 2)
+def test_providers_never_share_a_message(notify_api: Flask, notify_db_session: None, held_seam: HeldSeam) -> None:
+    held_seam._released.set()  # noqa: SLF001 - nothing is held in this test
 
-    publisher.release.set()
-    for thread in first + rest:
-        thread.join(5)
+    for provider in ("mmg", "firetext"):
+        Receipt(notify_api, provider, provider).join(5)
 
-    assert {receipt: error.__cause__ for receipt, error in {**first_outcome, **outcomes}.items()} == {
-        "first": broker_down,
-        "r1": broker_down,
-        "r2": broker_down,
-    }
+    with notify_api.app_context():
+        assert queued_tasks("receipts") == [
+            ("process_sms_receipts", ["mmg", [{"reference": "mmg"}]]),
+            ("process_sms_receipts", ["firetext", [{"reference": "firetext"}]]),
+        ]
 
 
-def test_the_batcher_leads_again_after_a_failed_publish() -> None:
-    calls: list[list[Any]] = []
+def test_every_receipt_in_a_refused_message_is_answered_503(
+    notify_api: Flask, notify_db_session: None, held_seam: HeldSeam
+) -> None:
+    held_seam.is_broker_down = True
+    first = Receipt(notify_api, "mmg", "first")
+    assert held_seam._held.wait(5)  # noqa: SLF001
+    rest = [Receipt(notify_api, "mmg", f"mmg-{number}") for number in range(2)]
+    _wait_until_waiting(notify_api, 2)
 
-    def publish(receipts: list[Any]) -> None:
-        calls.append(receipts)
-        if len(calls) == 1:
-            raise ConnectionError("broker down")
+    held_seam._released.set()  # noqa: SLF001
+    for receipt in [first, *rest]:
+        receipt.join(5)
 
-    batcher = ReceiptBatcher(publish)
-    with pytest.raises(ReceiptNotQueuedError):
-        batcher.submit("a")
-
-    batcher.submit("b")
-
-    assert calls == [["a"], ["b"]]
+    assert [getattr(receipt.error, "status_code", None) for receipt in [first, *rest]] == [503, 503, 503]
+    assert all(isinstance(receipt.error, InvalidRequest) for receipt in [first, *rest])
+    with notify_api.app_context():
+        assert queued_tasks("receipts") == []
