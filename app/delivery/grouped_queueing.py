@@ -1,5 +1,6 @@
 """Queue an accepted SMS or email for delivery through the process's group publisher: concurrent API requests share
-one `deliver_sms_batch` / `deliver_email_batch` message per queue instead of publishing one task each.
+one `deliver_sms_batch` / `deliver_email_batch` message per queue instead of publishing one task each; a request alone
+in its group (light load) publishes the single `deliver_sms` / `deliver_email` task, cheaper than a batch of one.
 
 Each caller still returns only once the message carrying its notification is on the broker, and raises what that
 publish raised (or GroupPublishTimeoutError), so the accept path's delete-and-fail stays as it was.
@@ -32,7 +33,20 @@ def enqueue_deliver_in_group(
 
 
 def _publish_batch(task_name: str, queue: str, notification_ids: list[Any]) -> None:
+    if len(notification_ids) == 1:
+        # Alone in its group (light load): the single task, which costs the worker and PostgreSQL about 40 % less
+        # than a batch of one (benchmarks/batch_delivery.py: 3.4 against 5.8 ms of worker CPU per notification).
+        task_queue.queue_task(
+            SINGLE_TASK_OF_BATCH[TaskNames(task_name)], args=notification_ids, queue=QueueNames(queue)
+        )
+        return
     task_queue.queue_task(TaskNames(task_name), args=[notification_ids], queue=QueueNames(queue))
+
+
+SINGLE_TASK_OF_BATCH = {
+    TaskNames.DELIVER_SMS_BATCH: TaskNames.DELIVER_SMS,
+    TaskNames.DELIVER_EMAIL_BATCH: TaskNames.DELIVER_EMAIL,
+}
 
 
 def deliver_group_publisher() -> GroupPublisher:

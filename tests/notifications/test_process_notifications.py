@@ -84,10 +84,10 @@ def test_personalisation_is_stored_encrypted(make_prepared: MakePrepared) -> Non
 @pytest.mark.parametrize(
     ("template_type", "key_type", "queue", "task"),
     [
-        ("sms", "normal", "send-sms", "deliver_sms_batch"),
-        ("email", "team", "send-email", "deliver_email_batch"),
-        ("sms", "test", "research-mode", "deliver_sms_batch"),
-        ("email", "test", "research-mode", "deliver_email_batch"),
+        ("sms", "normal", "send-sms", "deliver_sms"),
+        ("email", "team", "send-email", "deliver_email"),
+        ("sms", "test", "research-mode", "deliver_sms"),
+        ("email", "test", "research-mode", "deliver_email"),
     ],
     ids=["sms-live", "email-team", "sms-test-key", "email-test-key"],
 )
@@ -98,7 +98,7 @@ def test_delivery_is_queued_by_type_and_test_keys_go_to_research_mode(
 
     enqueue_notification(prepared.id, template_type, key_type)
 
-    assert queued_tasks(queue) == [(task, [[str(prepared.id)]])]
+    assert queued_tasks(queue) == [(task, [str(prepared.id)])]
 
 
 @pytest.mark.parametrize(
@@ -114,7 +114,7 @@ def test_a_send_from_a_priority_template_is_queued_on_the_priority_lane(
 
     persist_and_enqueue_notification(prepared)
 
-    assert queued_tasks(queue) == [(f"deliver_{template_type}_batch", [[str(prepared.id)]])]
+    assert queued_tasks(queue) == [(f"deliver_{template_type}", [str(prepared.id)])]
 
 
 def test_a_notification_is_stored_before_its_task_is_queued(

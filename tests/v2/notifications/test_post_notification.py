@@ -108,7 +108,7 @@ def test_an_sms_is_stored_as_created_with_everything_the_worker_needs(client: Fl
 def test_an_sms_is_queued_for_delivery_on_the_real_broker(client: FlaskClient, sender: Sender) -> None:
     response = post_send(client, sender.api_key, "sms", sms_body(sender))
 
-    assert queued_tasks("send-sms") == [("deliver_sms_batch", [[response.get_json()["id"]]])]
+    assert queued_tasks("send-sms") == [("deliver_sms", [response.get_json()["id"]])]
 
 
 def test_a_send_from_a_priority_template_is_queued_on_the_priority_lane(client: FlaskClient, sender: Sender) -> None:
@@ -118,8 +118,8 @@ def test_a_send_from_a_priority_template_is_queued_on_the_priority_lane(client: 
     sms = post_send(client, sender.api_key, "sms", sms_body(sender))
     email = post_send(client, sender.api_key, "email", email_body(sender))
 
-    assert queued_tasks("priority-sms") == [("deliver_sms_batch", [[sms.get_json()["id"]]])]
-    assert queued_tasks("priority-email") == [("deliver_email_batch", [[email.get_json()["id"]]])]
+    assert queued_tasks("priority-sms") == [("deliver_sms", [sms.get_json()["id"]])]
+    assert queued_tasks("priority-email") == [("deliver_email", [email.get_json()["id"]])]
     assert (queued_tasks("send-sms"), queued_tasks("send-email")) == ([], [])
 
 
@@ -128,7 +128,7 @@ def test_an_sms_sent_with_a_test_key_is_queued_for_research_mode(client: FlaskCl
 
     response = post_send(client, test_key, "sms", sms_body(sender))
 
-    assert queued_tasks("research-mode") == [("deliver_sms_batch", [[response.get_json()["id"]]])]
+    assert queued_tasks("research-mode") == [("deliver_sms", [response.get_json()["id"]])]
     assert dao_get_notification_by_id(response.get_json()["id"]).key_type == "test"
 
 
@@ -240,7 +240,7 @@ def test_an_email_is_stored_and_queued_for_delivery(client: FlaskClient, sender:
         "someone@example.com",
         "created",
     )
-    assert queued_tasks("send-email") == [("deliver_email_batch", [[notification_id]])]
+    assert queued_tasks("send-email") == [("deliver_email", [notification_id])]
 
 
 def test_an_email_stores_and_answers_its_unsubscribe_link(client: FlaskClient, sender: Sender) -> None:

@@ -46,7 +46,7 @@ def test_a_repeated_request_gets_the_first_answer_and_creates_nothing(client: Fl
 
     assert (again.status_code, again.get_json()) == (201, first.get_json())
     assert stored_notification_count() == 1
-    assert queued_tasks("send-sms") == [("deliver_sms_batch", [[first.get_json()["id"]]])]
+    assert queued_tasks("send-sms") == [("deliver_sms", [first.get_json()["id"]])]
 
 
 def test_a_replayed_answer_says_so_in_a_header(client: FlaskClient, sender: Sender) -> None:
@@ -201,8 +201,8 @@ def test_a_key_first_used_with_a_test_key_does_not_stop_a_live_send(client: Flas
 
     assert (live.status_code, "Idempotent-Replayed" in live.headers) == (201, False)
     assert live.get_json()["id"] != rehearsal.get_json()["id"]
-    assert queued_tasks("send-sms") == [("deliver_sms_batch", [[live.get_json()["id"]]])]
-    assert queued_tasks("research-mode") == [("deliver_sms_batch", [[rehearsal.get_json()["id"]]])]
+    assert queued_tasks("send-sms") == [("deliver_sms", [live.get_json()["id"]])]
+    assert queued_tasks("research-mode") == [("deliver_sms", [rehearsal.get_json()["id"]])]
     assert stored_notification_count() == 2
 
 
