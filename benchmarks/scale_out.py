@@ -32,6 +32,7 @@ from devstack.processes import NORMAL_QUEUES, WorkerSettings
 
 WORKER_COUNTS = (1, 2, 4)
 TARGET_VS_BASELINE = 0.045  # end to end delivered/s against the no-work baseline's req/s
+BACKLOG_BATCH_SIZE = 10  # rows per batch task in the batched backlog: BULK_FEED_BATCH_SIZE's default
 TARGET_SENT_P99_MS = 2_000
 
 
@@ -109,10 +110,11 @@ def backlog_template(service_id: uuid.UUID) -> uuid.UUID:
     return template.id
 
 
-def deliver_backlog(broker_url: str, backlog: Backlog) -> dict[str, Any]:
-    """Insert ``backlog.size`` `created` rows, publish one deliver_sms each to `send-sms` on ``broker_url`` (about
-    0.2 ms a task, far faster than they are delivered), wait until all are delivered; the rate is delivered rows /
-    (last `updated_at` − first `sent_at`)."""
+def deliver_backlog(broker_url: str, backlog: Backlog, *, batch_size: int = 1) -> dict[str, Any]:
+    """Insert ``backlog.size`` `created` rows, publish their deliver tasks to `send-sms` on ``broker_url`` (about
+    0.2 ms a task, far faster than they are delivered): one deliver_sms each, or with ``batch_size`` > 1 one
+    deliver_sms_batch per ``batch_size`` rows, as the bulk feeder publishes a job's rows; wait until all are
+    delivered; the rate is delivered rows / (last `updated_at` − first `sent_at`)."""
     from celery import Celery
     from flask import current_app
     from sqlalchemy import text
@@ -142,7 +144,13 @@ def deliver_backlog(broker_url: str, backlog: Backlog) -> dict[str, Any]:
     publisher.conf.update(celery_settings({**current_app.config, "CELERY_BROKER_URL": broker_url}))
     try:
         with publisher.producer_or_acquire() as producer:
-            for notification_id in ids:
+            if batch_size > 1:
+                for start in range(0, len(ids), batch_size):
+                    part = [str(notification_id) for notification_id in ids[start : start + batch_size]]
+                    publisher.send_task(
+                        TaskNames.DELIVER_SMS_BATCH, args=[part], queue=QueueNames.SEND_SMS, producer=producer
+                    )
+            for notification_id in ids if batch_size == 1 else []:
                 publisher.send_task(
                     TaskNames.DELIVER_SMS, args=[str(notification_id)], queue=QueueNames.SEND_SMS, producer=producer
                 )
@@ -198,6 +206,7 @@ def measure_broker(
                 measured = measure(stack)
                 wal_bytes = wal_bytes_since(started_at)
                 drained = deliver_backlog(broker.url, backlog)
+                drained_in_batches = deliver_backlog(broker.url, backlog, batch_size=BACKLOG_BATCH_SIZE)
                 results.append(
                     {
                         "broker": broker.name,
@@ -205,6 +214,7 @@ def measure_broker(
                         **measured,
                         "wal_bytes_per_delivered": round(wal_bytes / max(1, measured["delivered"])),
                         "backlog": drained,
+                        "batched_backlog": drained_in_batches,
                         **provider_sends(stack.simulator_url),
                     }
                 )
@@ -269,6 +279,11 @@ def with_ratios(scale: dict[str, Any], baseline_rate: float | None) -> list[dict
                 "vs_one": cell["rate"] / one["rate"] if one and one["rate"] else None,
                 "vs_baseline": cell["rate"] / baseline_rate if baseline_rate else None,
                 "backlog_vs_one": cell["backlog"]["rate"] / backlog_one if backlog_one else None,
+                "batched_vs_single": (
+                    cell["batched_backlog"]["rate"] / cell["backlog"]["rate"]
+                    if "batched_backlog" in cell and cell["backlog"]["rate"]
+                    else None
+                ),
             }
         )
     return rows
@@ -281,12 +296,15 @@ def table(scale: dict[str, Any], baseline_rate: float | None, offered_rate: floa
     lines = [
         f"6. Scale-out: {offered_rate:.0f}/s offered for {seconds:.0f} s through the API, N worker processes on the"
         f" normal lane (+ the callbacks worker); no-work baseline of this run {baseline}; then a backlog of"
-        f" {', '.join(f'{size:,}' for size in sorted(sizes))} deliver tasks published straight to the broker",
+        f" {', '.join(f'{size:,}' for size in sorted(sizes))} rows whose deliver tasks are published straight to the"
+        f" broker, one task each, and again in batch tasks of {BACKLOG_BATCH_SIZE} (as the bulk feeder publishes)",
         "",
         "| broker   | N | delivered/s | delivered / accepted | sent p50 ms | sent p99 ms | CPU ms / delivered"
-        " | cores busy | vs N=1 | vs baseline req/s | backlog delivered/s | vs N=1 | sent twice | WAL kB / delivered |",
+        " | cores busy | vs N=1 | vs baseline req/s | backlog delivered/s | vs N=1 | in batches/s | vs one each"
+        " | sent twice | WAL kB / delivered |",
         "|----------|--:|------------:|---------------------:|------------:|------------:|-------------------:"
-        "|-----------:|-------:|------------------:|--------------------:|-------:|-----------:|-------------------:|",
+        "|-----------:|-------:|------------------:|--------------------:|-------:|-------------:|------------:"
+        "|-----------:|-------------------:|",
     ]
     for cell in with_ratios(scale, baseline_rate):
         sent = cell["sent_ms"] or [None, None, None]
@@ -295,11 +313,16 @@ def table(scale: dict[str, Any], baseline_rate: float | None, offered_rate: floa
         counts = f"{cell['delivered']:,} / {cell['accepted']:,}{drained}"
         left = cell["backlog"]["queued"] - cell["backlog"]["delivered"]
         backlog = f"{cell['backlog']['rate']:,.0f}" + (f" ({left:,} left)" if left else "")
+        batched = cell.get("batched_backlog")
+        in_batches = "" if batched is None else f"{batched['rate']:,.0f}"
+        if batched is not None and batched["queued"] > batched["delivered"]:
+            in_batches += f" ({batched['queued'] - batched['delivered']:,} left)"
         lines.append(
             f"| {cell['broker']:<8} | {cell['workers']} | {cell['rate']:>11,.0f} | {counts:>20} |"
             f" {_number(sent[0]):>11} | {_number(sent[2]):>11} | {sum(cpu['ms'].values()):>18.2f} |"
             f" {cpu['cores_busy']:>10.2f} | {_ratio(cell['vs_one']):>6} | {_ratio(cell['vs_baseline']):>17} |"
-            f" {backlog:>19} | {_ratio(cell['backlog_vs_one']):>6} | {cell['sent_twice']:>10} |"
+            f" {backlog:>19} | {_ratio(cell['backlog_vs_one']):>6} | {in_batches:>12} |"
+            f" {_ratio(cell.get('batched_vs_single')):>11} | {cell['sent_twice']:>10} |"
             f" {cell['wal_bytes_per_delivered'] / 1024:>18.1f} |"
         )
     for name, reason in scale["skipped"].items():

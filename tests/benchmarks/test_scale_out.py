@@ -23,6 +23,7 @@ def _cell(broker: str, workers: int, rate: float, backlog_rate: float) -> dict[s
         "cpu": {"ms": {"api": 4.0, "worker": 5.0}, "cores_busy": 1.8},
         "wal_bytes_per_delivered": 5_120,
         "backlog": {"queued": 1_000, "delivered": 1_000, "rate": backlog_rate},
+        "batched_backlog": {"queued": 1_000, "delivered": 990, "rate": 2 * backlog_rate},
         "sends": 1_800,
         "sent_twice": 0,
     }
@@ -78,6 +79,8 @@ def test_the_table_lists_a_broker_it_could_not_measure_with_the_reason() -> None
         "—",
         "150",
         "100%",
+        "300 (10 left)",
+        "200%",
         "0",
         "5.0",
     ]
