@@ -10,12 +10,12 @@ from typing import Any
 from unittest.mock import MagicMock, patch
 
 import pytest
-from celery import Task
 from celery.exceptions import Retry
 
 from app.celery.process_receipt_tasks import process_ses_receipt, process_sms_receipt
 from app.dao.notifications_dao import dao_get_notification_status_by_id
 from app.notification_status import NotificationStatus
+from tests.celery.task_runs import run_as_retry
 from tests.factories import create_notification, create_template
 from tests.receipts.payloads import firetext_receipt, mmg_receipt, ses_event
 
@@ -34,15 +34,6 @@ each_sms_provider = pytest.mark.parametrize(
 def sms_retry() -> Iterator[MagicMock]:
     with patch.object(process_sms_receipt, "retry", side_effect=Retry()) as retry:
         yield retry
-
-
-def _run_as_retry(task: Task, retries: int, *args: object) -> None:
-    """Run the task body as the worker would on its ``retries``-th retry."""
-    task.push_request(retries=retries)
-    try:
-        task.run(*args)
-    finally:
-        task.pop_request()
 
 
 @each_sms_provider
@@ -86,7 +77,7 @@ def test_ses_event_for_an_email_ses_just_accepted_but_not_recorded_yet_is_retrie
     notify_db_session: None, ses_retry: MagicMock, retries: int, countdown: int
 ) -> None:
     with pytest.raises(Retry):
-        _run_as_retry(process_ses_receipt, retries, _just_accepted("not-recorded-yet"))
+        run_as_retry(process_ses_receipt, retries, _just_accepted("not-recorded-yet"))
 
     ses_retry.assert_called_once_with(exc=None, countdown=countdown, queue="receipts")
 
@@ -101,7 +92,7 @@ def test_ses_event_retried_after_the_send_records_its_reference_is_applied(
         template=create_template(template_type="email"), status=S.SENDING, reference="recorded-late"
     )
 
-    _run_as_retry(process_ses_receipt, 1, event)
+    run_as_retry(process_ses_receipt, 1, event)
 
     assert dao_get_notification_status_by_id(notification.id) == S.DELIVERED
 
@@ -109,7 +100,7 @@ def test_ses_event_retried_after_the_send_records_its_reference_is_applied(
 def test_ses_event_still_unknown_after_five_retries_is_dropped_with_a_warning(
     notify_db_session: None, ses_retry: MagicMock, caplog: pytest.LogCaptureFixture
 ) -> None:
-    _run_as_retry(process_ses_receipt, 5, _just_accepted("never-recorded"))
+    run_as_retry(process_ses_receipt, 5, _just_accepted("never-recorded"))
 
     assert ses_retry.call_count == 0
     assert [(record.levelno, record.getMessage()) for record in caplog.records] == [

@@ -12,7 +12,6 @@ from typing import Any
 from unittest.mock import MagicMock, call, patch
 
 import pytest
-from celery import Task
 from celery.exceptions import Retry
 from sqlalchemy import event, text
 
@@ -29,6 +28,7 @@ from app.extensions import db
 from app.models import Template
 from app.notification_status import NotificationStatus
 from tests.celery.database_faults import terminate_session_connection
+from tests.celery.task_runs import run_as_retry
 from tests.clients.statsd_listener import StatsdListener
 from tests.conftest import STATSD_PREFIX
 from tests.factories import create_notification, create_template
@@ -334,14 +334,6 @@ def test_a_batch_longer_than_the_bound_is_applied_in_bounded_statements(
     assert {dao_get_notification_by_id(i).status for i in ids} == {S.DELIVERED}
 
 
-def _run_as_retry(task: Task, retries: int, *args: object) -> None:
-    task.push_request(retries=retries)
-    try:
-        task.run(*args)
-    finally:
-        task.pop_request()
-
-
 @pytest.mark.parametrize(("retries", "countdown"), [(0, 10), (2, 30), (4, 60)], ids=str)
 def test_a_ses_event_of_the_batch_that_may_be_early_is_queued_alone_on_the_one_receipt_schedule(
     notify_db_session: None, send_task: MagicMock, retries: int, countdown: int
@@ -351,7 +343,7 @@ def test_a_ses_event_of_the_batch_that_may_be_early_is_queued_alone_on_the_one_r
     )
     early = ses_event("delivery", message_id="not-recorded-yet", accepted_at=datetime.now(UTC) - timedelta(seconds=2))
 
-    _run_as_retry(process_ses_receipts, retries, [ses_event("delivery", message_id="recorded"), early])
+    run_as_retry(process_ses_receipts, retries, [ses_event("delivery", message_id="recorded"), early])
 
     assert dao_get_notification_by_id(notification.id).status == S.DELIVERED
     assert send_task.call_args_list == [
@@ -364,7 +356,7 @@ def test_a_ses_event_of_the_batch_still_early_after_the_last_retry_is_dropped(
 ) -> None:
     early = ses_event("delivery", message_id="never-recorded", accepted_at=datetime.now(UTC) - timedelta(seconds=2))
 
-    _run_as_retry(process_ses_receipts, 5, [early])
+    run_as_retry(process_ses_receipts, 5, [early])
 
     assert send_task.call_count == 0
 

@@ -7,43 +7,21 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any
 
 import pytest
 from flask import Flask
 from kombu.exceptions import OperationalError as BrokerError
 
-from app.celery import task_queue
 from app.celery.queues import TaskNames
 from app.errors import InvalidRequest
 from app.receipts.queueing import queue_receipt
+from tests.celery.held_seam import HeldSeam
 from tests.v2.notifications.send_api import queued_tasks
-
-
-class HeldSeam:
-    """The task-queue seam wrapped: the first publish waits for ``release()``; while ``is_broker_down`` every
-    publish raises; otherwise each reaches the real broker."""
-
-    def __init__(self) -> None:
-        self.is_broker_down = False
-        self._real_queue_task = task_queue.queue_task
-        self._is_held = True
-        self._held = threading.Event()
-        self._released = threading.Event()
-
-    def queue_task(self, name: Any, *, args: Any, queue: Any, **options: Any) -> None:
-        if self._is_held:
-            self._is_held = False
-            self._held.set()
-            assert self._released.wait(5), "never released"
-        if self.is_broker_down:
-            raise BrokerError("broker down")
-        self._real_queue_task(name, args=args, queue=queue, **options)
 
 
 @pytest.fixture
 def held_seam(monkeypatch: pytest.MonkeyPatch) -> HeldSeam:
-    seam = HeldSeam()
+    seam = HeldSeam(BrokerError("broker down"))
     monkeypatch.setattr("app.celery.task_queue.queue_task", seam.queue_task)
     return seam
 
@@ -85,12 +63,12 @@ def test_receipts_queued_during_a_publish_share_their_providers_next_message(
     notify_api: Flask, notify_db_session: None, held_seam: HeldSeam
 ) -> None:
     first = Receipt(notify_api, "mmg", "first")
-    assert held_seam._held.wait(5)  # noqa: SLF001 - the first publish is in flight
+    held_seam.wait_until_held()
     rest = [Receipt(notify_api, "mmg", f"mmg-{number}") for number in range(3)]
     _wait_until_waiting(notify_api, 3)
     assert all(receipt.is_alive() for receipt in rest)  # none answered before its message was on the broker
 
-    held_seam._released.set()  # noqa: SLF001
+    held_seam.release()
     for receipt in [first, *rest]:
         receipt.join(5)
 
@@ -105,7 +83,7 @@ def test_receipts_queued_during_a_publish_share_their_providers_next_message(
 
 
 def test_providers_never_share_a_message(notify_api: Flask, notify_db_session: None, held_seam: HeldSeam) -> None:
-    held_seam._released.set()  # noqa: SLF001 - nothing is held in this test
+    held_seam.release()  # nothing is held in this test
 
     for provider in ("mmg", "firetext"):
         Receipt(notify_api, provider, provider).join(5)
@@ -120,13 +98,13 @@ def test_providers_never_share_a_message(notify_api: Flask, notify_db_session: N
 def test_every_receipt_in_a_refused_message_is_answered_503(
     notify_api: Flask, notify_db_session: None, held_seam: HeldSeam
 ) -> None:
-    held_seam.is_broker_down = True
+    held_seam.refuses = lambda _args: True
     first = Receipt(notify_api, "mmg", "first")
-    assert held_seam._held.wait(5)  # noqa: SLF001
+    held_seam.wait_until_held()
     rest = [Receipt(notify_api, "mmg", f"mmg-{number}") for number in range(2)]
     _wait_until_waiting(notify_api, 2)
 
-    held_seam._released.set()  # noqa: SLF001
+    held_seam.release()
     for receipt in [first, *rest]:
         receipt.join(5)
 
