@@ -4,7 +4,6 @@ of those queues have nothing waiting."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 
 from app.celery import task_queue
 from app.celery.queues import QueueNames, TaskNames
@@ -57,24 +56,6 @@ def deliver_batch_task_name(notification_type: str) -> TaskNames:
     if notification_type == NotificationType.SMS:
         return TaskNames.DELIVER_SMS_BATCH
     raise ValueError(f"no batch deliver task for {notification_type!r} notifications")
-
-
-def enqueue_deliver_batch(
-    notification_ids: Sequence[uuid.UUID | str],
-    notification_type: str,
-    key_type: str,
-    *,
-    lane: Lane = Lane.NORMAL,
-) -> None:
-    """Send `deliver_sms_batch` / `deliver_email_batch` for ``notification_ids`` (all of one type and key type) to
-    their lane's queue, in messages of at most MAX_DELIVER_BATCH ids, in one broker round trip where the transport
-    can. Broker errors propagate."""
-    ids = [str(notification_id) for notification_id in notification_ids]
-    task_queue.queue_tasks(
-        deliver_batch_task_name(notification_type),
-        arg_lists=[[ids[start : start + MAX_DELIVER_BATCH]] for start in range(0, len(ids), MAX_DELIVER_BATCH)],
-        queue=deliver_queue(notification_type, key_type, lane),
-    )
 
 
 DELIVER_QUEUES = (*sorted(LANE_QUEUES), QueueNames.RESEARCH_MODE)

@@ -37,8 +37,7 @@ from app.dao.services_dao import dao_get_service_by_id, dao_update_service
 from app.delivery.batch_send import call_start_window, send_batch
 from app.delivery.claims import claim_notifications_for_sending, record_provider_answers
 from app.delivery.errors import DeliveryRetryableError
-from app.delivery.lanes import Lane
-from app.delivery.queueing import MAX_DELIVER_BATCH, enqueue_deliver_batch
+from app.delivery.queueing import MAX_DELIVER_BATCH
 from app.delivery.send_to_providers import send_sms_to_provider
 from app.extensions import db
 from app.models import Notification
@@ -360,18 +359,6 @@ def test_ids_that_are_not_notification_ids_are_dropped_and_the_rest_sent(
     _run(deliver_sms_batch, ["not-an-id", 42, str(notification_id)])  # type: ignore[list-item]
 
     assert mmg.sent == Counter({str(notification_id): 1})
-
-
-def test_enqueue_deliver_batch_publishes_messages_of_at_most_the_limit_to_the_lane_queue() -> None:
-    ids = [uuid.uuid4() for _ in range(MAX_DELIVER_BATCH * 2 + 1)]
-
-    with patch("app.celery.task_queue.queue_tasks") as queue_tasks:
-        enqueue_deliver_batch(ids, "sms", "normal", lane=Lane.PRIORITY)
-
-    ((name,), keywords) = queue_tasks.call_args
-    assert (name, keywords["queue"]) == ("deliver_sms_batch", "priority-sms")
-    assert [len(args[0]) for args in keywords["arg_lists"]] == [MAX_DELIVER_BATCH, MAX_DELIVER_BATCH, 1]
-    assert [i for args in keywords["arg_lists"] for i in args[0]] == [str(i) for i in ids]
 
 
 def test_a_batch_of_an_inactive_service_fails_its_notifications_without_calling_a_provider(
